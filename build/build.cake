@@ -1,0 +1,155 @@
+// The target graph of the suite (DESIGN.md §2, §7): every target is a thin call of the `reproduce`
+// CLI. Caching, cell selection and parallelism are the engine's job, so no target uses WithCriteria
+// (Cake fails when the target itself is skipped) and nothing here knows about cells.
+//
+//   ./build.sh [--target=ReproducePaper] [--configuration=Release] [--torch-backend=cpu|cuda]
+//              [--manifest=experiments/paper.yaml]
+//              [--method=.. --task=.. --init=.. --fold=.. --fraction=.. --dataset=.. --only=<stage>]
+//              [--device=cpu|cuda] [--executor=local|slurm] [--workers=N] [--force] [--verbose]
+
+var target = Argument("target", "ReproducePaper");
+var configuration = Argument("configuration", "Release");
+
+// Cake runs a script with the script's folder as working directory; the CLI must run from the
+// repository root, where data/, cache/, results/ and the manifests' relative paths live.
+var root = MakeAbsolute(Directory(".."));
+var cli = root.CombineWithFilePath($"src/Reproduce.Cli/bin/{configuration}/net10.0/reproduce.dll");
+var testResults = root.Combine("TestResults");
+
+var filters = new[] { "method", "task", "init", "fold", "fraction", "dataset" };
+var force = Flag("force");
+var verbose = Flag("verbose");
+
+// A flag's value is the next word when one follows it (`--force covid` makes "covid" the value of
+// --force), so anything but empty/true/false is a mistake worth stopping for.
+bool Flag(string name)
+{
+    if (!HasArgument(name)) return false;
+    var value = Argument<string>(name, "");
+    if (value == "") return true;
+    if (bool.TryParse(value, out var on)) return on;
+    throw new CakeException(2, $"--{name} is a flag but got the value '{value}': put it last or write --{name}=true");
+}
+
+// Regress checks the small CI experiment against its baseline, so its default manifest differs.
+string Manifest(string fallback = "experiments/paper.yaml") => Argument("manifest", fallback);
+
+// Each occurrence of a filter is passed on unchanged: the CLI decides how repeated or
+// comma-separated values combine. `--only` is left out where the target names the stage itself.
+ProcessArgumentBuilder Filters(ProcessArgumentBuilder args, bool withOnly = true)
+{
+    foreach (var name in withOnly ? filters.Append("only") : filters)
+        foreach (var value in Arguments<string>(name, Array.Empty<string>()))
+            args.AppendSwitchQuoted($"--{name}", " ", value);
+    return args;
+}
+
+// Only what the user gave is passed, so the CLI's own defaults (and its validation) apply.
+ProcessArgumentBuilder RunOptions(ProcessArgumentBuilder args)
+{
+    foreach (var name in new[] { "device", "executor", "workers" })
+        if (HasArgument(name)) args.AppendSwitchQuoted($"--{name}", " ", Argument<string>(name));
+    if (force) args.Append("--force");
+    return args;
+}
+
+// Runs `reproduce <verb> --manifest <m> …` from the repository root. A non-zero exit code becomes
+// Cake's exit code (0 ok, 1 cell failed, 2 invalid input, 3 environment, 130 interrupted).
+void Reproduce(string verb, string manifest, Func<ProcessArgumentBuilder, ProcessArgumentBuilder> options)
+{
+    if (!FileExists(cli))
+        throw new CakeException(3, $"{cli} not found: build it first (--target=Build, or drop --exclusive)");
+
+    var args = options(new ProcessArgumentBuilder().Append(verb).AppendSwitchQuoted("--manifest", " ", manifest));
+    if (verbose) args.Append("--verbose");
+    Information("reproduce {0}", args.Render());
+
+    var exitCode = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = args.PrependQuoted(cli.FullPath),
+        WorkingDirectory = root,
+    });
+    if (exitCode != 0)
+        throw new CakeException(exitCode, $"reproduce {verb} exited with code {exitCode}");
+}
+
+Task("Build")
+    .Description("Build the solution (incremental: only what is stale).")
+    .Does(() =>
+{
+    var msbuild = new DotNetMSBuildSettings();
+    if (HasArgument("torch-backend"))
+        msbuild.WithProperty("TorchBackend", Argument<string>("torch-backend"));
+    DotNetBuild(root.CombineWithFilePath("Reproduce.sln").FullPath, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        MSBuildSettings = msbuild,
+    });
+});
+
+Task("Test")
+    .Description("Run every test project; TRX files go to TestResults/.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // One TRX per test project: .ci/run sums them into its totals line.
+    DotNetTest(root.CombineWithFilePath("Reproduce.sln").FullPath, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        ResultsDirectory = testResults,
+        Loggers = new[] { "trx", "console;verbosity=normal" },
+    });
+});
+
+Task("Plan")
+    .Description("Print every selected cell as cached / missing / incomplete / forced, with the reason.")
+    .IsDependentOn("Build")
+    .Does(() => Reproduce("plan", Manifest(), args =>
+    {
+        // The device enters cell keys and --force changes a cell's status, so the plan needs both.
+        if (HasArgument("device")) args.AppendSwitchQuoted("--device", " ", Argument<string>("device"));
+        if (force) args.Append("--force");
+        return Filters(args);
+    }));
+
+foreach (var stage in new[] { "Download", "Preprocess", "Pretrain", "Finetune", "Aggregate", "Render" })
+{
+    // The engine resolves upstream cells itself, so a stage target depends only on Build.
+    Task(stage)
+        .Description($"Run the {stage.ToLowerInvariant()} cells of the manifest.")
+        .IsDependentOn("Build")
+        .Does(() => Reproduce("run", Manifest(), args =>
+            RunOptions(Filters(args.Append("--only").Append(stage.ToLowerInvariant()), withOnly: false))));
+}
+
+Task("ReproducePaper")
+    .Description("Run every stage of the manifest (cached cells are skipped by the engine).")
+    .IsDependentOn("Build")
+    .Does(() => Reproduce("run", Manifest(), args => RunOptions(Filters(args))));
+
+Task("Regress")
+    .Description("Run the manifest (default experiments/ci.yaml), then compare its headline metrics with results/baselines/.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var manifest = Manifest("experiments/ci.yaml");
+    Reproduce("run", manifest, args => RunOptions(Filters(args)));
+    Reproduce("regress", manifest, args => args);
+});
+
+Task("Clean")
+    .Description("Remove the selected cells of the manifest from the cache.")
+    .IsDependentOn("Build")
+    .Does(() => Reproduce("clean", Manifest(), args => Filters(args)));
+
+// Cake wraps a failing task's exception in a CakeReportException (not a CakeException), which would
+// turn every failure into exit code 1; unwrap it so build.sh exits with reproduce's own code.
+try
+{
+    RunTarget(target);
+}
+catch (CakeReportException e) when (e.InnerException is CakeException inner)
+{
+    throw new CakeException(inner.ExitCode, inner.Message);
+}

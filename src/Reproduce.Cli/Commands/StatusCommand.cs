@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Reproduce.Core.Planning;
+
+namespace Reproduce.Cli.Commands;
+
+/// <summary><c>reproduce status</c>: per stage, how many cells are cached, missing or incomplete, and which locks are held.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(CommonOptions common)
+    {
+        var command = new Command("status", "counts of cached, missing and incomplete cells per stage, and held locks");
+        common.AddSelection(command);
+        command.SetAction(result =>
+        {
+            var session = common.OpenSession(result);
+            var plan = session.Plan(common.FilterFrom(result), force: false);
+            Console.WriteLine($"experiment {session.Manifest.Experiment}, cache {session.Cache.Root}");
+            Console.WriteLine($"{"stage",-12} {"cells",6} {"cached",7} {"missing",8} {"incomplete",11}");
+            foreach (var stage in plan.Stages)
+            {
+                Console.WriteLine($"{stage,-12} {plan.Count(stage),6} {plan.Count(stage, CellStatus.Cached),7} {plan.Count(stage, CellStatus.Missing),8} {plan.Count(stage, CellStatus.Incomplete),11}");
+            }
+
+            var keys = plan.Entries.ToDictionary(e => e.Key, e => e.Cell.Address.Text);
+            foreach (var held in session.Cache.Locks().Where(l => l.Held))
+            {
+                var cell = keys.GetValueOrDefault(held.Key, "a cell of another manifest");
+                var stale = held.HolderIsDead ? " (its process is gone: 'reproduce unlock --stale')" : "";
+                Console.WriteLine($"locked  {cell} {held.Key[..12]} by {held.Owner?.ToString() ?? "an unknown process"}{stale}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

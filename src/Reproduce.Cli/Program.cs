@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Reproduce.Cli.Commands;
+using Reproduce.Core.Errors;
+
+namespace Reproduce.Cli;
+
+/// <summary>
+/// The <c>reproduce</c> command: parses arguments, runs one verb, and turns every failure into one
+/// clear line and the exit code of DESIGN.md §7 (the stack trace only with --verbose).
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "print stack traces with errors", Recursive = true };
+        var common = new CommonOptions();
+        var root = new RootCommand("Reproduce: Wolf et al. 2023 (self-supervised pre-training on CT), end to end")
+        {
+            PlanCommand.Create(common),
+            RunCommand.Create(common, verbose),
+            RunCellCommand.Create(common, verbose),
+            StatusCommand.Create(common),
+            CleanCommand.Create(common),
+            UnlockCommand.Create(),
+            BenchCommand.Create(),
+            RegressCommand.Create(common),
+        };
+        root.Options.Add(verbose);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+
+            Console.Error.WriteLine("see 'reproduce --help'");
+            return ExitCodes.InvalidInput;
+        }
+
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        try
+        {
+            var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token);
+            return interrupt.IsCancellationRequested && code == 0 ? ExitCodes.Interrupted : code;
+        }
+        catch (ReproduceException error)
+        {
+            Report(error, parsed.GetValue(verbose));
+            return error.ExitCode;
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception error)
+        {
+            Report(error, parsed.GetValue(verbose));
+            return ExitCodes.CellFailed;
+        }
+
+        // The first Ctrl+C (or SIGTERM) asks the run to stop: running cells see the token, resumable
+        // ones keep their checkpoints. A second Ctrl+C is not intercepted and ends the process.
+        void Interrupt(PosixSignalContext context)
+        {
+            if (!interrupt.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                Console.Error.WriteLine("interrupting: finishing up (press Ctrl+C again to stop at once)");
+                interrupt.Cancel();
+            }
+        }
+    }
+
+    private static void Report(Exception error, bool verbose)
+    {
+        var kind = error is ReproduceException ? "error" : "internal error";
+        foreach (var line in error.Message.Split(Environment.NewLine))
+        {
+            Console.Error.WriteLine($"{kind}: {line}");
+        }
+
+        if (verbose)
+        {
+            Console.Error.WriteLine(error);
+        }
+    }
+}

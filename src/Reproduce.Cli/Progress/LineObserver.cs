@@ -1,0 +1,63 @@
+using Reproduce.Core.Cache;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Planning;
+
+namespace Reproduce.Cli.Progress;
+
+/// <summary>
+/// Plain, line-based progress for redirected output (CI logs, Slurm): one line when a cell starts
+/// and ends, and a progress line per cell at most every <see cref="Interval"/>.
+/// </summary>
+internal sealed class LineObserver(TextWriter output, TimeProvider clock) : IExecutionObserver
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    private readonly Lock gate = new();
+
+    public void CellStarted(PlanEntry entry) => Write($"start   {entry.Cell.Address} ({PlanFormatter.Status(entry.Status)}: {PlanFormatter.Reason(entry)})");
+
+    public ICellProgress ProgressOf(PlanEntry entry) => new CellLines(this, entry, clock);
+
+    public void CellFinished(CellOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Computed:
+                Write($"done    {outcome.Entry.Cell.Address} in {outcome.Duration.TotalSeconds:0.0}s");
+                break;
+            case OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled:
+                Write($"{outcome.Kind.ToString().ToLowerInvariant(),-7} {outcome.Describe()}");
+                break;
+        }
+    }
+
+    public void WaitingForLock(PlanEntry entry, LockOwner? holder) =>
+        Write($"waiting {entry.Cell.Address}: locked by {holder?.ToString() ?? "another process"}");
+
+    private void Write(string line)
+    {
+        lock (gate)
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    private sealed class CellLines(LineObserver owner, PlanEntry entry, TimeProvider clock) : ICellProgress
+    {
+        private readonly RateEstimator rate = new(clock);
+        private DateTimeOffset lastWritten = DateTimeOffset.MinValue;
+
+        public void Report(double done, double total, string unit)
+        {
+            var text = rate.Describe(done, total, unit);
+            var now = clock.GetUtcNow();
+            if (now - lastWritten >= Interval || done >= total)
+            {
+                lastWritten = now;
+                owner.Write($"        {entry.Cell.Address}: {text}");
+            }
+        }
+
+        public void Message(string text) => owner.Write($"        {entry.Cell.Address}: {text}");
+    }
+}

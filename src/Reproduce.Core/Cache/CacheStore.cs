@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Reproduce.Core.Errors;
+
+namespace Reproduce.Core.Cache;
+
+/// <summary>
+/// The cell cache on disk (DESIGN.md §1):
+/// <c>&lt;root&gt;/&lt;stage&gt;/&lt;key[0..2]&gt;/&lt;key&gt;/</c> holds a published cell with its meta.json;
+/// <c>.work/&lt;stage&gt;/&lt;key&gt;/</c> the directory a running cell writes into (kept across an
+/// interruption so long cells resume); <c>.locks/</c> the per-key locks. Nothing else writes under
+/// the root, and no central index exists, so any number of processes may share one cache.
+/// </summary>
+public sealed class CacheStore
+{
+    private const string WorkFolder = ".work";
+    private const string LocksFolder = ".locks";
+    private const string TrashFolder = ".trash";
+
+    public CacheStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string CellDirectory(string stage, string key) => Path.Combine(Root, stage, key[..2], key);
+
+    public string WorkDirectory(string stage, string key) => Path.Combine(Root, WorkFolder, stage, key);
+
+    public string LockPath(string key) => Path.Combine(Root, LocksFolder, key[..2], key + ".lock");
+
+    /// <summary>The meta of the published cell, or null when it is not in the cache.</summary>
+    public CellMeta? TryReadComplete(string stage, string key)
+    {
+        var path = Path.Combine(CellDirectory(stage, key), CellMeta.FileName);
+        return File.Exists(path) ? ReadMeta(path) : null;
+    }
+
+    public bool HasWork(string stage, string key) => Directory.Exists(WorkDirectory(stage, key));
+
+    /// <summary>Every published cell of a stage (for finding the older cell at an address).</summary>
+    public IEnumerable<CellMeta> ReadAll(string stage)
+    {
+        var stageDirectory = Path.Combine(Root, stage);
+        if (!Directory.Exists(stageDirectory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(stageDirectory)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Select(d => Path.Combine(d, CellMeta.FileName))
+            .Where(File.Exists)
+            .Select(ReadMeta);
+    }
+
+    public CellLock? TryLock(string key, LockOwner owner) => CellLock.TryAcquire(LockPath(key), owner);
+
+    /// <summary>
+    /// Makes <paramref name="workDirectory"/> the published cell: writes meta.json into it, then
+    /// renames the directory into place. A rename on one file system is atomic, so readers see the
+    /// whole cell or none of it. The caller holds the cell's lock.
+    /// </summary>
+    public string Publish(CellMeta meta, string workDirectory)
+    {
+        var metaPath = Path.Combine(workDirectory, CellMeta.FileName);
+        using (var stream = new FileStream(metaPath, FileMode.Create, FileAccess.Write))
+        {
+            JsonSerializer.Serialize(stream, meta.ToJson(), new JsonSerializerOptions { WriteIndented = true });
+            stream.Flush(flushToDisk: true);
+        }
+
+        var target = CellDirectory(meta.Stage, meta.Key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (Directory.Exists(target))
+        {
+            // A forced recompute replaces the cell: move the old one aside first (atomic), then delete it.
+            MoveToTrashAndDelete(target);
+        }
+
+        Directory.Move(workDirectory, target);
+        return target;
+    }
+
+    /// <summary>Removes a published cell (and any work directory of it). The caller holds its lock.</summary>
+    public void Remove(string stage, string key)
+    {
+        foreach (var directory in new[] { CellDirectory(stage, key), WorkDirectory(stage, key) }.Where(Directory.Exists))
+        {
+            MoveToTrashAndDelete(directory);
+        }
+    }
+
+    /// <summary>Empties a work directory left by an interrupted or failed run.</summary>
+    public void DiscardWork(string stage, string key)
+    {
+        var work = WorkDirectory(stage, key);
+        if (Directory.Exists(work))
+        {
+            MoveToTrashAndDelete(work);
+        }
+    }
+
+    /// <summary>Every lock file with its state, for <c>status</c> and <c>unlock</c>.</summary>
+    public IReadOnlyList<LockState> Locks()
+    {
+        var locks = Path.Combine(Root, LocksFolder);
+        if (!Directory.Exists(locks))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(locks, "*.lock", SearchOption.AllDirectories)
+            .Select(path =>
+            {
+                var held = CellLock.IsHeld(path);
+                var owner = held ? CellLock.ReadOwner(path) : null;
+                return new LockState(Path.GetFileNameWithoutExtension(path), path, held, owner, owner is not null && IsDeadHere(owner));
+            })
+            .OrderBy(l => l.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Deletes a lock whatever its state: the escape hatch for a lock left on a shared file system
+    /// by a host that died (file locks there may outlive the holder).
+    /// </summary>
+    public bool Unlock(string key)
+    {
+        var path = LockPath(key);
+        var existed = File.Exists(path);
+        File.Delete(path);
+        File.Delete(CellLock.OwnerPathFor(path));
+        return existed;
+    }
+
+    /// <summary>Deletes locks nobody holds and locks recorded as held by a process of this host that no longer runs.</summary>
+    public IReadOnlyList<LockState> UnlockStale()
+    {
+        var removed = Locks().Where(l => !l.Held || l.HolderIsDead).ToList();
+        foreach (var state in removed)
+        {
+            Unlock(state.Key);
+        }
+
+        return removed;
+    }
+
+    private void MoveToTrashAndDelete(string directory)
+    {
+        var trash = Path.Combine(Root, TrashFolder, $"{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
+        Directory.Move(directory, trash);
+        Directory.Delete(trash, recursive: true);
+    }
+
+    private static bool IsDeadHere(LockOwner owner)
+    {
+        if (owner.Host != Environment.MachineName)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(owner.ProcessId);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    private static CellMeta ReadMeta(string path)
+    {
+        try
+        {
+            return CellMeta.FromJson(JsonNode.Parse(File.ReadAllText(path))!.AsObject());
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NullReferenceException or KeyNotFoundException)
+        {
+            throw new CacheException(path, $"unreadable cell metadata ({e.Message}); delete this cell directory to recompute it", e);
+        }
+    }
+}
+
+/// <summary>One lock file: held or not, by whom, and whether that holder is a dead process of this host.</summary>
+public sealed record LockState(string Key, string Path, bool Held, LockOwner? Owner, bool HolderIsDead);

@@ -1,0 +1,59 @@
+using System.Text;
+using Reproduce.Core.Errors;
+
+namespace Reproduce.Core.Execution;
+
+/// <summary>Every cell's outcome, the per-stage summary table and the process exit code.</summary>
+public sealed record ExecutionReport(IReadOnlyList<CellOutcome> Outcomes)
+{
+    /// <summary>
+    /// 130 when interrupted; else 3 when every failure is environmental (missing data, tool, lock);
+    /// else 1 when any cell failed or was skipped; else 0 (DESIGN.md §7).
+    /// </summary>
+    public int ExitCode
+    {
+        get
+        {
+            if (Outcomes.Any(o => o.Kind == OutcomeKind.Cancelled))
+            {
+                return ExitCodes.Interrupted;
+            }
+
+            var failures = Outcomes.Where(o => o.Kind == OutcomeKind.Failed).ToList();
+            if (failures.Count > 0 && failures.All(f => f.Error is EnvironmentException))
+            {
+                return ExitCodes.Environment;
+            }
+
+            return failures.Count > 0 || Outcomes.Any(o => o.Kind == OutcomeKind.Skipped) ? ExitCodes.CellFailed : ExitCodes.Success;
+        }
+    }
+
+    public int Count(OutcomeKind kind) => Outcomes.Count(o => o.Kind == kind);
+
+    public string SummaryTable()
+    {
+        var kinds = Enum.GetValues<OutcomeKind>();
+        var text = new StringBuilder();
+        text.Append($"{"stage",-12}");
+        foreach (var kind in kinds)
+        {
+            text.Append($" {kind.ToString().ToLowerInvariant(),9}");
+        }
+
+        text.AppendLine($" {"time",9}");
+        foreach (var stage in Outcomes.GroupBy(o => o.Entry.Cell.Stage))
+        {
+            text.Append($"{stage.Key,-12}");
+            foreach (var kind in kinds)
+            {
+                text.Append($" {stage.Count(o => o.Kind == kind),9}");
+            }
+
+            var seconds = stage.Where(o => o.Kind == OutcomeKind.Computed).Sum(o => o.Duration.TotalSeconds);
+            text.AppendLine($" {seconds,8:0.0}s");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+}

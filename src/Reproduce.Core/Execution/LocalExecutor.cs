@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Reproduce.Core.Cache;
+using Reproduce.Core.Planning;
+
+namespace Reproduce.Core.Execution;
+
+/// <summary>
+/// Runs a plan in this process: every cell after its upstream cells, independent cells in parallel
+/// up to <see cref="RunSettings.Workers"/>. A failed cell fails only its downstream cells; finished
+/// cells stay published. Never assumes it is alone on the cache: each cell is computed under its
+/// lock, and a cell another process published meanwhile is taken from the cache.
+/// </summary>
+public sealed class LocalExecutor
+{
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly StageRegistry stages;
+    private readonly CacheStore cache;
+    private readonly Roots roots;
+    private readonly RunSettings settings;
+    private readonly IExecutionObserver observer;
+    private readonly TimeProvider clock;
+    private readonly JsonObject provenance;
+
+    public LocalExecutor(StageRegistry stages, CacheStore cache, Roots roots, RunSettings settings, IExecutionObserver observer, TimeProvider clock, JsonObject provenance)
+    {
+        this.stages = stages;
+        this.cache = cache;
+        this.roots = roots;
+        this.settings = settings;
+        this.observer = observer;
+        this.clock = clock;
+        this.provenance = provenance;
+    }
+
+    public async Task<ExecutionReport> RunAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, settings.Workers));
+        var running = new Dictionary<string, Task<CellOutcome>>();
+        foreach (var entry in plan.Entries)
+        {
+            var upstream = entry.Cell.Upstream
+                .Where(u => running.ContainsKey(u.Address.Text))
+                .Select(u => running[u.Address.Text])
+                .ToList();
+            running[entry.Cell.Address.Text] = RunWhenReadyAsync(entry, plan, upstream, slots, cancellationToken);
+        }
+
+        var outcomes = await Task.WhenAll(running.Values);
+        return new ExecutionReport(outcomes);
+    }
+
+    private async Task<CellOutcome> RunWhenReadyAsync(PlanEntry entry, Plan plan, List<Task<CellOutcome>> upstream, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var finished = await Task.WhenAll(upstream);
+        CellOutcome outcome;
+        if (finished.Any(o => o.Kind is OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled))
+        {
+            outcome = new CellOutcome(entry, OutcomeKind.Skipped, TimeSpan.Zero);
+        }
+        else if (entry.Status == CellStatus.Cached)
+        {
+            outcome = new CellOutcome(entry, OutcomeKind.Cached, TimeSpan.Zero);
+        }
+        else
+        {
+            try
+            {
+                await slots.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = new CellOutcome(entry, OutcomeKind.Cancelled, TimeSpan.Zero);
+                observer.CellFinished(outcome);
+                return outcome;
+            }
+
+            try
+            {
+                // Off the caller's thread: stages are mostly synchronous, CPU-bound code.
+                outcome = await Task.Run(() => ComputeUnderLockAsync(entry, plan, cancellationToken), CancellationToken.None);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        observer.CellFinished(outcome);
+        return outcome;
+    }
+
+    private async Task<CellOutcome> ComputeUnderLockAsync(PlanEntry entry, Plan plan, CancellationToken cancellationToken)
+    {
+        var cell = entry.Cell;
+        var watch = Stopwatch.StartNew();
+        CellLock? cellLock;
+        var announced = false;
+        while ((cellLock = cache.TryLock(entry.Key, LockOwner.Current(clock))) is null)
+        {
+            if (!announced)
+            {
+                observer.WaitingForLock(entry, CellLock.ReadOwner(cache.LockPath(entry.Key)));
+                announced = true;
+            }
+
+            try
+            {
+                await Task.Delay(LockPollInterval, clock, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
+            }
+        }
+
+        using (cellLock)
+        {
+            if (entry.Status != CellStatus.Forced && cache.TryReadComplete(cell.Stage, entry.Key) is not null)
+            {
+                return new CellOutcome(entry, OutcomeKind.Cached, watch.Elapsed);
+            }
+
+            var stage = stages.Get(cell.Stage);
+            var work = cache.WorkDirectory(cell.Stage, entry.Key);
+            var resuming = stage.Descriptor.Resumable && entry.Status != CellStatus.Forced && Directory.Exists(work);
+            if (!resuming)
+            {
+                cache.DiscardWork(cell.Stage, entry.Key);
+            }
+
+            Directory.CreateDirectory(work);
+            observer.CellStarted(entry);
+            var started = clock.GetUtcNow();
+            try
+            {
+                var context = new CellContext
+                {
+                    Cell = cell,
+                    Key = entry.Key,
+                    WorkDirectory = work,
+                    Resuming = resuming,
+                    Upstream = cell.Upstream.Select(u => UpstreamOutputOf(u, plan)).ToList(),
+                    Roots = roots,
+                    Settings = settings,
+                    Progress = observer.ProgressOf(entry),
+                    Clock = clock,
+                };
+                var result = await stage.RunAsync(context, cancellationToken);
+                cache.Publish(MetaOf(entry, plan, started, result), work);
+                return new CellOutcome(entry, OutcomeKind.Computed, watch.Elapsed);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                KeepOrDiscardWork(stage, entry);
+                return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
+            }
+            catch (Exception error)
+            {
+                KeepOrDiscardWork(stage, entry);
+                return new CellOutcome(entry, OutcomeKind.Failed, watch.Elapsed, error);
+            }
+        }
+    }
+
+    /// <summary>A resumable stage keeps its checkpoints for the next run; any other stage starts clean.</summary>
+    private void KeepOrDiscardWork(IStage stage, PlanEntry entry)
+    {
+        if (!stage.Descriptor.Resumable)
+        {
+            cache.DiscardWork(entry.Cell.Stage, entry.Key);
+        }
+    }
+
+    private UpstreamOutput UpstreamOutputOf(Cells.Cell upstream, Plan plan)
+    {
+        var key = plan.Keys.KeyOf(upstream);
+        var meta = cache.TryReadComplete(upstream.Stage, key)
+            ?? throw new InvalidOperationException($"upstream {upstream} ({key}) is not in the cache although it finished");
+        return new UpstreamOutput(upstream.Address, key, cache.CellDirectory(upstream.Stage, key), meta);
+    }
+
+    private CellMeta MetaOf(PlanEntry entry, Plan plan, DateTimeOffset started, StageResult result)
+    {
+        var cellProvenance = provenance.DeepClone().AsObject();
+        cellProvenance["threads"] = settings.Threads;
+        cellProvenance["device"] = settings.Device;
+        return new CellMeta
+        {
+            Key = entry.Key,
+            Address = entry.Cell.Address.Text,
+            Components = plan.Keys.ComponentsOf(entry.Cell),
+            Started = started,
+            Finished = clock.GetUtcNow(),
+            Host = Environment.MachineName,
+            Provenance = cellProvenance,
+            Metrics = result.Metrics ?? [],
+            Details = result.Details ?? [],
+        };
+    }
+}

@@ -1,0 +1,16 @@
+namespace Reproduce.Core.Execution;
+
+/// <summary>How cells are run; none of this enters a key except the device type (through the runtime fingerprint).</summary>
+public sealed record RunSettings
+{
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Cells computed at once by the local executor.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Compute threads per cell (TorchSharp intra-op threads).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Training steps between checkpoints of resumable stages.</summary>
+    public int CheckpointEvery { get; init; } = 500;
+}

@@ -1,0 +1,42 @@
+namespace Reproduce.Core.Manifests;
+
+/// <summary>The identifiers of DESIGN.md §7: datasets, tasks, sources, protocols and the scratch init.</summary>
+public static class Identifiers
+{
+    public const string Lidc = "lidc";
+    public const string Covid = "covid";
+    public const string OrganSMnist = "organsmnist";
+    public const string Brain = "brain";
+
+    public const string Scratch = "scratch";
+
+    public const string Synthetic = "synthetic";
+
+    public static readonly IReadOnlyList<string> Datasets = [Lidc, Covid, OrganSMnist, Brain];
+
+    /// <summary>The downstream tasks; each reads the dataset of the same id.</summary>
+    public static readonly IReadOnlyList<string> Tasks = [Covid, OrganSMnist, Brain];
+
+    /// <summary>Where each dataset can come from (DESIGN.md §4).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> SourcesByDataset = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [Lidc] = ["nbia", Synthetic],
+        [Covid] = ["github", Synthetic],
+        [OrganSMnist] = ["zenodo", Synthetic],
+        [Brain] = ["local", "kaggle", Synthetic],
+    };
+
+    public static readonly IReadOnlyList<string> Protocols = ["kfold", "official-split"];
+
+    public static readonly IReadOnlyList<string> ReductionModes = ["random", "first-n", "stratified"];
+
+    public static readonly IReadOnlyList<string> LabelOrders = ["disease-positive", "authors"];
+
+    public static readonly IReadOnlyList<string> PreprocessRecipes = ["authors", "window", "gray"];
+
+    public static readonly IReadOnlyList<string> Architectures = ["resnet18", "resnet50"];
+
+    public static readonly IReadOnlyList<string> Metrics = ["auc", "f1", "accuracy"];
+
+    public static readonly IReadOnlyList<string> Flips = ["none", "vertical", "horizontal"];
+}

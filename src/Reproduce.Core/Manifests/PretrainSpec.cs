@@ -1,0 +1,17 @@
+namespace Reproduce.Core.Manifests;
+
+/// <summary>Pre-training settings shared by every method, and each method's own hyper-parameters.</summary>
+public sealed record PretrainSpec
+{
+    public required string Dataset { get; init; }
+
+    public required string Arch { get; init; }
+
+    /// <summary>The side of the global crops in pixels; SwAV's small crops scale with it.</summary>
+    public required int ImageSize { get; init; }
+
+    /// <summary>Training steps between checkpoints; does not change results, so not part of any key.</summary>
+    public required int CheckpointEvery { get; init; }
+
+    public required IReadOnlyDictionary<string, MethodSpec> Methods { get; init; }
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Reproduce.Core.Cells;
+using Reproduce.Core.Manifests;
+
+namespace Reproduce.Core.Planning;
+
+/// <summary>
+/// Expands a manifest into its cells (DESIGN.md §1): one download and one preprocess cell per
+/// dataset in use, one pretrain cell per method in <c>finetune.inits</c>, one finetune cell per
+/// task × init × fold × fraction, one aggregate cell per task and one render cell. Every setting a
+/// stage reads goes into its cell's parameters, and nothing else does (no paths, no run settings).
+/// </summary>
+public static class ExperimentGraph
+{
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static CellGraph Build(Manifest manifest)
+    {
+        var cells = new List<Cell>();
+        var methods = manifest.Finetune.Inits.Where(i => i != Identifiers.Scratch).ToList();
+        var datasetIds = manifest.Tasks.Values.Select(t => t.Dataset)
+            .Concat(methods.Count > 0 ? [manifest.Pretrain.Dataset] : [])
+            .Distinct()
+            .OrderBy(id => Identifiers.Datasets.ToList().IndexOf(id))
+            .ToList();
+
+        var preprocess = new Dictionary<string, Cell>();
+        foreach (var id in datasetIds)
+        {
+            var dataset = manifest.Datasets[id];
+            var download = new Cell(new CellAddress(Stages.Download, ("dataset", id)), DownloadParameters(manifest, dataset), InputIdentity(dataset), []);
+            var prepared = new Cell(new CellAddress(Stages.Preprocess, ("dataset", id)), PreprocessParameters(dataset), [], [download]);
+            cells.Add(download);
+            preprocess[id] = prepared;
+        }
+
+        cells.AddRange(preprocess.Values);
+
+        var pretrain = new Dictionary<string, Cell>();
+        foreach (var method in methods)
+        {
+            var cell = new Cell(new CellAddress(Stages.Pretrain, ("method", method)), PretrainParameters(manifest, manifest.Pretrain.Methods[method]), [], [preprocess[manifest.Pretrain.Dataset]]);
+            pretrain[method] = cell;
+            cells.Add(cell);
+        }
+
+        var aggregates = new List<Cell>();
+        foreach (var task in manifest.Tasks.Values)
+        {
+            var finetunes = new List<Cell>();
+            foreach (var init in manifest.Finetune.Inits)
+            {
+                for (var fold = 0; fold < manifest.Evaluation.Folds; fold++)
+                {
+                    foreach (var fraction in manifest.Evaluation.Fractions)
+                    {
+                        var address = new CellAddress(Stages.Finetune, ("task", task.Id), ("init", init), ("fold", fold.ToString(CultureInfo.InvariantCulture)), ("fraction", FormatFraction(fraction)));
+                        Cell[] upstream = init == Identifiers.Scratch ? [preprocess[task.Dataset]] : [preprocess[task.Dataset], pretrain[init]];
+                        finetunes.Add(new Cell(address, FinetuneParameters(manifest, task, init, fold, fraction), [], upstream));
+                    }
+                }
+            }
+
+            cells.AddRange(finetunes);
+            var aggregate = new Cell(new CellAddress(Stages.Aggregate, ("task", task.Id)), AggregateParameters(manifest, task), [], finetunes);
+            aggregates.Add(aggregate);
+            cells.Add(aggregate);
+        }
+
+        cells.Add(new Cell(new CellAddress(Stages.Render), RenderParameters(manifest), [], aggregates));
+        return new CellGraph(cells);
+    }
+
+    /// <summary>A fraction as it appears in addresses and folder names: at least one decimal (1.0, 0.25).</summary>
+    public static string FormatFraction(double fraction)
+    {
+        var text = fraction.ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains('.') || text.Contains('E') ? text : text + ".0";
+    }
+
+    private static JsonObject DownloadParameters(Manifest manifest, DatasetSpec dataset)
+    {
+        var parameters = new JsonObject { ["dataset"] = dataset.Id };
+        if (dataset.Synthetic is { } synthetic)
+        {
+            parameters["synthetic"] = ToJson(synthetic);
+            parameters["seed"] = manifest.Seed;
+        }
+
+        return parameters;
+    }
+
+    /// <summary>
+    /// What can be known of an external source before downloading it (DESIGN.md §1): source, URL,
+    /// collection, version; for a local folder a fingerprint of relative paths, sizes and times.
+    /// </summary>
+    private static JsonObject InputIdentity(DatasetSpec dataset)
+    {
+        var identity = new JsonObject { ["source"] = dataset.Source };
+        AddIfSet(identity, "url", dataset.Url);
+        AddIfSet(identity, "collection", dataset.Collection);
+        AddIfSet(identity, "version", dataset.Version);
+        if (dataset.ImageSize is { } size)
+        {
+            identity["image_size"] = size;
+        }
+
+        if (dataset.Path is { } path)
+        {
+            identity["fingerprint"] = path.Resolved is { } resolved ? FolderFingerprint(resolved) : "unresolved:" + path.Raw;
+        }
+
+        return identity;
+    }
+
+    private static JsonObject PreprocessParameters(DatasetSpec dataset)
+    {
+        var parameters = ToJson(dataset.Preprocess);
+        parameters["dataset"] = dataset.Id;
+        return parameters;
+    }
+
+    private static JsonObject PretrainParameters(Manifest manifest, MethodSpec method)
+    {
+        var hyper = new JsonObject();
+        foreach (var (name, value) in method.Parameters)
+        {
+            hyper[name] = value.DeepClone();
+        }
+
+        return new JsonObject
+        {
+            ["method"] = method.Id,
+            ["dataset"] = manifest.Pretrain.Dataset,
+            ["arch"] = manifest.Pretrain.Arch,
+            ["image_size"] = manifest.Pretrain.ImageSize,
+            ["seed"] = manifest.Seed,
+            ["hyper"] = hyper,
+        };
+    }
+
+    private static JsonObject FinetuneParameters(Manifest manifest, TaskSpec task, string init, int fold, double fraction) => new()
+    {
+        ["task"] = ToJson(task),
+        ["init"] = init,
+        ["arch"] = manifest.Pretrain.Arch,
+        ["protocol"] = manifest.Evaluation.Protocol,
+        ["folds"] = manifest.Evaluation.Folds,
+        ["fold"] = fold,
+        ["fraction"] = fraction,
+        ["validation_fraction"] = manifest.Evaluation.ValidationFraction,
+        ["seed"] = manifest.Seed,
+        ["finetune"] = FinetuneSettings(manifest.Finetune),
+    };
+
+    private static JsonObject FinetuneSettings(FinetuneSpec finetune)
+    {
+        var settings = ToJson(finetune);
+        settings.Remove("inits");
+        return settings;
+    }
+
+    private static JsonObject AggregateParameters(Manifest manifest, TaskSpec task) => new()
+    {
+        ["task"] = task.Id,
+        ["classes"] = task.Classes,
+        ["metrics"] = ToJsonArray(manifest.Evaluation.Metrics),
+        ["protocol"] = manifest.Evaluation.Protocol,
+    };
+
+    private static JsonObject RenderParameters(Manifest manifest) => new()
+    {
+        ["experiment"] = manifest.Experiment,
+        ["title"] = manifest.Title,
+        ["metrics"] = ToJsonArray(manifest.Evaluation.Metrics),
+        ["deviations"] = ToJsonArray(manifest.Deviations),
+    };
+
+    private static JsonObject ToJson<T>(T record) => RemoveNulls(JsonSerializer.SerializeToNode(record, SnakeCase)!.AsObject());
+
+    private static JsonObject RemoveNulls(JsonObject json)
+    {
+        foreach (var name in json.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            json.Remove(name);
+        }
+
+        return json;
+    }
+
+    private static JsonArray ToJsonArray(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+
+    private static void AddIfSet(JsonObject json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json[name] = value;
+        }
+    }
+
+    /// <summary>SHA-256 over the sorted relative paths, sizes and modification times of a folder's files.</summary>
+    private static string FolderFingerprint(string folder)
+    {
+        if (File.Exists(folder))
+        {
+            var file = new FileInfo(folder);
+            return $"file:{file.Length}:{file.LastWriteTimeUtc.Ticks}";
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            return "absent";
+        }
+
+        var lines = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => new FileInfo(f))
+            .Select(f => $"{Path.GetRelativePath(folder, f.FullName).Replace('\\', '/')}\t{f.Length}\t{f.LastWriteTimeUtc.Ticks}")
+            .Order(StringComparer.Ordinal);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))));
+    }
+}

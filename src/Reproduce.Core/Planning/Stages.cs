@@ -1,0 +1,14 @@
+namespace Reproduce.Core.Planning;
+
+/// <summary>The pipeline's stage names, in pipeline order.</summary>
+public static class Stages
+{
+    public const string Download = "download";
+    public const string Preprocess = "preprocess";
+    public const string Pretrain = "pretrain";
+    public const string Finetune = "finetune";
+    public const string Aggregate = "aggregate";
+    public const string Render = "render";
+
+    public static readonly IReadOnlyList<string> All = [Download, Preprocess, Pretrain, Finetune, Aggregate, Render];
+}

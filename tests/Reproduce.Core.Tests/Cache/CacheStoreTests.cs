@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Cache;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Keys;
+
+namespace Reproduce.Core.Tests.Cache;
+
+public class CacheStoreTests
+{
+    private const string Key = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+
+    private static CellMeta Meta(string key = Key) => new()
+    {
+        Key = key,
+        Address = "source[index=0]",
+        Components = new KeyComponents(1, "source", 1, """{"value":1}""", "{}", "{}", new Dictionary<string, string>()),
+        Started = DateTimeOffset.UnixEpoch,
+        Finished = DateTimeOffset.UnixEpoch.AddSeconds(2),
+        Host = "host",
+        Metrics = new JsonObject { ["auc"] = 0.75 },
+    };
+
+    [Fact]
+    public void PublishMovesTheWorkDirectoryIntoPlaceWithItsMeta()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var work = cache.WorkDirectory("source", Key);
+        Directory.CreateDirectory(work);
+        File.WriteAllText(Path.Combine(work, "out.txt"), "42");
+
+        var published = cache.Publish(Meta(), work);
+
+        Assert.Equal(temp.Combine("source", "ab", Key), published);
+        Assert.False(Directory.Exists(work));
+        Assert.Equal("42", File.ReadAllText(Path.Combine(published, "out.txt")));
+        var meta = cache.TryReadComplete("source", Key);
+        Assert.NotNull(meta);
+        Assert.Equal(0.75, meta.Metrics["auc"]!.GetValue<double>());
+        Assert.Equal(2, meta.Seconds);
+        Assert.Equal(CanonicalJson.Serialize(Meta().Components.ToJson()), CanonicalJson.Serialize(meta.Components.ToJson()));
+        Assert.Single(cache.ReadAll("source"));
+    }
+
+    [Fact]
+    public void AMissingCellIsNotComplete()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+
+        Assert.Null(cache.TryReadComplete("source", Key));
+        Assert.False(cache.HasWork("source", Key));
+        Assert.Empty(cache.ReadAll("source"));
+    }
+
+    [Fact]
+    public void PublishingAgainReplacesTheOldCell()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        foreach (var content in new[] { "old", "new" })
+        {
+            var work = cache.WorkDirectory("source", Key);
+            Directory.CreateDirectory(work);
+            File.WriteAllText(Path.Combine(work, content + ".txt"), content);
+            cache.Publish(Meta(), work);
+        }
+
+        var files = Directory.GetFiles(cache.CellDirectory("source", Key)).Select(Path.GetFileName).Order();
+        Assert.Equal(["meta.json", "new.txt"], files);
+    }
+
+    [Fact]
+    public void RemoveDeletesTheCellAndItsWork()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var work = cache.WorkDirectory("source", Key);
+        Directory.CreateDirectory(work);
+        cache.Publish(Meta(), work);
+        Directory.CreateDirectory(work);
+
+        cache.Remove("source", Key);
+
+        Assert.Null(cache.TryReadComplete("source", Key));
+        Assert.False(cache.HasWork("source", Key));
+    }
+
+    [Fact]
+    public void AnUnreadableMetaNamesItsPath()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var directory = cache.CellDirectory("source", Key);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "meta.json"), "{ not json");
+
+        var error = Assert.Throws<CacheException>(() => cache.TryReadComplete("source", Key));
+
+        Assert.Contains(Path.Combine(directory, "meta.json"), error.Message);
+    }
+
+    [Fact]
+    public void UnlockStaleRemovesFreeLocksAndKeepsHeldOnes()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var owner = LockOwner.Current(TimeProvider.System);
+        var freeKey = "ff" + Key[2..];
+        cache.TryLock(freeKey, owner)!.Dispose();
+        using var held = cache.TryLock(Key, owner);
+
+        var removed = cache.UnlockStale();
+
+        Assert.Equal([freeKey], removed.Select(r => r.Key));
+        var remaining = Assert.Single(cache.Locks());
+        Assert.True(remaining.Held);
+        Assert.Equal(owner, remaining.Owner);
+        Assert.False(remaining.HolderIsDead);
+    }
+
+    [Fact]
+    public void UnlockByKeyDeletesEvenAHeldLock()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        using var held = cache.TryLock(Key, LockOwner.Current(TimeProvider.System));
+
+        Assert.True(cache.Unlock(Key));
+        Assert.False(File.Exists(cache.LockPath(Key)));
+        Assert.False(cache.Unlock(Key));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using Reproduce.Core.Cache;
+using Reproduce.Core.Cells;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Keys;
+using Reproduce.Core.Planning;
+using Reproduce.Core.TestHost;
+
+namespace Reproduce.Core.Tests.Execution;
+
+public class LocalExecutorTests
+{
+    private static Plan PlanOf(CellGraph graph, CacheStore cache, StageRegistry? stages = null) =>
+        Planner.Create(graph, new CellKeys(graph, stages ?? TestGraphs.Stages(), TestGraphs.Runtime), cache, CellFilter.All, force: false);
+
+    private static Task<ExecutionReport> RunAsync(Plan plan, CacheStore cache, StageRegistry? stages = null, SilentObserver? observer = null, int workers = 2, CancellationToken cancellationToken = default) =>
+        new LocalExecutor(stages ?? TestGraphs.Stages(), cache, new Roots(cache.Root, cache.Root, cache.Root), new RunSettings { Workers = workers }, observer ?? new SilentObserver(), TimeProvider.System, [])
+            .RunAsync(plan, cancellationToken);
+
+    private static double ValueOf(CacheStore cache, Plan plan, string address)
+    {
+        var entry = plan.Entries.Single(e => e.Cell.Address.Text == address);
+        return double.Parse(File.ReadAllText(Path.Combine(cache.CellDirectory(entry.Cell.Stage, entry.Key), ValueStage.ValueFile)), CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task ComputesEveryCellInDependencyOrderThenFindsThemCached()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var plan = PlanOf(TestGraphs.Fan(4), cache);
+
+        var first = await RunAsync(plan, cache);
+        var second = await RunAsync(PlanOf(TestGraphs.Fan(4), cache), cache);
+
+        Assert.Equal((0, 9), (first.ExitCode, first.Count(OutcomeKind.Computed)));
+        Assert.Equal(1 + 2 + 3 + 4, ValueOf(cache, plan, "sum[index=total]"));
+        Assert.Equal((0, 9), (second.ExitCode, second.Count(OutcomeKind.Cached)));
+        var meta = cache.TryReadComplete("sum", plan.Entries[^1].Key)!;
+        Assert.Equal(10, meta.Metrics["value"]!.GetValue<double>());
+        Assert.Equal(plan.Entries[^1].Cell.Address.Text, meta.Address);
+        Assert.Equal(Environment.ProcessorCount, meta.Provenance["threads"]!.GetValue<int>());
+        Assert.Equal("cpu", meta.Provenance["device"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AFailedCellSkipsItsDownstreamAndKeepsEverythingElse()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var plan = PlanOf(TestGraphs.Fan(3, failing: 1), cache);
+
+        var report = await RunAsync(plan, cache);
+
+        var kinds = report.Outcomes.ToDictionary(o => o.Entry.Cell.Address.Text, o => o.Kind);
+        Assert.Equal(OutcomeKind.Failed, kinds["sum[index=1]"]);
+        Assert.Equal(OutcomeKind.Skipped, kinds["sum[index=total]"]);
+        Assert.Equal(5, report.Count(OutcomeKind.Computed));
+        Assert.Equal(ExitCodes.CellFailed, report.ExitCode);
+        Assert.Contains("fails on purpose", report.Outcomes.Single(o => o.Kind == OutcomeKind.Failed).Describe());
+        var failed = plan.Entries.Single(e => e.Cell.Address.Text == "sum[index=1]");
+        Assert.False(cache.HasWork("sum", failed.Key));
+        Assert.Null(cache.TryReadComplete("sum", failed.Key));
+        Assert.NotNull(cache.TryReadComplete("sum", plan.Entries.Single(e => e.Cell.Address.Text == "sum[index=0]").Key));
+        Assert.Contains("stage", report.SummaryTable());
+    }
+
+    [Fact]
+    public async Task OnlyEnvironmentalFailuresGiveExitCode3()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var stages = new StageRegistry([new MissingDataStage(), new ValueStage("sum")]);
+        var graph = new CellGraph([new Cell(new CellAddress("source"), [], [], [])]);
+
+        var report = await RunAsync(PlanOf(graph, cache, stages), cache, stages);
+
+        Assert.Equal(ExitCodes.Environment, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task ANotImplementedStageFailsClearly()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var stages = new StageRegistry([new NotImplementedStage("source", "issue 9/9"), new ValueStage("sum")]);
+
+        var report = await RunAsync(PlanOf(TestGraphs.Fan(1), cache, stages), cache, stages);
+
+        var failure = report.Outcomes.Single(o => o.Kind == OutcomeKind.Failed);
+        Assert.IsType<StageNotImplementedException>(failure.Error);
+        Assert.Contains("not implemented yet (planned in issue 9/9)", failure.Error!.Message);
+        Assert.Equal(ExitCodes.CellFailed, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task CancellationPublishesNothingPartial()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var gate = new BlockingStage();
+        var stages = new StageRegistry([gate, new ValueStage("sum")]);
+        var plan = PlanOf(TestGraphs.Fan(1), cache, stages);
+        using var cancel = new CancellationTokenSource();
+
+        var running = RunAsync(plan, cache, stages, cancellationToken: cancel.Token);
+        await gate.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        cancel.Cancel();
+        var report = await running;
+
+        Assert.Equal(ExitCodes.Interrupted, report.ExitCode);
+        Assert.All(plan.Entries, e => Assert.Null(cache.TryReadComplete(e.Cell.Stage, e.Key)));
+        Assert.False(cache.HasWork("source", plan.Entries[0].Key));
+    }
+
+    [Fact]
+    public async Task ACellPublishedMeanwhileByAnotherProcessIsTakenFromTheCache()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var stale = PlanOf(TestGraphs.Fan(2), cache);
+        await RunAsync(PlanOf(TestGraphs.Fan(2), cache), cache);
+
+        var report = await RunAsync(stale, cache);
+
+        Assert.Equal(0, report.Count(OutcomeKind.Computed));
+        Assert.Equal(stale.Entries.Count, report.Count(OutcomeKind.Cached));
+    }
+
+    [Fact]
+    public async Task ALockHeldElsewhereIsWaitedFor()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var plan = PlanOf(TestGraphs.Fan(1), cache);
+        var observer = new SilentObserver();
+        var held = cache.TryLock(plan.Entries[0].Key, LockOwner.Current(TimeProvider.System))!;
+
+        var running = RunAsync(plan, cache, observer: observer);
+        await Task.Delay(600);
+        Assert.False(running.IsCompleted);
+        held.Dispose();
+        var report = await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, report.ExitCode);
+        Assert.Equal(1, observer.Waits);
+    }
+
+    private sealed class MissingDataStage : IStage
+    {
+        public StageDescriptor Descriptor { get; } = new("source", 1);
+
+        public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken) =>
+            throw new EnvironmentException("the data folder is missing: set DATA");
+    }
+
+    private sealed class BlockingStage : IStage
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public StageDescriptor Descriptor { get; } = new("source", 1);
+
+        public async Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
+        {
+            await File.WriteAllTextAsync(Path.Combine(context.WorkDirectory, "partial.txt"), "x", cancellationToken);
+            Started.SetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return StageResult.Empty;
+        }
+    }
+}

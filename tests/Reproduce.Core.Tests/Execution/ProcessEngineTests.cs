@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Reproduce.Core.Cache;
+using Reproduce.Core.Keys;
+using Reproduce.Core.Planning;
+using Reproduce.Core.TestHost;
+
+namespace Reproduce.Core.Tests.Execution;
+
+/// <summary>
+/// The engine against real processes (the TestHost executable): a kill -9 in the middle of a cell,
+/// and two processes racing on one cache.
+/// </summary>
+public class ProcessEngineTests
+{
+    private const int Width = 3;
+
+    private static Process StartHost(string cache, string journal, int delayMs)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, "Reproduce.Core.TestHost.dll");
+        var start = new ProcessStartInfo("dotnet", [host, cache, Width.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["REPRODUCE_TEST_JOURNAL"] = journal;
+        start.Environment["REPRODUCE_TEST_DELAY_MS"] = delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Process.Start(start)!;
+    }
+
+    private static async Task<int> FinishAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
+    private static string[] JournalLines(string journal) => File.Exists(journal) ? File.ReadAllLines(journal) : [];
+
+    private static Plan PlanOf(CacheStore cache)
+    {
+        var graph = TestGraphs.Fan(Width);
+        return Planner.Create(graph, new CellKeys(graph, TestGraphs.Stages(), TestGraphs.Runtime), cache, CellFilter.All, force: false);
+    }
+
+    [Fact]
+    public async Task AProcessKilledMidCellLeavesNoPartialCellAndTheRerunCompletes()
+    {
+        using var temp = new TempDirectory();
+        var cacheRoot = temp.Combine("cache");
+        var journal = temp.Combine("journal.txt");
+        using (var doomed = StartHost(cacheRoot, journal, delayMs: 120_000))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (JournalLines(journal).Length == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.NotEmpty(JournalLines(journal));
+            doomed.Kill(entireProcessTree: true);
+            await doomed.WaitForExitAsync();
+        }
+
+        var cache = new CacheStore(cacheRoot);
+        var started = JournalLines(journal).Select(l => l.Split(' ')[1]).ToHashSet();
+        Assert.All(PlanOf(cache).Entries, e => Assert.Null(cache.TryReadComplete(e.Cell.Stage, e.Key)));
+        Assert.All(started, key => Assert.True(cache.HasWork("source", key)));
+        Assert.All(PlanOf(cache).Entries.Where(e => started.Contains(e.Key)), e => Assert.Equal(CellStatus.Incomplete, e.Status));
+
+        using var rerun = StartHost(cacheRoot, journal, delayMs: 0);
+        Assert.Equal(0, await FinishAsync(rerun));
+
+        var plan = PlanOf(cache);
+        Assert.All(plan.Entries, e => Assert.Equal(CellStatus.Cached, e.Status));
+        Assert.All(plan.Entries, e => Assert.False(cache.HasWork(e.Cell.Stage, e.Key)));
+        var total = plan.Entries.Single(e => e.Cell.Address.Text == "sum[index=total]");
+        Assert.Equal("6", File.ReadAllText(Path.Combine(cache.CellDirectory("sum", total.Key), ValueStage.ValueFile)));
+    }
+
+    [Fact]
+    public async Task TwoProcessesOnOneCacheComputeEachCellOnce()
+    {
+        using var temp = new TempDirectory();
+        var cacheRoot = temp.Combine("cache");
+        var journal = temp.Combine("journal.txt");
+
+        using var first = StartHost(cacheRoot, journal, delayMs: 500);
+        using var second = StartHost(cacheRoot, journal, delayMs: 500);
+        var codes = await Task.WhenAll(FinishAsync(first), FinishAsync(second));
+
+        Assert.Equal([0, 0], codes);
+        var computations = JournalLines(journal).Select(l => l.Split(' ')).ToList();
+        var cells = PlanOf(new CacheStore(cacheRoot)).Entries;
+        Assert.Equal(cells.Count, computations.Count);
+        Assert.Equal(cells.Select(e => e.Key).Order(), computations.Select(c => c[1]).Order());
+        Assert.Equal(2, computations.Select(c => c[2]).Distinct().Count());
+        Assert.All(cells, e => Assert.Equal(CellStatus.Cached, e.Status));
+    }
+}

@@ -1,0 +1,27 @@
+namespace Reproduce.Core.Tests;
+
+/// <summary>A fresh directory under the system temp folder, deleted with the test.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reproduce-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process a test killed may still be releasing files; the OS temp cleaner gets the rest.
+        }
+    }
+}

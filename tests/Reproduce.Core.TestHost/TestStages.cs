@@ -6,8 +6,8 @@ namespace Reproduce.Core.TestHost;
 
 /// <summary>
 /// Test-only stages: <c>source</c> writes its parameter <c>value</c>; <c>sum</c> adds its upstream
-/// values. Both append "stage key pid" to the journal file named by the environment variable
-/// REPRODUCE_TEST_JOURNAL (if set), so tests can count how often each cell was computed and by whom,
+/// values. Both write "stage key pid" into a new file in the journal folder named by the environment
+/// variable REPRODUCE_TEST_JOURNAL (if set), so tests can count how often each cell was computed and by whom,
 /// and sleep <c>delay_ms</c> (from REPRODUCE_TEST_DELAY_MS) so a test can kill or race a run mid-cell.
 /// </summary>
 public sealed class ValueStage(string name, int version = 1) : IStage
@@ -42,8 +42,9 @@ public sealed class ValueStage(string name, int version = 1) : IStage
     {
         if (Environment.GetEnvironmentVariable("REPRODUCE_TEST_JOURNAL") is { Length: > 0 } journal)
         {
-            // One short append per line: atomic enough on a local file system for concurrent writers.
-            File.AppendAllText(journal, $"{Descriptor.Name} {key} {Environment.ProcessId}\n");
+            // One file per computation: appends from two processes to one file could overwrite each other.
+            Directory.CreateDirectory(journal);
+            File.WriteAllText(Path.Combine(journal, $"{Guid.NewGuid():N}.txt"), $"{Descriptor.Name} {key} {Environment.ProcessId}");
         }
     }
 }

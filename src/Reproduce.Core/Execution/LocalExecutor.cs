@@ -54,113 +54,105 @@ public sealed class LocalExecutor
     private async Task<CellOutcome> RunWhenReadyAsync(PlanEntry entry, Plan plan, List<Task<CellOutcome>> upstream, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         var finished = await Task.WhenAll(upstream);
-        CellOutcome outcome;
-        if (finished.Any(o => o.Kind is OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled))
-        {
-            outcome = new CellOutcome(entry, OutcomeKind.Skipped, TimeSpan.Zero);
-        }
-        else if (entry.Status == CellStatus.Cached)
-        {
-            outcome = new CellOutcome(entry, OutcomeKind.Cached, TimeSpan.Zero);
-        }
-        else
-        {
-            try
-            {
-                await slots.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                outcome = new CellOutcome(entry, OutcomeKind.Cancelled, TimeSpan.Zero);
-                observer.CellFinished(outcome);
-                return outcome;
-            }
-
-            try
-            {
-                // Off the caller's thread: stages are mostly synchronous, CPU-bound code.
-                outcome = await Task.Run(() => ComputeUnderLockAsync(entry, plan, cancellationToken), CancellationToken.None);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }
-
+        var outcome = finished.Any(o => o.Kind is OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled)
+            ? new CellOutcome(entry, OutcomeKind.Skipped, TimeSpan.Zero)
+            : entry.Status == CellStatus.Cached
+                ? new CellOutcome(entry, OutcomeKind.Cached, TimeSpan.Zero)
+                : await ComputeAsync(entry, plan, slots, cancellationToken);
         observer.CellFinished(outcome);
         return outcome;
     }
 
-    private async Task<CellOutcome> ComputeUnderLockAsync(PlanEntry entry, Plan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes a worker slot and the cell's lock, then computes the cell. A cell locked by another
+    /// process gives its slot back while it waits, so this process works on other cells meanwhile.
+    /// </summary>
+    private async Task<CellOutcome> ComputeAsync(PlanEntry entry, Plan plan, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        var cell = entry.Cell;
         var watch = Stopwatch.StartNew();
-        CellLock? cellLock;
         var announced = false;
-        while ((cellLock = cache.TryLock(entry.Key, LockOwner.Current(clock))) is null)
+        try
         {
-            if (!announced)
+            while (true)
             {
-                observer.WaitingForLock(entry, CellLock.ReadOwner(cache.LockPath(entry.Key)));
-                announced = true;
-            }
+                await slots.WaitAsync(cancellationToken);
+                try
+                {
+                    if (cache.TryLock(entry.Key, LockOwner.Current(clock)) is { } cellLock)
+                    {
+                        using (cellLock)
+                        {
+                            // Off the caller's thread: stages are mostly synchronous, CPU-bound code.
+                            return await Task.Run(() => ComputeLockedAsync(entry, plan, watch, cancellationToken), CancellationToken.None);
+                        }
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
 
-            try
-            {
+                if (!announced)
+                {
+                    observer.WaitingForLock(entry, CellLock.ReadOwner(cache.LockPath(entry.Key)));
+                    announced = true;
+                }
+
                 await Task.Delay(LockPollInterval, clock, cancellationToken);
             }
-            catch (OperationCanceledException)
-            {
-                return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
+        }
+    }
+
+    private async Task<CellOutcome> ComputeLockedAsync(PlanEntry entry, Plan plan, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        var cell = entry.Cell;
+        if (entry.Status != CellStatus.Forced && cache.TryReadComplete(cell.Stage, entry.Key) is not null)
+        {
+            return new CellOutcome(entry, OutcomeKind.Cached, watch.Elapsed);
         }
 
-        using (cellLock)
+        var stage = stages.Get(cell.Stage);
+        var work = cache.WorkDirectory(cell.Stage, entry.Key);
+        var resuming = stage.Descriptor.Resumable && entry.Status != CellStatus.Forced && Directory.Exists(work);
+        if (!resuming)
         {
-            if (entry.Status != CellStatus.Forced && cache.TryReadComplete(cell.Stage, entry.Key) is not null)
-            {
-                return new CellOutcome(entry, OutcomeKind.Cached, watch.Elapsed);
-            }
+            cache.DiscardWork(cell.Stage, entry.Key);
+        }
 
-            var stage = stages.Get(cell.Stage);
-            var work = cache.WorkDirectory(cell.Stage, entry.Key);
-            var resuming = stage.Descriptor.Resumable && entry.Status != CellStatus.Forced && Directory.Exists(work);
-            if (!resuming)
+        Directory.CreateDirectory(work);
+        observer.CellStarted(entry);
+        var started = clock.GetUtcNow();
+        try
+        {
+            var context = new CellContext
             {
-                cache.DiscardWork(cell.Stage, entry.Key);
-            }
-
-            Directory.CreateDirectory(work);
-            observer.CellStarted(entry);
-            var started = clock.GetUtcNow();
-            try
-            {
-                var context = new CellContext
-                {
-                    Cell = cell,
-                    Key = entry.Key,
-                    WorkDirectory = work,
-                    Resuming = resuming,
-                    Upstream = cell.Upstream.Select(u => UpstreamOutputOf(u, plan)).ToList(),
-                    Roots = roots,
-                    Settings = settings,
-                    Progress = observer.ProgressOf(entry),
-                    Clock = clock,
-                };
-                var result = await stage.RunAsync(context, cancellationToken);
-                cache.Publish(MetaOf(entry, plan, started, result), work);
-                return new CellOutcome(entry, OutcomeKind.Computed, watch.Elapsed);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                KeepOrDiscardWork(stage, entry);
-                return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
-            }
-            catch (Exception error)
-            {
-                KeepOrDiscardWork(stage, entry);
-                return new CellOutcome(entry, OutcomeKind.Failed, watch.Elapsed, error);
-            }
+                Cell = cell,
+                Key = entry.Key,
+                WorkDirectory = work,
+                Resuming = resuming,
+                Upstream = cell.Upstream.Select(u => UpstreamOutputOf(u, plan)).ToList(),
+                Roots = roots,
+                Settings = settings,
+                Progress = observer.ProgressOf(entry),
+                Clock = clock,
+            };
+            var result = await stage.RunAsync(context, cancellationToken);
+            cache.Publish(MetaOf(entry, plan, started, result), work);
+            return new CellOutcome(entry, OutcomeKind.Computed, watch.Elapsed);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            KeepOrDiscardWork(stage, entry);
+            return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
+        }
+        catch (Exception error)
+        {
+            KeepOrDiscardWork(stage, entry);
+            return new CellOutcome(entry, OutcomeKind.Failed, watch.Elapsed, error);
         }
     }
 

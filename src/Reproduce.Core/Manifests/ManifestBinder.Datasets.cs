@@ -19,6 +19,7 @@ internal sealed partial class ManifestBinder
                 continue;
             }
 
+            declaredDatasets.Add(id);
             if (BindDataset(id, map.MapOrEmpty(entry, $"datasets.{id}")) is { } dataset)
             {
                 datasets[id] = dataset;

@@ -33,10 +33,10 @@ internal sealed partial class ManifestBinder
         return tasks;
     }
 
-    private static TaskSpec? BindTask(string id, NodeReader map, IReadOnlyDictionary<string, DatasetSpec>? datasets)
+    private TaskSpec? BindTask(string id, NodeReader map, IReadOnlyDictionary<string, DatasetSpec>? datasets)
     {
         var dataset = map.String("dataset", required: true, choices: [id]);
-        if (dataset is not null && datasets is not null && !datasets.ContainsKey(dataset))
+        if (dataset is not null && datasets is not null && !declaredDatasets.Contains(dataset))
         {
             map.Error(map.Take("dataset")!.Value.At, $"task '{id}' reads dataset '{dataset}', which 'datasets' does not declare");
         }
@@ -45,8 +45,8 @@ internal sealed partial class ManifestBinder
         var positive = map.Integer("positive_class", 0, 999);
         var labelOrder = map.String("label_order", choices: Identifiers.LabelOrders) ?? "disease-positive";
         var reduction = map.String("reduction", required: true, choices: Identifiers.ReductionModes);
-        var mean = map.RealList("mean", 0, 1, minCount: 1);
-        var std = map.RealList("std", 0, 10, minCount: 1, minExclusive: true);
+        var mean = map.RealList("mean", 0, 1, minCount: 1, required: true);
+        var std = map.RealList("std", 0, 10, minCount: 1, minExclusive: true, required: true);
         var flip = map.String("flip", choices: Identifiers.Flips) ?? "none";
         if (classes == 2 && positive is null)
         {

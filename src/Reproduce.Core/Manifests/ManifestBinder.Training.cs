@@ -14,7 +14,7 @@ internal sealed partial class ManifestBinder
         }
 
         var dataset = map.String("dataset", required: true, choices: [Identifiers.Lidc]);
-        if (dataset is not null && datasets is not null && !datasets.ContainsKey(dataset))
+        if (dataset is not null && datasets is not null && !declaredDatasets.Contains(dataset))
         {
             map.Error(map.Take("dataset")!.Value.At, $"pre-training reads dataset '{dataset}', which 'datasets' does not declare");
         }
@@ -67,7 +67,10 @@ internal sealed partial class ManifestBinder
         var valid = true;
         foreach (var parameter in descriptor.Parameters)
         {
-            var node = map.Has(parameter.Name) ? map.Take(parameter.Name)!.Value : null;
+            // Take every parameter, also an empty one ('epochs: ~' in a child: back to the default),
+            // so that only keys that are no parameter are reported as unknown.
+            var entry = map.Take(parameter.Name);
+            var node = entry?.Value is ScalarNode { IsNull: true } ? null : entry?.Value;
             var value = node is null ? parameter.Default.DeepClone() : ReadParameter(map, parameter, node);
             valid &= value is not null;
             if (value is not null)
@@ -127,13 +130,14 @@ internal sealed partial class ManifestBinder
             return null;
         }
 
-        var inits = map.StringList("inits", minCount: 1);
-        foreach (var init in inits ?? [])
+        var inits = map.StringList("inits", minCount: 1, required: true);
+        for (var i = 0; inits is not null && i < inits.Count; i++)
         {
+            var init = inits[i];
             if (init != Identifiers.Scratch && !declaredMethods.Contains(init))
             {
                 var known = string.Join(", ", new[] { Identifiers.Scratch }.Concat(declaredMethods.Order(StringComparer.Ordinal)));
-                map.Error(map.Take("inits")!.Value.At, $"unknown init '{init}' in 'finetune.inits' (known inits: {known})");
+                map.Error(((ListNode)map.Take("inits")!.Value).Items[i].At, $"unknown init '{init}' in 'finetune.inits' (known inits: {known})");
             }
         }
 
@@ -181,10 +185,10 @@ internal sealed partial class ManifestBinder
 
         var protocol = map.String("protocol", required: true, choices: Identifiers.Protocols);
         var folds = map.Integer("folds", 1, 100);
-        var fractions = map.RealList("fractions", 0, 1, minCount: 1, minExclusive: true);
+        var fractions = map.RealList("fractions", 0, 1, minCount: 1, minExclusive: true, required: true);
         var validation = map.Real("validation_fraction", 0, 0.9, minExclusive: true) ?? 0.15;
-        var metrics = map.StringList("metrics", Identifiers.Metrics, minCount: 1);
-        if (protocol == "kfold" && (folds is null || folds < 2))
+        var metrics = map.StringList("metrics", Identifiers.Metrics, minCount: 1, required: true);
+        if (protocol == "kfold" && (folds is not null ? folds < 2 : !map.Has("folds")))
         {
             map.Error(map.Take("folds")?.Value.At ?? map.At, "'evaluation.folds' must be at least 2 with protocol 'kfold'");
         }

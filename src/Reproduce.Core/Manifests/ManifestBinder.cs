@@ -14,6 +14,9 @@ internal sealed partial class ManifestBinder
     /// <summary>Method ids under <c>pretrain.methods</c>, valid or not, so a bad method block is not also reported as an unknown init.</summary>
     private readonly HashSet<string> declaredMethods = [];
 
+    /// <summary>Dataset ids under <c>datasets</c>, valid or not, so a bad dataset block is not also reported as undeclared by its task.</summary>
+    private readonly HashSet<string> declaredDatasets = [];
+
     private ManifestBinder(MethodCatalog catalog)
     {
         this.catalog = catalog;

@@ -231,9 +231,9 @@ internal sealed partial class NodeReader
         return list.Items;
     }
 
-    public IReadOnlyList<double>? RealList(string key, double min, double max, int minCount = 0, bool minExclusive = false)
+    public IReadOnlyList<double>? RealList(string key, double min, double max, int minCount = 0, bool minExclusive = false, bool required = false)
     {
-        var items = List(key, minCount: minCount);
+        var items = List(key, required, minCount);
         if (items is null)
         {
             return null;
@@ -243,9 +243,9 @@ internal sealed partial class NodeReader
         return values.All(v => v.HasValue) ? values.Select(v => v!.Value).ToList() : null;
     }
 
-    public IReadOnlyList<string>? StringList(string key, IReadOnlyCollection<string>? choices = null, int minCount = 0)
+    public IReadOnlyList<string>? StringList(string key, IReadOnlyCollection<string>? choices = null, int minCount = 0, bool required = false)
     {
-        var items = List(key, minCount: minCount);
+        var items = List(key, required, minCount);
         if (items is null)
         {
             return null;

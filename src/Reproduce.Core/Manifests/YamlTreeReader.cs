@@ -10,15 +10,23 @@ internal static class YamlTreeReader
     public static MapNode ReadFile(string path, string displayPath)
     {
         var stream = new YamlStream();
+        using var reader = new StreamReader(path);
+        var scanner = new Scanner(reader);
         try
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             var at = new SourceSpan(displayPath, (int)e.Start.Line, (int)e.Start.Column);
             throw new ManifestException(new ManifestError(at, $"invalid YAML: {Innermost(e).Message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way (not with a YamlException) on some malformed input,
+            // e.g. a flow list or map left open before the next key: still an invalid manifest.
+            var at = new SourceSpan(displayPath, (int)scanner.CurrentPosition.Line, (int)scanner.CurrentPosition.Column);
+            throw new ManifestException(new ManifestError(at, "invalid YAML: unexpected content here (is a '[' or '{' above left open?)"));
         }
 
         if (stream.Documents.Count != 1)
@@ -39,6 +47,12 @@ internal static class YamlTreeReader
     private static ManifestNode Convert(YamlNode node, string file)
     {
         var at = new SourceSpan(file, (int)node.Start.Line, (int)node.Start.Column);
+        if (!node.Tag.IsEmpty)
+        {
+            // A tag would silently change how a value reads (!!str 5 is still bound as a number).
+            throw new ManifestException(new ManifestError(at, $"YAML tags ({node.Tag}) are not supported in manifests"));
+        }
+
         switch (node)
         {
             case YamlScalarNode scalar:
@@ -55,17 +69,13 @@ internal static class YamlTreeReader
                         throw new ManifestException(new ManifestError(keyAt, "map keys must be plain strings"));
                     }
 
-                    if (entries.Any(e => e.Key == key))
-                    {
-                        throw new ManifestException(new ManifestError(keyAt, $"duplicate key '{key}'"));
-                    }
-
                     entries.Add(new MapEntry(key, keyAt, Convert(valueNode, file)));
                 }
 
                 return new MapNode(at, entries);
             default:
-                throw new ManifestException(new ManifestError(at, "YAML aliases and tags are not supported in manifests"));
+                // YamlDotNet resolves aliases while loading, so only an unknown node type lands here.
+                throw new ManifestException(new ManifestError(at, $"unsupported YAML node ({node.NodeType})"));
         }
     }
 }

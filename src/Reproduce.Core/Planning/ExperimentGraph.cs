@@ -111,7 +111,7 @@ public static class ExperimentGraph
 
         if (dataset.Path is { } path)
         {
-            identity["fingerprint"] = path.Resolved is { } resolved ? FolderFingerprint(resolved) : "unresolved:" + path.Raw;
+            identity["fingerprint"] = path.Resolved is { } resolved ? FolderFingerprint(resolved) : "unset:" + string.Join(",", path.UnsetVariables);
         }
 
         return identity;

@@ -14,7 +14,7 @@ public class ProcessEngineTests
 {
     private const int Width = 3;
 
-    private static Process StartHost(string cache, string journal, int delayMs)
+    private static Process StartHost(string cache, string journal, int delayMs, string? gate = null)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Reproduce.Core.TestHost.dll");
         var start = new ProcessStartInfo("dotnet", [host, cache, Width.ToString(System.Globalization.CultureInfo.InvariantCulture)])
@@ -25,6 +25,7 @@ public class ProcessEngineTests
         };
         start.Environment["REPRODUCE_TEST_JOURNAL"] = journal;
         start.Environment["REPRODUCE_TEST_DELAY_MS"] = delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["REPRODUCE_TEST_GATE"] = gate ?? "";
         return Process.Start(start)!;
     }
 
@@ -35,7 +36,8 @@ public class ProcessEngineTests
         return process.ExitCode;
     }
 
-    private static string[] JournalLines(string journal) => File.Exists(journal) ? File.ReadAllLines(journal) : [];
+    private static string[] JournalLines(string journal) =>
+        Directory.Exists(journal) ? Directory.GetFiles(journal).Select(File.ReadAllText).ToArray() : [];
 
     private static Plan PlanOf(CacheStore cache)
     {
@@ -48,7 +50,7 @@ public class ProcessEngineTests
     {
         using var temp = new TempDirectory();
         var cacheRoot = temp.Combine("cache");
-        var journal = temp.Combine("journal.txt");
+        var journal = temp.Combine("journal");
         using (var doomed = StartHost(cacheRoot, journal, delayMs: 120_000))
         {
             var deadline = DateTime.UtcNow.AddMinutes(1);
@@ -83,10 +85,18 @@ public class ProcessEngineTests
     {
         using var temp = new TempDirectory();
         var cacheRoot = temp.Combine("cache");
-        var journal = temp.Combine("journal.txt");
+        var journal = temp.Combine("journal");
 
-        using var first = StartHost(cacheRoot, journal, delayMs: 500);
-        using var second = StartHost(cacheRoot, journal, delayMs: 500);
+        var gate = temp.Combine("go");
+        using var first = StartHost(cacheRoot, journal, delayMs: 500, gate);
+        using var second = StartHost(cacheRoot, journal, delayMs: 500, gate);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (Directory.GetFiles(temp.Path, "go.*.ready").Length < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        File.WriteAllText(gate, "");
         var codes = await Task.WhenAll(FinishAsync(first), FinishAsync(second));
 
         Assert.Equal([0, 0], codes);
@@ -94,6 +104,7 @@ public class ProcessEngineTests
         var cells = PlanOf(new CacheStore(cacheRoot)).Entries;
         Assert.Equal(cells.Count, computations.Count);
         Assert.Equal(cells.Select(e => e.Key).Order(), computations.Select(c => c[1]).Order());
+        // Both computed: a cell locked by the other process does not hold a worker while it waits.
         Assert.Equal(2, computations.Select(c => c[2]).Distinct().Count());
         Assert.All(cells, e => Assert.Equal(CellStatus.Cached, e.Status));
     }

@@ -1,0 +1,184 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Cells;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
+
+namespace Reproduce.Core.Tests.Manifests;
+
+/// <summary><see cref="ExperimentGraph.Build"/> expands a manifest into the cells of DESIGN.md §1.</summary>
+public class ExperimentGraphTests : IDisposable
+{
+    private readonly ManifestFolder folder = new();
+    private readonly string brainFolder;
+
+    public ExperimentGraphTests()
+    {
+        brainFolder = Path.Combine(folder.Root, "brain-data");
+        WriteBrainFolder(brainFolder);
+        folder.Write("paper-like.yaml", SampleManifests.PaperLike(brainFolder));
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void APaperLikeManifestHasTheStudysCellCounts()
+    {
+        var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
+
+        Assert.Equal([4, 4, 4, 375, 3, 1], CountsPerStage(graph));
+        Assert.Equal(391, graph.Cells.Count);
+    }
+
+    [Fact]
+    public void FoldsAndFractionsMultiplyTheFinetuneCells()
+    {
+        var graph = Build(LoadChild("evaluation:\n  folds: 2\n  fractions: [1.0, 0.5]\n"));
+
+        Assert.Equal([4, 4, 4, 60, 3, 1], CountsPerStage(graph));
+        Assert.Equal(["0", "1"], Coordinates(graph, Stages.Finetune, "fold"));
+        Assert.Equal(["0.5", "1.0"], Coordinates(graph, Stages.Finetune, "fraction"));
+    }
+
+    [Fact]
+    public void ScratchOnlyNeedsNoPretrainingAndNoLidc()
+    {
+        var graph = Build(LoadChild("finetune:\n  inits: [scratch]\n"));
+
+        Assert.Equal([3, 3, 0, 75, 3, 1], CountsPerStage(graph));
+        Assert.DoesNotContain(graph.Cells, c => c.Address["dataset"] == "lidc");
+        Assert.Equal(["brain", "covid", "organsmnist"], Coordinates(graph, Stages.Download, "dataset"));
+    }
+
+    [Fact]
+    public void OnlyTheMethodsNamedAsInitsArePretrained()
+    {
+        var graph = Build(LoadChild("finetune:\n  inits: [scratch, spark]\n"));
+
+        Assert.Equal(["spark"], Coordinates(graph, Stages.Pretrain, "method"));
+        Assert.Equal([4, 4, 1, 150, 3, 1], CountsPerStage(graph));
+    }
+
+    [Fact]
+    public void TheOfficialSplitHasOneFold()
+    {
+        var manifest = LoadChild("evaluation:\n  protocol: official-split\n  folds: 1\n");
+        var graph = Build(manifest);
+
+        Assert.Equal(1, manifest.Evaluation.Folds);
+        Assert.Equal([4, 4, 4, 75, 3, 1], CountsPerStage(graph));
+        Assert.Equal(["0"], Coordinates(graph, Stages.Finetune, "fold"));
+    }
+
+    [Fact]
+    public void AFinetuneCellNeedsItsTasksPreprocessAndItsInitsPretrain()
+    {
+        var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
+
+        var byol = Find(graph, new CellAddress(Stages.Finetune, ("task", "covid"), ("init", "byol"), ("fold", "2"), ("fraction", "0.25")));
+        Assert.Equal(["preprocess[dataset=covid]", "pretrain[method=byol]"], Upstream(byol));
+
+        var scratch = Find(graph, new CellAddress(Stages.Finetune, ("task", "brain"), ("init", "scratch"), ("fold", "0"), ("fraction", "1.0")));
+        Assert.Equal(["preprocess[dataset=brain]"], Upstream(scratch));
+
+        Assert.Equal(["preprocess[dataset=lidc]"], Upstream(Find(graph, new CellAddress(Stages.Pretrain, ("method", "swav")))));
+        Assert.Equal(["download[dataset=organsmnist]"], Upstream(Find(graph, new CellAddress(Stages.Preprocess, ("dataset", "organsmnist")))));
+        Assert.Empty(Find(graph, new CellAddress(Stages.Download, ("dataset", "covid"))).Upstream);
+
+        var aggregate = Find(graph, new CellAddress(Stages.Aggregate, ("task", "covid")));
+        Assert.Equal(125, aggregate.Upstream.Count);
+        Assert.All(aggregate.Upstream, c => Assert.Equal(("finetune", "covid"), (c.Stage, c.Address["task"])));
+
+        var render = Find(graph, new CellAddress(Stages.Render));
+        Assert.Equal(["aggregate[task=brain]", "aggregate[task=covid]", "aggregate[task=organsmnist]"], Upstream(render));
+    }
+
+    [Fact]
+    public void AFinetuneCellsParametersHoldItsCoordinatesAndSettings()
+    {
+        var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
+
+        var cell = Find(graph, new CellAddress(Stages.Finetune, ("task", "covid"), ("init", "spark"), ("fold", "4"), ("fraction", "0.1")));
+        var parameters = cell.Parameters;
+
+        Assert.Equal("spark", (string?)parameters["init"]);
+        Assert.Equal(4, (int?)parameters["fold"]);
+        Assert.Equal(0.1, (double?)parameters["fraction"]);
+        Assert.Equal("covid", (string?)parameters["task"]?["id"]);
+        Assert.Equal(70, (int?)parameters["finetune"]?["epochs"]);
+        Assert.Null(parameters["finetune"]?["inits"]);
+    }
+
+    [Fact]
+    public void NoAbsolutePathEntersAnyCell()
+    {
+        var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
+
+        Assert.All(graph.Cells, cell =>
+        {
+            Assert.DoesNotContain(folder.Root, cell.ParametersJson);
+            Assert.DoesNotContain(folder.Root, cell.InputsJson);
+            Assert.DoesNotContain(Path.GetTempPath(), cell.ParametersJson);
+            Assert.DoesNotContain(Path.GetTempPath(), cell.InputsJson);
+        });
+
+        // The local Brain folder is identified by a fingerprint of its contents instead.
+        var inputs = JsonNode.Parse(Find(graph, new CellAddress(Stages.Download, ("dataset", "brain"))).InputsJson)!;
+        Assert.Equal("local", (string?)inputs["source"]);
+        Assert.Matches("^[0-9a-f]{64}$", (string?)inputs["fingerprint"]);
+    }
+
+    [Fact]
+    public void TheBrainFingerprintDependsOnTheFolderContentsNotOnItsLocation()
+    {
+        var copy = Path.Combine(folder.Root, "elsewhere", "brain-copy");
+        WriteBrainFolder(copy);
+        var moved = folder.Write("moved.yaml", SampleManifests.PaperLike(copy));
+        var original = BrainInputs(Path.Combine(folder.Root, "paper-like.yaml"));
+
+        Assert.Equal(original, BrainInputs(moved));
+
+        File.WriteAllText(Path.Combine(copy, "train", "b_with", "extra.png"), "x");
+        Assert.NotEqual(original, BrainInputs(moved));
+    }
+
+    [Fact]
+    public void FractionsAreFormattedWithAtLeastOneDecimal()
+    {
+        Assert.Equal("1.0", ExperimentGraph.FormatFraction(1));
+        Assert.Equal("0.25", ExperimentGraph.FormatFraction(0.25));
+        Assert.Equal("0.1", ExperimentGraph.FormatFraction(0.1));
+    }
+
+    private static CellGraph Build(Manifest manifest) => ExperimentGraph.Build(manifest);
+
+    private Manifest LoadChild(string body) =>
+        folder.Load(folder.Write("child.yaml", "extends: paper-like.yaml\n" + body));
+
+    private string BrainInputs(string manifestPath) =>
+        Find(Build(folder.Load(manifestPath)), new CellAddress(Stages.Download, ("dataset", "brain"))).InputsJson;
+
+    private static int[] CountsPerStage(CellGraph graph) =>
+        Stages.All.Select(stage => graph.Cells.Count(c => c.Stage == stage)).ToArray();
+
+    private static string[] Coordinates(CellGraph graph, string stage, string dimension) =>
+        graph.Cells.Where(c => c.Stage == stage).Select(c => c.Address[dimension]!).Distinct().Order(StringComparer.Ordinal).ToArray();
+
+    private static Cell Find(CellGraph graph, CellAddress address) =>
+        graph.Find(address) ?? throw new Xunit.Sdk.XunitException($"no cell {address} in the graph");
+
+    private static string[] Upstream(Cell cell) =>
+        cell.Upstream.Select(u => u.Address.Text).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A tiny folder in the authors' Brain layout, with fixed modification times.</summary>
+    private static void WriteBrainFolder(string root)
+    {
+        var stamp = new DateTime(2023, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        foreach (var (relative, content) in new[] { ("train/a_without/1.png", "one"), ("train/b_with/2.png", "two!"), ("test/a_without/3.png", "3") })
+        {
+            var path = Path.Combine(root, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content);
+            File.SetLastWriteTimeUtc(path, stamp);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using Reproduce.Core.Errors;
+using Reproduce.Core.Manifests;
+
+namespace Reproduce.Core.Tests.Manifests;
+
+/// <summary>
+/// Invalid manifests fail with a <see cref="ManifestException"/> whose errors name the file, line
+/// and column of the offending node (DESIGN.md §3). Most cases are a child of the valid base
+/// manifest, so that each position is in a file of a few lines.
+/// </summary>
+public class ManifestErrorTests : IDisposable
+{
+    private const string Extends = "extends: base.yaml\n";
+
+    private readonly ManifestFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Theory]
+    // unknown keys, top level and nested
+    [InlineData("colour: blue\n", 2, 1, "unknown key 'colour' in the manifest")]
+    [InlineData("finetune:\n  epoch: 5\n", 3, 3, "unknown key 'epoch' in 'finetune'")]
+    [InlineData("datasets:\n  covid:\n    urls: x\n", 4, 5, "unknown key 'urls' in 'datasets.covid'")]
+    [InlineData("pretrain:\n  methods:\n    byol:\n      epoch: 5\n", 5, 7, "unknown key 'epoch' in 'pretrain.methods.byol' (known keys: epochs, learning_rate, optimizer, symmetric, tau_base)")]
+    // wrong types
+    [InlineData("finetune:\n  epochs: many\n", 3, 11, "'finetune.epochs' must be an integer, found 'many'")]
+    [InlineData("seed: '7'\n", 2, 7, "'seed' must be an integer, found '7'")]
+    [InlineData("evaluation:\n  fractions: {all: 1}\n", 3, 14, "'evaluation.fractions' must be a list, found a map")]
+    [InlineData("pretrain:\n  methods:\n    spark: {betas: 0.9}\n", 4, 20, "'pretrain.methods.spark.betas' must be a non-empty list of numbers")]
+    [InlineData("finetune:\n  train_bn_while_frozen: yes\n", 3, 26, "'finetune.train_bn_while_frozen' must be true or false, found 'yes'")]
+    // out of range
+    [InlineData("evaluation:\n  fractions: [1.0, 1.5]\n", 3, 20, "'evaluation.fractions' is 1.5, out of range (0, 1]")]
+    [InlineData("evaluation:\n  fractions: [0]\n", 3, 15, "'evaluation.fractions' is 0, out of range (0, 1]")]
+    [InlineData("evaluation:\n  folds: -2\n", 3, 10, "'evaluation.folds' is -2, out of range [1, 100]")]
+    [InlineData("evaluation:\n  folds: 1\n", 3, 10, "'evaluation.folds' must be at least 2 with protocol 'kfold'")]
+    [InlineData("pretrain:\n  methods:\n    spark: {mask_ratio: 0.99}\n", 4, 25, "'pretrain.methods.spark.mask_ratio' is 0.99, out of range [0, 0.95]")]
+    [InlineData("pretrain:\n  image_size: 100\n", 3, 15, "it must be a multiple of 32")]
+    // unknown names
+    [InlineData("pretrain:\n  methods:\n    simclr: {}\n", 4, 5, "unknown method 'simclr' (known methods: byol, mocov2, spark, swav)")]
+    [InlineData("datasets:\n  imagenet:\n    source: web\n", 3, 3, "unknown dataset 'imagenet' (known datasets: lidc, covid, organsmnist, brain)")]
+    [InlineData("tasks:\n  lidc:\n    dataset: lidc\n", 3, 3, "unknown task 'lidc' (known tasks: covid, organsmnist, brain)")]
+    [InlineData("finetune:\n  inits: [scratch, simclr]\n", 3, 20, "unknown init 'simclr' in 'finetune.inits' (known inits: scratch, byol, spark)")]
+    [InlineData("finetune:\n  inits:\n    - scratch\n    - simclr\n", 5, 7, "unknown init 'simclr'")]
+    [InlineData("finetune:\n  inits: [scratch, swav]\n", 3, 20, "unknown init 'swav'")]
+    [InlineData("tasks:\n  organsmnist: {dataset: organsmnist, classes: 11, reduction: random, mean: [0.5], std: [0.5]}\n", 3, 26, "task 'organsmnist' reads dataset 'organsmnist', which 'datasets' does not declare")]
+    // an invalid dataset block is not also reported as undeclared by its task
+    [InlineData("datasets:\n  covid:\n    source: kaggle\n", 4, 13, "'datasets.covid.source' is 'kaggle', expected one of: github, synthetic")]
+    // required settings removed by a child
+    [InlineData("evaluation:\n  metrics: ~\n", 3, 3, "'evaluation' needs 'metrics'")]
+    [InlineData("evaluation:\n  fractions: ~\n", 3, 3, "'evaluation' needs 'fractions'")]
+    [InlineData("finetune:\n  inits: ~\n", 3, 3, "'finetune' needs 'inits'")]
+    [InlineData("tasks:\n  covid:\n    mean: ~\n", 4, 5, "'tasks.covid' needs 'mean'")]
+    [InlineData("datasets:\n  covid:\n    version: ~\n", 4, 5, "'datasets.covid' with source 'github' needs 'version'")]
+    public void AnInvalidChildNamesTheFileLineAndColumn(string body, int line, int column, string message)
+    {
+        folder.WriteBase();
+        var child = folder.Write("child.yaml", Extends + body);
+
+        var error = folder.LoadFails(child);
+
+        AssertSingleError(error, child, line, column, message);
+    }
+
+    [Fact]
+    public void AnErrorInAParentNamesTheParentFile()
+    {
+        var parent = folder.Write("parent.yaml", "colour: blue\n" + SampleManifests.Base);
+        var child = folder.Write(Path.Combine("sub", "child.yaml"), "extends: ../parent.yaml\nexperiment: child\n");
+
+        var error = folder.LoadFails(child);
+
+        AssertSingleError(error, parent, 1, 1, "unknown key 'colour'");
+    }
+
+    [Fact]
+    public void AnExtendsCycleIsReportedAtTheExtendsThatClosesIt()
+    {
+        folder.WriteBase();
+        var a = folder.Write("a.yaml", "extends: b.yaml\nexperiment: a\n");
+        var b = folder.Write("b.yaml", "experiment: b\nextends: a.yaml\n");
+
+        var error = folder.LoadFails(a);
+
+        AssertSingleError(error, b, 2, 10, "'extends' cycle: a.yaml -> b.yaml -> a.yaml");
+    }
+
+    [Fact]
+    public void AFileExtendingItselfIsACycle()
+    {
+        var a = folder.Write("a.yaml", "experiment: a\n\nextends:   a.yaml\n");
+
+        var error = folder.LoadFails(a);
+
+        AssertSingleError(error, a, 3, 12, "'extends' cycle: a.yaml -> a.yaml");
+    }
+
+    [Fact]
+    public void ExtendingAMissingFileIsReportedAtTheExtendsValue()
+    {
+        var child = folder.Write("child.yaml", "experiment: child\nextends: nowhere/base.yaml\n");
+
+        var error = folder.LoadFails(child);
+
+        AssertSingleError(error, child, 2, 10, "'extends' names a file that does not exist: nowhere/base.yaml");
+    }
+
+    [Fact]
+    public void AMissingManifestFileIsAManifestError()
+    {
+        var path = Path.Combine(folder.Root, "absent.yaml");
+
+        var error = folder.LoadFails(path);
+
+        AssertSingleError(error, path, 1, 1, "manifest file not found");
+    }
+
+    [Fact]
+    public void InvalidYamlIsReportedWhereTheParserStopped()
+    {
+        var path = folder.Write("bad.yaml", "experiment: x\n  seed: 1\n");
+
+        var error = folder.LoadFails(path);
+
+        AssertSingleError(error, path, 2, 7, "invalid YAML: ");
+    }
+
+    [Fact]
+    public void AFlowListLeftOpenIsInvalidYamlNotACrash()
+    {
+        // YamlDotNet throws a bare InvalidOperationException for this input; the loader must still
+        // report a manifest error with a position.
+        folder.WriteBase();
+        var path = folder.Write("child.yaml", Extends + "evaluation:\n  fractions: [1.0, 0.5\n  metrics: [auc]\n");
+
+        var error = folder.LoadFails(path);
+
+        AssertSingleError(error, path, 4, 3, "invalid YAML: ");
+    }
+
+    [Fact]
+    public void AYamlTagIsRejectedRatherThanSilentlyIgnored()
+    {
+        var path = folder.Write("bad.yaml", "experiment: x\nseed: !!str 5\n");
+
+        var error = folder.LoadFails(path);
+
+        var single = Assert.Single(error.Errors);
+        Assert.Equal(new SourceSpan(path, 2, 7), single.At);
+        Assert.Contains("YAML tags", single.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADuplicateKeyIsInvalid()
+    {
+        var path = folder.Write("bad.yaml", "experiment: x\nseed: 1\nexperiment: y\n");
+
+        var error = folder.LoadFails(path);
+
+        var single = Assert.Single(error.Errors);
+        Assert.Equal(new SourceSpan(path, 3, 1), single.At);
+        Assert.Contains("duplicate key", single.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void AnEmptyFileIsInvalid()
+    {
+        var path = folder.Write("empty.yaml", "# nothing here\n");
+
+        var error = folder.LoadFails(path);
+
+        AssertSingleError(error, path, 1, 1, "the manifest is empty");
+    }
+
+    [Fact]
+    public void SeveralErrorsAreReportedTogetherInFileOrder()
+    {
+        folder.WriteBase();
+        var child = folder.Write("child.yaml", Extends + """
+            evaluation:
+              fractions: [1.5]
+            colour: blue
+            finetune:
+              epochs: many
+
+            """);
+
+        var error = folder.LoadFails(child);
+
+        Assert.Equal(
+            [new SourceSpan(child, 3, 15), new SourceSpan(child, 4, 1), new SourceSpan(child, 6, 11)],
+            error.Errors.Select(e => e.At));
+        Assert.Contains("out of range", error.Errors[0].Message);
+        Assert.Contains("unknown key 'colour'", error.Errors[1].Message);
+        Assert.Contains("must be an integer", error.Errors[2].Message);
+        Assert.Equal(error.Errors.Select(e => e.ToString()), error.Message.Split(Environment.NewLine));
+        Assert.Equal(ExitCodes.InvalidInput, error.ExitCode);
+    }
+
+    [Fact]
+    public void AnInvalidMethodBlockIsNotAlsoAnUnknownInit()
+    {
+        folder.WriteBase();
+        var child = folder.Write("child.yaml", Extends + "pretrain:\n  methods:\n    byol: {epochs: zero}\n");
+
+        var error = folder.LoadFails(child);
+
+        AssertSingleError(error, child, 4, 20, "'pretrain.methods.byol.epochs' must be an integer, found 'zero'");
+        Assert.DoesNotContain("unknown init", error.Message);
+    }
+
+    [Fact]
+    public void AnUnknownMethodIsNotAlsoAnUnknownInitWhenNoInitNamesIt()
+    {
+        folder.WriteBase();
+        var child = folder.Write("child.yaml", Extends + "pretrain:\n  methods:\n    simclr: {}\nfinetune:\n  inits: [scratch, simclr]\n");
+
+        var error = folder.LoadFails(child);
+
+        // Both are reported: the method block is not in the catalog, so 'simclr' is no init either.
+        Assert.Equal([new SourceSpan(child, 4, 5), new SourceSpan(child, 6, 20)], error.Errors.Select(e => e.At));
+    }
+
+    private static void AssertSingleError(ManifestException exception, string file, int line, int column, string message)
+    {
+        var error = Assert.Single(exception.Errors);
+        Assert.Equal(new SourceSpan(file, line, column), error.At);
+        Assert.Contains(message, error.Message);
+        Assert.Equal($"{file}:{line}:{column}: {error.Message}", exception.Message);
+    }
+}

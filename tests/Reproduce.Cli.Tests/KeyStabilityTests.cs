@@ -9,18 +9,7 @@ namespace Reproduce.Cli.Tests;
 /// <summary>Keys of the real experiments depend on what they say, not on where the checkout is or when it runs.</summary>
 public class KeyStabilityTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Reproduce.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Reproduce.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryRoot() => CliProcess.RepositoryRoot;
 
     private static Dictionary<string, string> KeysOf(string manifest)
     {

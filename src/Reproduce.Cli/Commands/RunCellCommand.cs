@@ -28,10 +28,11 @@ internal static class RunCellCommand
             var cell = session.Graph.Cells.FirstOrDefault(c => session.Keys.KeyOf(c) == wanted || session.Keys.KeyOf(c).StartsWith(wanted, StringComparison.Ordinal) && wanted.Length >= 12)
                 ?? throw new UsageException($"no cell of {session.Manifest.Experiment} has key {wanted} (keys change with the manifest and the device: see 'reproduce plan')");
             var plan = session.Plan(new CellFilter { Values = cell.Address.Coordinates.ToDictionary(c => c.Dimension, c => (IReadOnlyList<string>)[c.Value]), Stages = [cell.Stage] }, result.GetValue(common.Force));
-            var missing = plan.Entries.Where(e => e.Cell != cell && e.WillRun).ToList();
+            var missing = plan.Entries.Where(e => cell.Upstream.Contains(e.Cell) && e.WillRun).Select(e => e.Cell.Address.Text).ToList();
             if (missing.Count > 0)
             {
-                throw new EnvironmentException($"{cell} needs {string.Join(", ", missing.Select(m => m.Cell.Address.Text))} first; run their stage (or 'reproduce run') before this cell");
+                var named = string.Join(", ", missing.Take(3)) + (missing.Count > 3 ? $" and {missing.Count - 3} more" : "");
+                throw new EnvironmentException($"{cell} needs {named} first: run their stage (or 'reproduce run') before this cell");
             }
 
             var settings = RunCommand.Settings(result.GetValue(common.Device)!, 1, result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);

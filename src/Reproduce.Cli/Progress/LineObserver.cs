@@ -25,8 +25,11 @@ internal sealed class LineObserver(TextWriter output, TimeProvider clock) : IExe
             case OutcomeKind.Computed:
                 Write($"done    {outcome.Entry.Cell.Address} in {outcome.Duration.TotalSeconds:0.0}s");
                 break;
-            case OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled:
-                Write($"{outcome.Kind.ToString().ToLowerInvariant(),-7} {outcome.Describe()}");
+            case OutcomeKind.Failed:
+                Write($"failed  {outcome.Describe()}");
+                break;
+            case OutcomeKind.Skipped or OutcomeKind.Cancelled:
+                Write($"        {outcome.Describe()}");
                 break;
         }
     }

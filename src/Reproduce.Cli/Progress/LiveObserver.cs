@@ -32,7 +32,7 @@ internal sealed class LiveObserver(ProgressContext context, TimeProvider clock) 
 
         if (outcome.Kind is OutcomeKind.Failed or OutcomeKind.Cancelled)
         {
-            messages.Enqueue(outcome.Describe());
+            messages.Enqueue((outcome.Kind == OutcomeKind.Failed ? "failed: " : "") + outcome.Describe());
         }
     }
 

@@ -17,10 +17,11 @@ public enum OutcomeKind
 /// <summary>What happened to one cell of a run.</summary>
 public sealed record CellOutcome(PlanEntry Entry, OutcomeKind Kind, TimeSpan Duration, Exception? Error = null)
 {
+    /// <summary>"cell: what happened", e.g. the error message of a failed cell.</summary>
     public string Describe() => Kind switch
     {
-        OutcomeKind.Failed => $"{Entry.Cell}: failed: {Error?.Message}",
-        OutcomeKind.Skipped => $"{Entry.Cell}: skipped: an upstream cell did not finish",
+        OutcomeKind.Failed => $"{Entry.Cell}: {Error?.Message}",
+        OutcomeKind.Skipped => $"{Entry.Cell}: skipped, an upstream cell did not finish",
         OutcomeKind.Cancelled => $"{Entry.Cell}: interrupted",
         _ => $"{Entry.Cell}: {Kind.ToString().ToLowerInvariant()}",
     };

@@ -1,0 +1,87 @@
+namespace Reproduce.Cli.Tests;
+
+/// <summary>The executing verbs through the real CLI: run, run-cell, status, clean, unlock.</summary>
+public class RunCommandTests : IDisposable
+{
+    private readonly string temp = Path.Combine(Path.GetTempPath(), "reproduce-tests", Guid.NewGuid().ToString("N"));
+
+    public RunCommandTests()
+    {
+        Directory.CreateDirectory(temp);
+    }
+
+    private static string Ci => Path.Combine(CliProcess.RepositoryRoot, "experiments", "ci.yaml");
+
+    private CliProcess.Result Reproduce(params string[] arguments) =>
+        CliProcess.Run(temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Path.Combine(temp, "cache") }, arguments);
+
+    public void Dispose() => Directory.Delete(temp, recursive: true);
+
+    [Fact]
+    public void RunningAStageThatHasNotLandedFailsClearlyWithExitCode1()
+    {
+        var result = Reproduce("run", "--manifest", Ci, "--only", "download", "--dataset", "covid");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: download[dataset=covid]: stage 'download' is not implemented yet", result.StandardError);
+        Assert.Contains(result.OutputLines, l => l.StartsWith("download ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1");
+        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "download")));
+    }
+
+    [Fact]
+    public void RunCellRefusesACellWhoseUpstreamIsMissing()
+    {
+        var plan = Reproduce("plan", "--manifest", Ci, "--only", "preprocess", "--dataset", "covid");
+        var key = plan.OutputLines.Single(l => l.StartsWith("missing    preprocess[dataset=covid]  ", StringComparison.Ordinal)).Split("  ", StringSplitOptions.RemoveEmptyEntries)[2];
+
+        var result = Reproduce("run-cell", key, "--manifest", Ci);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(["error: preprocess[dataset=covid] needs download[dataset=covid] first: run their stage (or 'reproduce run') before this cell"], result.ErrorLines);
+    }
+
+    [Fact]
+    public void RunCellWithAnUnknownKeyIsInvalidInput()
+    {
+        var result = Reproduce("run-cell", new string('0', 64), "--manifest", Ci);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no cell of ci has key", result.StandardError);
+    }
+
+    [Fact]
+    public void StatusCountsTheCellsPerStage()
+    {
+        var result = Reproduce("status", "--manifest", Ci);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["finetune", "36", "0", "36", "0"]);
+    }
+
+    [Fact]
+    public void CleanWithNothingCachedRemovesNothing()
+    {
+        var result = Reproduce("clean", "--manifest", Ci, "--task", "covid");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("removed 0 cell(s)", result.StandardOutput);
+    }
+
+    [Fact]
+    public void UnlockNeedsAKeyOrStale()
+    {
+        Assert.Equal(2, Reproduce("unlock").ExitCode);
+        var stale = Reproduce("unlock", "--stale");
+        Assert.Equal(0, stale.ExitCode);
+        Assert.Contains("0 stale lock(s) removed", stale.StandardOutput);
+    }
+
+    [Fact]
+    public void BenchPlanTimesThePaperGrid()
+    {
+        var result = CliProcess.Run(CliProcess.RepositoryRoot, new Dictionary<string, string?>(), "bench", "plan", "--repeats", "2");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("391 cells (4 download, 4 preprocess, 4 pretrain, 375 finetune, 3 aggregate, 1 render)", result.StandardOutput);
+    }
+}

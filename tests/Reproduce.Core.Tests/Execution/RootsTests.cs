@@ -32,7 +32,7 @@ public class RootsTests
     {
         var paths = new PathsSpec(new ConfiguredPath("${NOPE}/data", null, ["NOPE"]), null, null);
 
-        var error = Assert.Throws<Errors.EnvironmentException>(() => Roots.Resolve(Repository, paths, NoEnvironment));
+        var error = Assert.Throws<Reproduce.Core.Errors.EnvironmentException>(() => Roots.Resolve(Repository, paths, NoEnvironment));
 
         Assert.Contains("NOPE", error.Message);
     }

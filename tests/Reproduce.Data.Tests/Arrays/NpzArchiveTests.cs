@@ -1,0 +1,72 @@
+using Reproduce.Core.Errors;
+using Reproduce.Data.Arrays;
+
+namespace Reproduce.Data.Tests.Arrays;
+
+public class NpzArchiveTests
+{
+    private static string TestData(string name) => Path.Combine(AppContext.BaseDirectory, "Arrays", "TestData", name);
+
+    [Theory]
+    [InlineData("organsmnist-tiny-stored.npz")]
+    [InlineData("organsmnist-tiny-deflated.npz")]
+    public void TheMedMnistLayoutReadsToTheDocumentedSums(string file)
+    {
+        using var npz = NpzArchive.Open(Fixtures.File("npz", file));
+
+        Assert.Equal(["test_images", "test_labels", "train_images", "train_labels", "val_images", "val_labels"], npz.Names.Order());
+        foreach (var (split, count, sum) in new[] { ("train", 22, 1471109L), ("val", 11, 895090L), ("test", 11, 868663L) })
+        {
+            var images = npz.Read($"{split}_images");
+            Assert.Equal([count, 28L, 28L], images.Shape);
+            Assert.Equal("|u1", images.DType.Descriptor);
+            var total = 0L;
+            foreach (var pixel in images.AsBytes())
+            {
+                total += pixel;
+            }
+
+            Assert.Equal(sum, total);
+            var labels = npz.Read($"{split}_labels");
+            Assert.Equal([count, 1L], labels.Shape);
+            Assert.Equal(Enumerable.Range(0, count).Select(i => (byte)(i % 11)), labels.AsBytes().ToArray());
+        }
+    }
+
+    [Fact]
+    public void Zip64ArchivesRead()
+    {
+        using var npz = NpzArchive.Open(TestData("zip64.npz"));
+
+        var a = npz.Read("a");
+        Assert.Equal([2L, 3L], a.Shape);
+        Assert.Equal([0, 1, 2, 3, 4, 5], a.As<ushort>().ToArray());
+        Assert.Equal([0.5f, -1f, 2f, 1e6f], npz.Read("b").As<float>().ToArray());
+    }
+
+    [Fact]
+    public void AMissingArrayIsNamedWithTheArraysThatExist()
+    {
+        using var npz = NpzArchive.Open(TestData("zip64.npz"));
+
+        var error = Assert.Throws<DataFormatException>(() => npz.Read("c"));
+
+        Assert.Contains("no array 'c' (arrays: a, b)", error.Message);
+    }
+
+    [Fact]
+    public void AFileThatIsNotAZipIsRejectedWithItsPath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"not-a-zip-{Guid.NewGuid():N}.npz");
+        File.WriteAllText(path, "this is not a zip file at all, but long enough to look for a directory");
+        try
+        {
+            var error = Assert.Throws<DataFormatException>(() => NpzArchive.Open(path));
+            Assert.StartsWith(path + ": not a valid .npz (zip) file", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Reproduce.Data.Tests.Downloads;
+
+/// <summary>
+/// An HTTP server on 127.0.0.1 for download tests. Each path serves bytes with Range support and a
+/// scripted misbehaviour: fail with a status for the first N requests, or cut the connection after
+/// some bytes on the first request. Counts requests per path.
+/// </summary>
+public sealed class FixtureServer : IDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly ConcurrentDictionary<string, Route> routes = new();
+    private readonly Task loop;
+
+    public FixtureServer()
+    {
+        var port = FreePort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        listener.Prefixes.Add(BaseUrl.ToString());
+        listener.Start();
+        loop = Task.Run(ServeAsync);
+    }
+
+    public Uri BaseUrl { get; }
+
+    public ConcurrentDictionary<string, int> Requests { get; } = new();
+
+    public ConcurrentBag<string> RangesAsked { get; } = [];
+
+    public Uri Serve(string path, byte[] content, int failFirst = 0, int cutFirstAfter = -1)
+    {
+        routes[path] = new Route(content, failFirst, cutFirstAfter);
+        return new Uri(BaseUrl, path);
+    }
+
+    private async Task ServeAsync()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => Handle(context));
+        }
+    }
+
+    private void Handle(HttpListenerContext context)
+    {
+        var path = context.Request.Url!.AbsolutePath.TrimStart('/');
+        var count = Requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+        var response = context.Response;
+        if (!routes.TryGetValue(path, out var route))
+        {
+            response.StatusCode = 404;
+            response.Close();
+            return;
+        }
+
+        if (count <= route.FailFirst)
+        {
+            response.StatusCode = 500;
+            response.Close();
+            return;
+        }
+
+        var start = 0;
+        if (context.Request.Headers["Range"] is { } range)
+        {
+            RangesAsked.Add(range);
+            start = int.Parse(range["bytes=".Length..range.IndexOf('-')], System.Globalization.CultureInfo.InvariantCulture);
+            response.StatusCode = 206;
+            response.AddHeader("Content-Range", $"bytes {start}-{route.Content.Length - 1}/{route.Content.Length}");
+        }
+
+        response.ContentLength64 = route.Content.Length - start;
+        if (count == route.FailFirst + 1 && route.CutFirstAfter >= 0)
+        {
+            response.OutputStream.Write(route.Content, start, route.CutFirstAfter);
+            response.OutputStream.Flush();
+            response.Abort();
+            return;
+        }
+
+        response.OutputStream.Write(route.Content, start, route.Content.Length - start);
+        response.Close();
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    public void Dispose()
+    {
+        listener.Stop();
+        listener.Close();
+        loop.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private sealed record Route(byte[] Content, int FailFirst, int CutFirstAfter);
+}

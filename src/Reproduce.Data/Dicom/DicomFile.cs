@@ -1,0 +1,76 @@
+using Reproduce.Core.Errors;
+
+namespace Reproduce.Data.Dicom;
+
+/// <summary>
+/// Reads DICOM Part-10 files, and bare data sets without preamble or meta group, into a <see cref="DicomDataset"/>.
+/// Supported encodings: implicit VR LE, explicit VR LE and BE, deflated explicit VR LE; any transfer syntax whose
+/// data set is explicit VR LE parses, whether or not <see cref="DicomImage"/> can decode its pixels.
+/// </summary>
+public static class DicomFile
+{
+    private const int PreambleLength = 128;
+    private const int PrefixLength = PreambleLength + 4;
+
+    public static DicomDataset Read(string path) => Read(File.ReadAllBytes(path), path);
+
+    /// <param name="path">Named in error messages; the bytes are not read from it.</param>
+    public static DicomDataset Read(ReadOnlyMemory<byte> bytes, string path)
+    {
+        var file = new DicomSource(path, bytes);
+        var metaStart = FindMetaGroup(file.Span);
+        DicomDataset? meta = null;
+        var dataStart = metaStart ?? 0;
+        if (metaStart is { } start)
+        {
+            var parsed = new DatasetParser(file, TransferSyntax.ExplicitVrLittleEndian).ParseMetaGroup(start);
+            meta = parsed.Meta.Elements.Count > 0 ? parsed.Meta : null;
+            dataStart = parsed.End;
+        }
+
+        var uid = meta?.GetString(DicomTags.TransferSyntaxUid);
+        // A missing meta group or transfer syntax leaves only the content to tell the encoding (DATASETS.md §B2.1–2).
+        var syntax = uid is null ? Sniff(file.Span[dataStart..]) : TransferSyntax.Lookup(uid);
+        if (!syntax.IsKnown)
+        {
+            throw new DataFormatException(path, $"transfer syntax {syntax.Uid} ({syntax.Name}) is not supported: its data set encoding is unknown to this reader");
+        }
+
+        var source = file;
+        if (syntax.Deflated)
+        {
+            source = new DicomSource(path, DeflatedData.Inflate(file, dataStart), inflatedFrom: dataStart);
+            dataStart = 0;
+        }
+
+        return new DatasetParser(source, syntax).ParseDataset(dataStart, syntax.Encoding, meta);
+    }
+
+    /// <summary>Where the file meta group starts: after the preamble and "DICM", at 0 for files written without a preamble, or null.</summary>
+    private static int? FindMetaGroup(ReadOnlySpan<byte> data)
+    {
+        if (data.Length >= PrefixLength && data.Slice(PreambleLength, 4).SequenceEqual("DICM"u8))
+        {
+            return PrefixLength;
+        }
+
+        // Some writers drop the preamble but keep the meta group: group 0002 followed by a VR.
+        return data.Length >= 6 && data[0] == 0x02 && data[1] == 0x00 && DicomVr.TryParse(data[4], data[5], out _) ? 0 : null;
+    }
+
+    /// <summary>
+    /// Guesses the encoding of a data set with no transfer syntax: explicit VR if bytes 4–5 spell a VR, and big
+    /// endian if the first group reads smaller that way (groups are small numbers: 0008 is 08 00 in LE, 00 08 in BE).
+    /// </summary>
+    private static TransferSyntax Sniff(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 6 || !DicomVr.TryParse(data[4], data[5], out _))
+        {
+            return TransferSyntax.ImplicitVrLittleEndian;
+        }
+
+        var little = data[0] | (data[1] << 8);
+        var big = (data[0] << 8) | data[1];
+        return big < little ? TransferSyntax.ExplicitVrBigEndian : TransferSyntax.ExplicitVrLittleEndian;
+    }
+}

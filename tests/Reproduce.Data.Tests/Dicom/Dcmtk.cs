@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Reproduce.Data.Tests.Dicom;
+
+/// <summary>Runs dcmtk's command-line tools (Debian package dcmtk), which the conversion tests use as a reference writer.</summary>
+public static class Dcmtk
+{
+    public static IReadOnlyList<string> Tools { get; } = ["dcmconv", "dcmcrle"];
+
+    /// <summary>Every tool the tests call is an executable file on PATH.</summary>
+    public static bool IsAvailable() => Tools.All(tool => Find(tool) is not null);
+
+    public static void Run(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Find(tool) ?? throw new InvalidOperationException($"{tool} is not on PATH"))
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error}{output.Result}");
+        }
+    }
+
+    private static string? Find(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, tool))
+            .FirstOrDefault(File.Exists);
+}

@@ -23,6 +23,7 @@ internal static class Program
             StatusCommand.Create(common),
             CleanCommand.Create(common),
             UnlockCommand.Create(),
+            InspectCommand.Create(),
             BenchCommand.Create(),
             RegressCommand.Create(common),
         };

@@ -12,7 +12,7 @@ public static class CliProcess
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The repository root: the nearest ancestor of the test's output folder holding Reproduce.sln.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } = Core.Execution.Roots.FindRepositoryRoot(AppContext.BaseDirectory);
 
     /// <summary>The CLI next to the test assembly (the test project references the Cli project).</summary>
     public static string ReproduceDll => Path.Combine(AppContext.BaseDirectory, "reproduce.dll");
@@ -69,19 +69,6 @@ public static class CliProcess
         }
 
         return Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Reproduce.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Reproduce.sln above {AppContext.BaseDirectory}");
     }
 
     /// <summary>What a run of <c>reproduce</c> left: its exit code and its two output streams.</summary>

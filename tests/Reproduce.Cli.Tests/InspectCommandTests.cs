@@ -11,12 +11,7 @@ public class InspectCommandTests : IDisposable
         Directory.CreateDirectory(temp);
     }
 
-    private static string Fixture(string name)
-    {
-        var path = Path.GetFullPath(Path.Combine(CliProcess.RepositoryRoot, "..", "shared", "fixtures", "dicom", name));
-        Assert.True(File.Exists(path), $"fixture {path} is missing: the tests need shared/fixtures beside the repository");
-        return path;
-    }
+    private static string Fixture(string name) => Data.Tests.Fixtures.File("dicom", name);
 
     public void Dispose() => Directory.Delete(temp, recursive: true);
 

@@ -1,3 +1,5 @@
+using Reproduce.Core.Execution;
+
 namespace Reproduce.Data.Tests;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace Reproduce.Data.Tests;
 /// </summary>
 public static class Fixtures
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } =
+        Path.GetFullPath(Path.Combine(Roots.FindRepositoryRoot(AppContext.BaseDirectory), "..", "shared", "fixtures"));
 
     /// <summary>The path of a fixture file, e.g. <c>Fixtures.File("dicom", "CT_small.dcm")</c>; fails when it is missing.</summary>
     public static string File(params string[] parts)
@@ -14,18 +17,5 @@ public static class Fixtures
         var path = Path.Combine([Root, .. parts]);
         Assert.True(System.IO.File.Exists(path), $"fixture {path} is missing: the tests need shared/fixtures beside the repository");
         return path;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Reproduce.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures"));
-            }
-        }
-
-        throw new InvalidOperationException($"no Reproduce.sln above {AppContext.BaseDirectory}");
     }
 }

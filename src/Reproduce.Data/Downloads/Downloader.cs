@@ -84,24 +84,25 @@ public sealed class Downloader(HttpClient http, RetryPolicy retry, TimeProvider 
 
     private static DownloadedFile Verify(DownloadRequest request, string part, bool resumed, int attempts)
     {
-        using (var stream = File.OpenRead(part))
+        var sha256 = Digest(part, SHA256.HashData);
+        var (algorithm, expected, actual) = request.Sha256 is not null ? ("SHA-256", request.Sha256, sha256)
+            : request.Md5 is not null ? ("MD5", request.Md5, Digest(part, MD5.HashData))
+            : (null, null, null);
+        if (algorithm is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
-            var sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-            stream.Position = 0;
-            var md5 = request.Md5 is null ? null : Convert.ToHexStringLower(MD5.HashData(stream));
-            var expected = request.Sha256 is not null ? ("SHA-256", request.Sha256, sha256) : request.Md5 is not null ? ("MD5", request.Md5, md5!) : default;
-            if (expected != default && !string.Equals(expected.Item2, expected.Item3, StringComparison.OrdinalIgnoreCase))
-            {
-                stream.Dispose();
-                File.Delete(part);
-                throw new DownloadException(request.Url, $"{expected.Item1} mismatch: expected {expected.Item2}, got {expected.Item3}; the file was deleted");
-            }
-
-            var bytes = stream.Length;
-            stream.Dispose();
-            File.Move(part, request.Destination, overwrite: true);
-            return new DownloadedFile(request.Destination, bytes, sha256, resumed, attempts);
+            File.Delete(part);
+            throw new DownloadException(request.Url, $"{algorithm} mismatch: expected {expected}, got {actual}; the file was deleted");
         }
+
+        var bytes = new FileInfo(part).Length;
+        File.Move(part, request.Destination, overwrite: true);
+        return new DownloadedFile(request.Destination, bytes, sha256, resumed, attempts);
+    }
+
+    private static string Digest(string path, Func<Stream, byte[]> hash)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(hash(stream));
     }
 
     private static bool IsTransient(Exception error) => error switch

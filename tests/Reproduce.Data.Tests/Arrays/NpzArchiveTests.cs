@@ -57,16 +57,12 @@ public class NpzArchiveTests
     [Fact]
     public void AFileThatIsNotAZipIsRejectedWithItsPath()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"not-a-zip-{Guid.NewGuid():N}.npz");
+        using var folder = new TempFolder();
+        var path = folder.Combine("not-a-zip.npz");
         File.WriteAllText(path, "this is not a zip file at all, but long enough to look for a directory");
-        try
-        {
-            var error = Assert.Throws<DataFormatException>(() => NpzArchive.Open(path));
-            Assert.StartsWith(path + ": not a valid .npz (zip) file", error.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+
+        var error = Assert.Throws<DataFormatException>(() => NpzArchive.Open(path));
+
+        Assert.StartsWith(path + ": not a valid .npz (zip) file", error.Message);
     }
 }

@@ -12,14 +12,9 @@ public sealed class DownloaderTests : IDisposable
     private static readonly RetryPolicy Quick = new(4, TimeSpan.FromMilliseconds(10), 1.0);
 
     private readonly FixtureServer server = new();
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "reproduce-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly byte[] content = File.ReadAllBytes(Fixtures.File("npz", "organsmnist-tiny-deflated.npz"));
-
-    public DownloaderTests()
-    {
-        Directory.CreateDirectory(folder);
-    }
 
     private string Sha256 => Convert.ToHexStringLower(SHA256.HashData(content));
 
@@ -30,14 +25,14 @@ public sealed class DownloaderTests : IDisposable
     {
         server.Dispose();
         http.Dispose();
-        Directory.Delete(folder, recursive: true);
+        temp.Dispose();
     }
 
     [Fact]
     public async Task DownloadsVerifiesAndMovesTheFileIntoPlace()
     {
         var url = server.Serve("data.npz", content);
-        var target = Path.Combine(folder, "sub", "data.npz");
+        var target = Path.Combine(temp.Path, "sub", "data.npz");
 
         var file = await Download(new DownloadRequest(url, target) { Md5 = Convert.ToHexStringLower(MD5.HashData(content)) });
 
@@ -50,7 +45,7 @@ public sealed class DownloaderTests : IDisposable
     public async Task ACutTransferResumesWithARangeRequest()
     {
         var url = server.Serve("cut.npz", content, cutFirstAfter: 1000);
-        var target = Path.Combine(folder, "cut.npz");
+        var target = Path.Combine(temp.Path, "cut.npz");
 
         var file = await Download(new DownloadRequest(url, target) { Sha256 = Sha256 });
 
@@ -64,7 +59,7 @@ public sealed class DownloaderTests : IDisposable
     public async Task APartLeftByAnEarlierRunIsContinued()
     {
         var url = server.Serve("partial.npz", content);
-        var target = Path.Combine(folder, "partial.npz");
+        var target = Path.Combine(temp.Path, "partial.npz");
         File.WriteAllBytes(target + ".part", content[..500]);
 
         var file = await Download(new DownloadRequest(url, target) { Sha256 = Sha256 });
@@ -78,7 +73,7 @@ public sealed class DownloaderTests : IDisposable
     public async Task AServerErrorIsRetried()
     {
         var url = server.Serve("flaky.npz", content, failFirst: 2);
-        var target = Path.Combine(folder, "flaky.npz");
+        var target = Path.Combine(temp.Path, "flaky.npz");
 
         var file = await Download(new DownloadRequest(url, target) { Sha256 = Sha256 });
 
@@ -92,18 +87,18 @@ public sealed class DownloaderTests : IDisposable
     {
         var url = server.Serve("down.npz", content, failFirst: 100);
 
-        var error = await Assert.ThrowsAsync<DownloadException>(() => Download(new DownloadRequest(url, Path.Combine(folder, "down.npz"))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Download(new DownloadRequest(url, Path.Combine(temp.Path, "down.npz"))));
 
         Assert.StartsWith($"{url}: failed after 4 attempt(s): ", error.Message);
         Assert.Contains("500", error.Message);
-        Assert.False(File.Exists(Path.Combine(folder, "down.npz")));
+        Assert.False(File.Exists(Path.Combine(temp.Path, "down.npz")));
     }
 
     [Fact]
     public async Task AChecksumMismatchRejectsTheFileAndLeavesNothingInPlace()
     {
         var url = server.Serve("wrong.npz", content);
-        var target = Path.Combine(folder, "wrong.npz");
+        var target = Path.Combine(temp.Path, "wrong.npz");
 
         var error = await Assert.ThrowsAsync<DownloadException>(() => Download(new DownloadRequest(url, target) { Md5 = new string('0', 32) }));
 
@@ -115,7 +110,7 @@ public sealed class DownloaderTests : IDisposable
     [Fact]
     public async Task ANotFoundIsNotRetried()
     {
-        var error = await Assert.ThrowsAsync<DownloadException>(() => Download(new DownloadRequest(new Uri(server.BaseUrl, "missing.npz"), Path.Combine(folder, "x"))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Download(new DownloadRequest(new Uri(server.BaseUrl, "missing.npz"), Path.Combine(temp.Path, "x"))));
 
         Assert.Contains("failed after 1 attempt(s): HTTP 404", error.Message);
     }
@@ -123,25 +118,25 @@ public sealed class DownloaderTests : IDisposable
     [Fact]
     public void AnArchiveEntryEscapingItsFolderIsRejected()
     {
-        var archive = Path.Combine(folder, "evil.zip");
+        var archive = Path.Combine(temp.Path, "evil.zip");
         using (var zip = ZipFile.Open(archive, ZipArchiveMode.Create))
         {
             zip.CreateEntry("fine/a.txt");
             zip.CreateEntry("../escaped.txt");
         }
 
-        var target = Path.Combine(folder, "out");
+        var target = Path.Combine(temp.Path, "out");
         var error = Assert.Throws<DataFormatException>(() => SafeZip.ExtractTo(archive, target));
 
         Assert.Contains("entry '../escaped.txt' would be written outside the extraction folder", error.Message);
-        Assert.False(File.Exists(Path.Combine(folder, "escaped.txt")));
+        Assert.False(File.Exists(Path.Combine(temp.Path, "escaped.txt")));
         Assert.False(Directory.Exists(target));
     }
 
     [Fact]
     public void ExtractionKeepsTheSelectedEntries()
     {
-        var archive = Path.Combine(folder, "good.zip");
+        var archive = Path.Combine(temp.Path, "good.zip");
         using (var zip = ZipFile.Open(archive, ZipArchiveMode.Create))
         {
             using (var writer = new StreamWriter(zip.CreateEntry("series/1.dcm").Open()))
@@ -152,11 +147,11 @@ public sealed class DownloaderTests : IDisposable
             zip.CreateEntry("LICENSE");
         }
 
-        var count = SafeZip.ExtractTo(archive, Path.Combine(folder, "out"), e => e.Name.EndsWith(".dcm", StringComparison.Ordinal));
+        var count = SafeZip.ExtractTo(archive, Path.Combine(temp.Path, "out"), e => e.Name.EndsWith(".dcm", StringComparison.Ordinal));
 
         Assert.Equal(1, count);
-        Assert.Equal("DICM", File.ReadAllText(Path.Combine(folder, "out", "series", "1.dcm")));
-        Assert.False(File.Exists(Path.Combine(folder, "out", "LICENSE")));
+        Assert.Equal("DICM", File.ReadAllText(Path.Combine(temp.Path, "out", "series", "1.dcm")));
+        Assert.False(File.Exists(Path.Combine(temp.Path, "out", "LICENSE")));
     }
 
     private sealed class RecordingProgress : ICellProgress

@@ -43,33 +43,25 @@ public class ImageDecoderTests
     [Fact]
     public void AFileThatIsNeitherPngNorJpegIsNamed()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"not-an-image-{Guid.NewGuid():N}.png");
+        using var folder = new TempFolder();
+        var path = folder.Combine("not-an-image.png");
         File.WriteAllText(path, "GIF89a, not supported");
-        try
-        {
-            var error = Assert.Throws<DataFormatException>(() => ImageDecoder.DecodeGray(path));
-            Assert.Equal($"{path}: at byte 0: neither PNG nor JPEG (by content)", error.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+
+        var error = Assert.Throws<DataFormatException>(() => ImageDecoder.DecodeGray(path));
+
+        Assert.Equal($"{path}: at byte 0: neither PNG nor JPEG (by content)", error.Message);
     }
 
     [Fact]
     public void ATruncatedPngIsRejected()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"truncated-{Guid.NewGuid():N}.png");
+        using var folder = new TempFolder();
+        var path = folder.Combine("truncated.png");
         var bytes = File.ReadAllBytes(Fixtures.File("images", "gray.png"));
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        try
-        {
-            var error = Assert.Throws<DataFormatException>(() => ImageDecoder.DecodeGray(path));
-            Assert.StartsWith(path, error.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+
+        var error = Assert.Throws<DataFormatException>(() => ImageDecoder.DecodeGray(path));
+
+        Assert.StartsWith(path, error.Message);
     }
 }

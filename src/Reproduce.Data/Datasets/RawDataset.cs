@@ -1,0 +1,58 @@
+using Reproduce.Core.Errors;
+using Reproduce.Core.Manifests;
+using Reproduce.Data.Store;
+
+namespace Reproduce.Data.Datasets;
+
+/// <summary>
+/// A dataset's raw files in their <see cref="RawLayouts"/> layout, read the same way whether a real
+/// source or the synthetic stand-in wrote them. Items come in batches (a DICOM series, a run of image
+/// files); preprocessing loads a batch, lets the reader <see cref="Arrange"/> it, and stores the result.
+/// Problems found while listing (a name in a split list with no file, a file that is not DICOM) are
+/// <see cref="Skipped"/> with a reason.
+/// </summary>
+public abstract class RawDataset : IDisposable
+{
+    protected RawDataset(string directory) => Directory = directory;
+
+    /// <summary>The raw directory every item's <see cref="RawItem.Source"/> is relative to.</summary>
+    public string Directory { get; }
+
+    public abstract IReadOnlyList<string> Classes { get; }
+
+    public abstract IReadOnlyList<SkippedItem> Skipped { get; }
+
+    public abstract IEnumerable<RawBatch> Batches();
+
+    /// <summary>Decodes one item; throws <see cref="DataFormatException"/> when its file is unreadable.</summary>
+    public abstract SourceImage Load(RawItem item);
+
+    /// <summary>
+    /// The loaded items of a batch to store, in store order; the others are reported to
+    /// <paramref name="skip"/> with a reason. By default everything, in listing order.
+    /// </summary>
+    public virtual IReadOnlyList<LoadedItem> Arrange(IReadOnlyList<LoadedItem> loaded, Action<RawItem, string> skip) => loaded;
+
+    /// <summary>The full path of an item's file.</summary>
+    public string PathOf(RawItem item) => Path.Combine(Directory, item.Source.Split('!')[0]);
+
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+
+    /// <summary>Opens the raw directory of <paramref name="dataset"/> with the reader its id and source call for.</summary>
+    public static RawDataset Open(DatasetSpec dataset, string directory)
+    {
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new EnvironmentException($"dataset '{dataset.Id}': the raw directory {directory} does not exist; run the download stage first");
+        }
+
+        return dataset.Id switch
+        {
+            Identifiers.Lidc => new LidcTree(directory),
+            Identifiers.Covid => new CovidCtFolder(directory),
+            Identifiers.OrganSMnist => new MedMnistFile(directory, dataset.IsSynthetic ? dataset.Synthetic!.Size : dataset.ImageSize ?? 28),
+            Identifiers.Brain => BrainFolders.Open(directory),
+            _ => throw new ArgumentException($"no reader for dataset '{dataset.Id}'", nameof(dataset)),
+        };
+    }
+}

@@ -1,0 +1,77 @@
+using Reproduce.Core.Errors;
+using Reproduce.Core.Manifests;
+using Reproduce.Data.Datasets;
+using Reproduce.Data.Dicom;
+using Reproduce.Data.Images;
+using Reproduce.Data.Preprocessing;
+
+namespace Reproduce.Data.Tests.Preprocessing;
+
+/// <summary>The recipes against real CT fixtures whose pixel values DATASETS.md §B3 documents.</summary>
+public class ImageRecipeTests
+{
+    private static CtSlice Slice(string name) => new(DicomImage.From(DicomFile.Read(Fixtures.File("dicom", name))));
+
+    [Fact]
+    public void Authors_recipe_scales_each_slice_from_its_own_hu_range()
+    {
+        // CT_small: raw min 128, max 2191, [64,64] = 1928, intercept −1024, no −2000 pixels.
+        var image = Recipe("authors", 128).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
+        Assert.Equal(0, image.Min());
+        Assert.Equal(255, image.Max());
+        Assert.Equal(Math.Round((1928 - 128) * 255.0 / (2191 - 128)), image[(64 * 128) + 64]);
+    }
+
+    [Fact]
+    public void Authors_recipe_turns_minus_2000_padding_into_the_intercept()
+    {
+        // CT1_UNC: 55,772 corner pixels are −2000; they become 0, i.e. −1024 HU, before the min–max.
+        var slice = Slice("CT1_UNC.explicit_little_endian.dcm");
+        var stored = slice.Image.StoredValues();
+        var hu = stored.Select(v => (v == -2000 ? 0 : v) - 1024.0).ToArray();
+        var (min, max) = (hu.Min(), hu.Max());
+        var image = Recipe("authors", 512).Apply(slice, "CT1");
+        Assert.Equal(Math.Round((-1024 - min) * 255 / (max - min), MidpointRounding.ToEven), image[0]);
+        Assert.Equal(Math.Round(((965 - 1024) - min) * 255 / (max - min), MidpointRounding.ToEven), image[(256 * 512) + 256]);
+    }
+
+    [Fact]
+    public void Window_recipe_clips_to_the_window()
+    {
+        // CT_small [0,0] = 175 → −849 HU; window −500 ± 500: (−849 + 1000) · 255 / 1000 = 38.505 → 39; [64,64] = 904 HU → 255.
+        var image = new WindowRecipe(128, -500, 1000).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
+        Assert.Equal(39, image[0]);
+        Assert.Equal(255, image[(64 * 128) + 64]);
+    }
+
+    [Fact]
+    public void Resizing_a_slice_shrinks_by_area()
+    {
+        var full = Recipe("authors", 128).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
+        var half = Recipe("authors", 64).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
+        Assert.Equal(64 * 64, half.Length);
+        // Each output pixel is the mean of a 2 × 2 block of the unquantised levels: within one level of the quantised block mean.
+        var block = (full[0] + full[1] + full[128] + full[129]) / 4.0;
+        Assert.InRange(half[0], block - 1, block + 1);
+    }
+
+    [Fact]
+    public void Gray_recipe_resizes_a_decoded_image()
+    {
+        var gray = ImageDecoder.DecodeGray(Fixtures.File("images", "gray.png"));
+        var image = Recipe("gray", 32).Apply(new GraySource(gray), "gray.png");
+        Assert.Equal(32 * 32, image.Length);
+        Assert.InRange(image.Average(x => (double)x), gray.Pixels.Average(x => (double)x) - 2, gray.Pixels.Average(x => (double)x) + 2);
+    }
+
+    [Fact]
+    public void A_recipe_refuses_the_wrong_kind_of_image()
+    {
+        var gray = new GraySource(new GrayImage(2, 2, [1, 2, 3, 4]));
+        var error = Assert.Throws<DataFormatException>(() => Recipe("authors", 2).Apply(gray, "x.png"));
+        Assert.Contains("x.png", error.Message);
+        Assert.Throws<DataFormatException>(() => Recipe("gray", 2).Apply(Slice("CT_small.dcm"), "CT_small.dcm"));
+    }
+
+    private static ImageRecipe Recipe(string name, int size) => ImageRecipe.Create(new PreprocessSpec { Recipe = name, Size = size });
+}

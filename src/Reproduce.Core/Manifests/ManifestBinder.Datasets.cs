@@ -160,6 +160,11 @@ internal sealed partial class ManifestBinder
             map.Error(map.Take("recipe")!.Value.At, $"'{map.Path}.recipe' '{recipe}' needs HU input (DICOM); dataset '{id}' is images: use 'gray'");
         }
 
+        if (recipe == "gray" && isCt)
+        {
+            map.Error(map.Take("recipe")!.Value.At, $"'{map.Path}.recipe' 'gray' is for image files; dataset '{id}' is CT in HU: use 'authors' or 'window'");
+        }
+
         map.RejectUnknownKeys();
         return recipe is null || size is null ? null : new PreprocessSpec
         {

@@ -10,7 +10,9 @@ namespace Reproduce.Data.Dicom;
 public static class DicomFile
 {
     private const int PreambleLength = 128;
-    private const int PrefixLength = PreambleLength + 4;
+
+    /// <summary>The bytes that tell a Part-10 file: a 128-byte preamble and "DICM".</summary>
+    internal const int PrefixLength = PreambleLength + 4;
 
     public static DicomDataset Read(string path) => Read(File.ReadAllBytes(path), path);
 
@@ -49,7 +51,7 @@ public static class DicomFile
     /// <summary>Where the file meta group starts: after the preamble and "DICM", at 0 for files written without a preamble, or null.</summary>
     private static int? FindMetaGroup(ReadOnlySpan<byte> data)
     {
-        if (data.Length >= PrefixLength && data.Slice(PreambleLength, 4).SequenceEqual("DICM"u8))
+        if (HasPart10Prefix(data))
         {
             return PrefixLength;
         }
@@ -57,6 +59,10 @@ public static class DicomFile
         // Some writers drop the preamble but keep the meta group: group 0002 followed by a VR.
         return data.Length >= 6 && data[0] == 0x02 && data[1] == 0x00 && DicomVr.TryParse(data[4], data[5], out _) ? 0 : null;
     }
+
+    /// <summary>Whether the bytes start like a Part-10 file: "DICM" after the 128-byte preamble.</summary>
+    internal static bool HasPart10Prefix(ReadOnlySpan<byte> data) =>
+        data.Length >= PrefixLength && data.Slice(PreambleLength, 4).SequenceEqual("DICM"u8);
 
     /// <summary>
     /// Guesses the encoding of a data set with no transfer syntax: explicit VR if bytes 4–5 spell a VR, and big

@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Text;
+
 namespace Reproduce.Data.Downloads;
 
 /// <summary>
@@ -9,4 +12,16 @@ public sealed record DownloadRequest(Uri Url, string Destination)
     public string? Md5 { get; init; }
 
     public string? Sha256 { get; init; }
+
+    /// <summary>
+    /// Sent with every attempt (Kaggle's Basic credentials, NBIA's guest bearer). Never printed:
+    /// <see cref="ToString"/> shows only its scheme, so a logged request cannot leak a key.
+    /// </summary>
+    public AuthenticationHeaderValue? Authorization { get; init; }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Url = {Url}, Destination = {Destination}, Md5 = {Md5}, Sha256 = {Sha256}, Authorization = {Authorization?.Scheme}");
+        return true;
+    }
 }

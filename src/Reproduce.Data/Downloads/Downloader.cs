@@ -25,7 +25,7 @@ public sealed class Downloader(HttpClient http, RetryPolicy retry, TimeProvider 
         {
             try
             {
-                await FetchIntoAsync(request.Url, part, cancellationToken);
+                await FetchIntoAsync(request, part, cancellationToken);
                 return Verify(request, part, resumed, attempt);
             }
             catch (Exception error) when (attempt < retry.Attempts && IsTransient(error) && !cancellationToken.IsCancellationRequested)
@@ -41,10 +41,11 @@ public sealed class Downloader(HttpClient http, RetryPolicy retry, TimeProvider 
         }
     }
 
-    private async Task FetchIntoAsync(Uri url, string part, CancellationToken cancellationToken)
+    private async Task FetchIntoAsync(DownloadRequest request, string part, CancellationToken cancellationToken)
     {
         var have = File.Exists(part) ? new FileInfo(part).Length : 0;
-        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        using var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
+        message.Headers.Authorization = request.Authorization;
         if (have > 0)
         {
             message.Headers.Range = new RangeHeaderValue(have, null);

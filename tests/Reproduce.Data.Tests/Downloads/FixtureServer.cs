@@ -7,7 +7,10 @@ namespace Reproduce.Data.Tests.Downloads;
 /// <summary>
 /// An HTTP server on 127.0.0.1 for download tests. Each path serves bytes with Range support and a
 /// scripted misbehaviour: fail with a status for the first N requests, or cut the connection after
-/// some bytes on the first request. Counts requests per path.
+/// some bytes on the first request, or refuse requests without an expected Authorization header.
+/// A path may include a query string (<c>getImage?SeriesInstanceUID=1.2</c>); a request is served by
+/// the route of its path and query, else by the route of its path alone. Counts requests per path
+/// and query.
 /// </summary>
 public sealed class FixtureServer : IDisposable
 {
@@ -30,9 +33,13 @@ public sealed class FixtureServer : IDisposable
 
     public ConcurrentBag<string> RangesAsked { get; } = [];
 
-    public Uri Serve(string path, byte[] content, int failFirst = 0, int cutFirstAfter = -1)
+    /// <summary>The Authorization headers received, in no particular order (null for requests without one).</summary>
+    public ConcurrentBag<string?> AuthorizationsSent { get; } = [];
+
+    /// <param name="requireAuthorization">When set, a request whose Authorization header differs is answered with <paramref name="refuseWith"/>.</param>
+    public Uri Serve(string path, byte[] content, int failFirst = 0, int cutFirstAfter = -1, string? requireAuthorization = null, int refuseWith = 401)
     {
-        routes[path] = new Route(content, failFirst, cutFirstAfter);
+        routes[path] = new Route(content, failFirst, cutFirstAfter, requireAuthorization, refuseWith);
         return new Uri(BaseUrl, path);
     }
 
@@ -56,12 +63,21 @@ public sealed class FixtureServer : IDisposable
 
     private void Handle(HttpListenerContext context)
     {
-        var path = context.Request.Url!.AbsolutePath.TrimStart('/');
+        var path = context.Request.Url!.PathAndQuery.TrimStart('/');
         var count = Requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+        var authorization = context.Request.Headers["Authorization"];
+        AuthorizationsSent.Add(authorization);
         var response = context.Response;
-        if (!routes.TryGetValue(path, out var route))
+        if (!routes.TryGetValue(path, out var route) && !routes.TryGetValue(context.Request.Url.AbsolutePath.TrimStart('/'), out route))
         {
             response.StatusCode = 404;
+            response.Close();
+            return;
+        }
+
+        if (route.RequireAuthorization is not null && authorization != route.RequireAuthorization)
+        {
+            response.StatusCode = route.RefuseWith;
             response.Close();
             return;
         }
@@ -111,5 +127,5 @@ public sealed class FixtureServer : IDisposable
         loop.Wait(TimeSpan.FromSeconds(5));
     }
 
-    private sealed record Route(byte[] Content, int FailFirst, int CutFirstAfter);
+    private sealed record Route(byte[] Content, int FailFirst, int CutFirstAfter, string? RequireAuthorization, int RefuseWith);
 }

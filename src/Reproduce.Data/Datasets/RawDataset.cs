@@ -50,7 +50,7 @@ public abstract class RawDataset : IDisposable
         {
             Identifiers.Lidc => new LidcTree(directory),
             Identifiers.Covid => new CovidCtFolder(directory),
-            Identifiers.OrganSMnist => new MedMnistFile(directory, dataset.IsSynthetic ? dataset.Synthetic!.Size : dataset.ImageSize ?? 28),
+            Identifiers.OrganSMnist => new OrganSMnistNpz(directory, dataset.IsSynthetic ? dataset.Synthetic!.Size : dataset.ImageSize ?? 28),
             Identifiers.Brain => BrainFolders.Open(directory),
             _ => throw new ArgumentException($"no reader for dataset '{dataset.Id}'", nameof(dataset)),
         };

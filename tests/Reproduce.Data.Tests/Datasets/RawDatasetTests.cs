@@ -139,7 +139,7 @@ public class RawDatasetTests
     {
         using var folder = new TempFolder();
         File.Copy(Fixtures.File("npz", "organsmnist-tiny-stored.npz"), folder.Combine("organsmnist_64.npz"));
-        var error = Assert.Throws<DataFormatException>(() => new MedMnistFile(folder.Path, 64));
+        var error = Assert.Throws<DataFormatException>(() => new OrganSMnistNpz(folder.Path, 64));
         Assert.Contains("expected uint8 (N, 64, 64)", error.Message);
     }
 

@@ -13,7 +13,7 @@ namespace Reproduce.Data.Datasets;
 /// against each other when the file is opened; store order is the file's order (the authors' first-n
 /// reduction depends on it). Batches are runs of at most <see cref="BatchSize"/> images.
 /// </summary>
-public sealed class MedMnistFile : RawDataset
+public sealed class OrganSMnistNpz : RawDataset
 {
     private const int BatchSize = 1024;
 
@@ -23,7 +23,7 @@ public sealed class MedMnistFile : RawDataset
     private readonly string file;
     private readonly Dictionary<string, (NpyArray Images, int[] Labels)> splits = [];
 
-    public MedMnistFile(string directory, int imageSize)
+    public OrganSMnistNpz(string directory, int imageSize)
         : base(directory)
     {
         file = RawLayouts.OrganSMnistFile(imageSize);

@@ -18,6 +18,14 @@ public sealed class NpyArray
 
     private readonly byte[] data;
 
+    /// <summary>A uint8 array of <paramref name="shape"/> (C order) holding a copy of <paramref name="values"/>.</summary>
+    public static NpyArray UInt8(IReadOnlyList<long> shape, ReadOnlySpan<byte> values) => Create(NpyDType.UInt8, shape, values);
+
+    /// <summary>A little-endian float32 array of <paramref name="shape"/> (C order) holding a copy of <paramref name="values"/>.</summary>
+    public static NpyArray Float32(IReadOnlyList<long> shape, ReadOnlySpan<float> values) =>
+        // Little-endian like every platform this suite runs on (see As<T>), so these are the bytes numpy writes.
+        Create(NpyDType.Float32, shape, MemoryMarshal.AsBytes(values));
+
     public NpyDType DType { get; }
 
     public IReadOnlyList<long> Shape { get; }
@@ -83,6 +91,23 @@ public sealed class NpyArray
         Require(expected.Item1, expected.Item2);
         // The dtype is little-endian and so is every platform .NET runs this suite on.
         return MemoryMarshal.Cast<byte, T>(data);
+    }
+
+    private static NpyArray Create(NpyDType dtype, IReadOnlyList<long> shape, ReadOnlySpan<byte> bytes)
+    {
+        if (shape.Any(dimension => dimension < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"shape ({string.Join(", ", shape)}) has a negative dimension");
+        }
+
+        // In double so that no shape can overflow; any product that matches a span's length is exact.
+        var count = shape.Aggregate(1.0, (a, b) => a * b);
+        if (count * dtype.ItemSize != bytes.Length)
+        {
+            throw new ArgumentException($"{bytes.Length / dtype.ItemSize} values do not fill an array of shape ({string.Join(", ", shape)})", nameof(shape));
+        }
+
+        return new NpyArray(dtype, [.. shape], bytes.ToArray());
     }
 
     private void Require(NpyKind kind, int size)

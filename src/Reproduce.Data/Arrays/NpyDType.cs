@@ -10,6 +10,12 @@ public enum NpyKind
 /// <summary>A supported NumPy dtype: little-endian (or single-byte) integers and floats.</summary>
 public sealed record NpyDType(NpyKind Kind, int ItemSize, string Descriptor)
 {
+    /// <summary>Unsigned bytes, MedMNIST's image and label type.</summary>
+    public static NpyDType UInt8 { get; } = new(NpyKind.Unsigned, 1, "|u1");
+
+    /// <summary>Little-endian float32, the type of `reproduce inspect --npy` output.</summary>
+    public static NpyDType Float32 { get; } = new(NpyKind.Float, 4, "<f4");
+
     /// <summary>The dtype of a descr string such as <c>'&lt;f4'</c> or <c>'|u1'</c>; null when it is not supported.</summary>
     public static NpyDType? Parse(string descr)
     {

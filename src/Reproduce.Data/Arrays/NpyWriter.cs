@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Arrays;
 
 /// <summary>
-/// Writes 2-D float32 arrays as NumPy .npy files (format 1.0, '&lt;f4', C order), the way numpy.save does,
-/// so `reproduce inspect --npy` output loads with numpy.load and compares bit for bit with pydicom's.
+/// Writes arrays as NumPy .npy files (format 1.0, C order) byte for byte as numpy.save does, so
+/// `reproduce inspect --npy` output loads with numpy.load and compares bit for bit with pydicom's, and
+/// the synthetic MedMNIST stand-in's members are what a real .npz holds.
 /// </summary>
 public static class NpyWriter
 {
@@ -16,50 +18,32 @@ public static class NpyWriter
     /// <summary>numpy aligns the data to 64 bytes so it can be memory-mapped; match it byte for byte.</summary>
     private const int Alignment = 64;
 
+    /// <summary>Writes a rows × columns float32 array; the file is written beside <paramref name="path"/> and renamed into place.</summary>
     public static void WriteFloat32(string path, int rows, int columns, ReadOnlySpan<float> values)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        if ((long)rows * columns != values.Length)
-        {
-            throw new ArgumentException($"{values.Length} values do not fill a {rows} × {columns} array", nameof(values));
-        }
+        Write(path, NpyArray.Float32([rows, columns], values));
+    }
 
-        var header = Header(rows, columns);
-        // Written beside the target and renamed, so a reader never sees half a file.
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(header);
-                var buffer = new byte[4 * Math.Min(values.Length, 16384)];
-                for (var start = 0; start < values.Length; start += buffer.Length / 4)
-                {
-                    var chunk = values.Slice(start, Math.Min(buffer.Length / 4, values.Length - start));
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * i), chunk[i]);
-                    }
+    /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>, beside it first and then renamed, so a reader never sees half a file.</summary>
+    public static void Write(string path, NpyArray array) => AtomicFile.Write(path, stream => Write(stream, array));
 
-                    stream.Write(buffer, 0, 4 * chunk.Length);
-                }
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+    /// <summary>Writes the header and data of <paramref name="array"/> at the stream's position (e.g. into an .npz member).</summary>
+    public static void Write(Stream stream, NpyArray array)
+    {
+        stream.Write(Header(array.DType, array.Shape));
+        stream.Write(array.Bytes);
     }
 
     /// <summary>Magic, version 1.0, header length (uint16 LE), then the dict padded with spaces and ended by '\n'.</summary>
-    internal static byte[] Header(int rows, int columns)
+    internal static byte[] Header(NpyDType dtype, IReadOnlyList<long> shape)
     {
-        var dictionary = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
+        // Python's tuple syntax: a one-element tuple keeps its trailing comma, "(5,)".
+        var dimensions = shape.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{shape[0]},")
+            : string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+        var dictionary = $"{{'descr': '{dtype.Descriptor}', 'fortran_order': False, 'shape': ({dimensions}), }}";
         var unpadded = Magic.Length + 2 + 2 + dictionary.Length + 1;
         var padding = (Alignment - (unpadded % Alignment)) % Alignment;
         var text = dictionary + new string(' ', padding) + "\n";
@@ -67,7 +51,7 @@ public static class NpyWriter
         Magic.CopyTo(header);
         header[6] = 1;
         header[7] = 0;
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), (ushort)text.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), checked((ushort)text.Length));
         Encoding.ASCII.GetBytes(text, header.AsSpan(10));
         return header;
     }

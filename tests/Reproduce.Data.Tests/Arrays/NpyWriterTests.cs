@@ -77,4 +77,32 @@ public class NpyWriterTests
 
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
+
+    [Fact]
+    public void AUInt8ArrayOfAnyShapeIsWrittenAsNumpyDoes()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine("e.npy");
+
+        NpyWriter.Write(path, NpyArray.UInt8([2, 1, 3], [1, 2, 3, 4, 5, 255]));
+
+        var bytes = File.ReadAllBytes(path);
+        const string Dictionary = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 3), }";
+        var header = Dictionary + new string(' ', 128 - 10 - Dictionary.Length - 1) + "\n";
+        Assert.Equal([0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, 0, .. Encoding.ASCII.GetBytes(header), 1, 2, 3, 4, 5, 255], bytes);
+        var array = NpyReader.Read(path);
+        Assert.Equal([2L, 1, 3], array.Shape);
+        Assert.Equal([1, 2, 3, 4, 5, 255], array.AsBytes().ToArray());
+    }
+
+    [Theory]
+    [InlineData(new long[] { 5 }, "(5,)")]
+    [InlineData(new long[] { }, "()")]
+    [InlineData(new long[] { 0, 28, 28 }, "(0, 28, 28)")]
+    public void ShapesArePythonTuples(long[] shape, string tuple)
+    {
+        var header = Encoding.ASCII.GetString(NpyWriter.Header(NpyDType.UInt8, shape));
+
+        Assert.Contains($"'shape': {tuple}, }}", header);
+    }
 }

@@ -2,15 +2,19 @@ using System.Diagnostics;
 
 namespace Reproduce.Data.Tests.Dicom;
 
-/// <summary>Runs dcmtk's command-line tools (Debian package dcmtk), which the conversion tests use as a reference writer.</summary>
+/// <summary>
+/// Runs dcmtk's command-line tools (Debian package dcmtk): the conversion tests use them as a reference writer,
+/// the writer tests use dcmdump as an independent reader.
+/// </summary>
 public static class Dcmtk
 {
-    public static IReadOnlyList<string> Tools { get; } = ["dcmconv", "dcmcrle"];
+    public static IReadOnlyList<string> Tools { get; } = ["dcmconv", "dcmcrle", "dcmdump"];
 
     /// <summary>Every tool the tests call is an executable file on PATH.</summary>
     public static bool IsAvailable() => Tools.All(tool => Find(tool) is not null);
 
-    public static void Run(string tool, params string[] arguments)
+    /// <summary>Runs <paramref name="tool"/>; fails with its messages when it exits non-zero, and returns what it printed otherwise.</summary>
+    public static (string Output, string Error) Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(Find(tool) ?? throw new InvalidOperationException($"{tool} is not on PATH"))
         {
@@ -30,6 +34,8 @@ public static class Dcmtk
         {
             throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error}{output.Result}");
         }
+
+        return (output.Result, error);
     }
 
     private static string? Find(string tool) =>

@@ -1,0 +1,30 @@
+namespace Reproduce.Data.IO;
+
+/// <summary>
+/// Writes a file beside its target under a temporary name and renames it into place, so a reader never sees
+/// half a file under the real name, whatever happens to the writing process.
+/// </summary>
+internal static class AtomicFile
+{
+    public static void Write(string path, Action<Stream> write)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    public static void Write(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+}

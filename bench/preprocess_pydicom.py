@@ -4,8 +4,8 @@ times, on the same files, on one core.
 
 For every DICOM Part-10 file (DICM magic) with Modality CT below the tree: decode the stored values,
 apply the authors' recipe (stored -2000 -> 0, value * slope + intercept with the intercept -1024
-when absent, per-slice min-max to [0, 255]), resize by area averaging to SIZE x SIZE (separable
-weight matrices, the same weights as the C# Resampler), round half to even, write uint8 to one file.
+when absent, per-slice min-max to [0, 255]), resize by area averaging to SIZE x SIZE (separable,
+the same weights as the C# Resampler), round half to even, write uint8 to one file.
 
 Usage: /usr/bin/python3 bench/preprocess_pydicom.py <tree> [size]
 Needs Debian's python3-pydicom and python3-numpy (the system interpreter, not a pyenv one).
@@ -24,15 +24,31 @@ import numpy as np  # noqa: E402
 import pydicom  # noqa: E402
 
 
-def area_weights(source, target):
-    """Row i averages source interval [i*s, (i+1)*s), s = source / target, partial pixels by coverage."""
+def area_taps(source, target):
+    """Output i averages source interval [i*s, (i+1)*s), s = source / target, partial pixels by coverage.
+
+    Returned as (indices, weights), each of shape (taps, target): output i is the sum over k of
+    weights[k, i] * input[indices[k, i]], so a resize is a few vectorised gathers, not a dense product.
+    """
     scale = source / target
-    weights = np.zeros((target, source), dtype=np.float32)
+    rows = []
     for i in range(target):
         start, end = i * scale, (i + 1) * scale
-        for j in range(int(np.floor(start)), min(source, int(np.ceil(end)))):
-            weights[i, j] = (min(end, j + 1) - max(start, j)) / scale
-    return weights
+        rows.append([(j, (min(end, j + 1) - max(start, j)) / scale)
+                     for j in range(int(np.floor(start)), min(source, int(np.ceil(end))))])
+    taps = max(len(r) for r in rows)
+    indices = np.zeros((taps, target), dtype=np.intp)
+    weights = np.zeros((taps, target), dtype=np.float32)
+    for i, row in enumerate(rows):
+        for k, (j, w) in enumerate(row):
+            indices[k, i], weights[k, i] = j, w
+    return indices, weights
+
+
+def resize(levels, rows, columns):
+    (ry, wy), (rx, wx) = rows, columns
+    vertical = sum(wy[k][:, None] * levels[ry[k], :] for k in range(len(wy)))
+    return sum(wx[k][None, :] * vertical[:, rx[k]] for k in range(len(wx)))
 
 
 def dicom_files(tree):
@@ -66,9 +82,8 @@ def main():
             levels = (hu - low) * (255.0 / (high - low)) if high > low else np.zeros_like(hu)
             rows, columns = levels.shape
             if (rows, columns) not in weights:
-                weights[(rows, columns)] = (area_weights(rows, size), area_weights(columns, size))
-            wy, wx = weights[(rows, columns)]
-            resized = wy @ levels @ wx.T
+                weights[(rows, columns)] = (area_taps(rows, size), area_taps(columns, size))
+            resized = resize(levels, *weights[(rows, columns)])
             output.write(np.clip(np.rint(resized), 0, 255).astype(np.uint8).tobytes())
             slices += 1
     seconds = time.perf_counter() - start

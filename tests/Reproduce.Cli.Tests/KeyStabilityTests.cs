@@ -13,8 +13,9 @@ public class KeyStabilityTests
 
     private static Dictionary<string, string> KeysOf(string manifest)
     {
-        var graph = ExperimentGraph.Build(ManifestLoader.Load(manifest, MethodRegistry.Catalog));
-        var keys = new CellKeys(graph, Composition.PipelineStages.Create(), new RuntimeFingerprint("cpu", "0.107"));
+        var loaded = ManifestLoader.Load(manifest, MethodRegistry.Catalog);
+        var graph = ExperimentGraph.Build(loaded);
+        var keys = new CellKeys(graph, Composition.PipelineStages.Create(loaded), new RuntimeFingerprint("cpu", "0.107"));
         return graph.Cells.ToDictionary(c => c.Address.Text, keys.KeyOf);
     }
 

@@ -1,5 +1,8 @@
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Data.Downloads;
+using Reproduce.Data.Pipeline;
 
 namespace Reproduce.Cli.Composition;
 
@@ -9,13 +12,24 @@ namespace Reproduce.Cli.Composition;
 /// </summary>
 internal static class PipelineStages
 {
-    public static StageRegistry Create() => new(
+    public static StageRegistry Create(Manifest manifest) => new(
     [
-        new NotImplementedStage(Stages.Download, "issue 2/5, Data"),
-        new NotImplementedStage(Stages.Preprocess, "issue 2/5, Data"),
+        new DownloadStage(manifest.Datasets, Http.Value, RetryPolicy.Default, Environment.GetEnvironmentVariable),
+        new PreprocessStage(manifest.Datasets),
         new NotImplementedStage(Stages.Pretrain, "issue 3/5, Learning", usesTorch: true),
         new NotImplementedStage(Stages.Finetune, "issue 4/5, fine-tuning", usesTorch: true),
         new NotImplementedStage(Stages.Aggregate, "issue 4/5, aggregation"),
         new NotImplementedStage(Stages.Render, "issue 4/5, rendering"),
     ]);
+
+    /// <summary>
+    /// One client for the process (connections are pooled), created on first use. The timeout covers
+    /// a response's headers; the body of a large series zip streams for as long as it needs.
+    /// </summary>
+    private static readonly Lazy<HttpClient> Http = new(() =>
+    {
+        var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("reproduce/1.0");
+        return client;
+    });
 }

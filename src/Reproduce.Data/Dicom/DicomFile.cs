@@ -14,7 +14,7 @@ public static class DicomFile
     /// <summary>The bytes that tell a Part-10 file: a 128-byte preamble and "DICM".</summary>
     internal const int PrefixLength = PreambleLength + 4;
 
-    public static DicomDataset Read(string path) => Read(File.ReadAllBytes(path), path);
+    public static DicomDataset Read(string path) => Read(ReadAllBytes(path), path);
 
     /// <param name="path">Named in error messages; the bytes are not read from it.</param>
     public static DicomDataset Read(ReadOnlyMemory<byte> bytes, string path)
@@ -46,6 +46,35 @@ public static class DicomFile
         }
 
         return new DatasetParser(source, syntax).ParseDataset(dataStart, syntax.Encoding, meta);
+    }
+
+    /// <summary>
+    /// The whole file in an uninitialised array: a slice is half a megabyte, and zeroing it before
+    /// overwriting it costs as much as reading it (File.ReadAllBytes zeroes).
+    /// </summary>
+    private static byte[] ReadAllBytes(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        if (length > Array.MaxLength)
+        {
+            throw new DataFormatException(path, $"{length} bytes is too large for one DICOM file");
+        }
+
+        var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var count = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+            if (count == 0)
+            {
+                throw new DataFormatException(path, $"the file shrank to {read} bytes while being read", read);
+            }
+
+            read += count;
+        }
+
+        return bytes;
     }
 
     /// <summary>Where the file meta group starts: after the preamble and "DICM", at 0 for files written without a preamble, or null.</summary>

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
 using Reproduce.Data.Datasets;
@@ -6,10 +10,12 @@ using Reproduce.Data.Dicom;
 namespace Reproduce.Data.Preprocessing;
 
 /// <summary>
-/// Turns one raw image into the store's square uint8 image: first gray levels in [0, 255] at the
-/// native size (how depends on the recipe), then a resize to <see cref="Size"/> × <see cref="Size"/>
-/// (<see cref="Resampler"/>: area when shrinking, bilinear otherwise), then rounding. Scaling happens
-/// before resizing, at native resolution, as the authors' per-slice min–max on the native PNG does.
+/// Turns one raw image into the store's square uint8 image. Each recipe maps the native image to
+/// values v and an affine map to gray levels, level = Scale·v + Offset (in [0, 255]); the values are
+/// resized to <see cref="Size"/> × <see cref="Size"/> (<see cref="Resampler"/>: area when shrinking,
+/// bilinear otherwise), then mapped, rounded half to even and clamped. Resizing before an affine map
+/// equals resizing after it (the weights sum to one), so the authors' per-slice min–max is taken on
+/// the native slice, as their script does, while only the small image is scaled. Thread-safe.
 /// </summary>
 public abstract class ImageRecipe(int size)
 {
@@ -21,6 +27,8 @@ public abstract class ImageRecipe(int size)
 
     /// <summary>Air in HU: what padding becomes in the windowed recipe.</summary>
     public const float Air = -1024;
+
+    private readonly ConcurrentDictionary<(int Width, int Height), Resampler> resamplers = new();
 
     public int Size { get; } = size;
 
@@ -35,46 +43,60 @@ public abstract class ImageRecipe(int size)
     /// <summary>The store image for <paramref name="source"/>: Size × Size bytes, row-major.</summary>
     public byte[] Apply(SourceImage source, string path)
     {
-        var (levels, width, height) = GrayLevels(source, path);
+        var native = Native(source, path);
         var output = new byte[Size * Size];
-        if (width == Size && height == Size)
+        try
         {
-            Quantise(levels, output);
-            return output;
-        }
+            var values = native.Values.AsSpan(0, native.Width * native.Height);
+            if (native.Width == Size && native.Height == Size)
+            {
+                Quantise(values, native.Scale, native.Offset, output);
+                return output;
+            }
 
-        var resized = new float[Size * Size];
-        new Resampler(width, height, Size, Size).Resize(levels, resized);
-        Quantise(resized, output);
-        return output;
+            var resized = ArrayPool<float>.Shared.Rent(Size * Size);
+            try
+            {
+                var resampler = resamplers.GetOrAdd((native.Width, native.Height), key => new Resampler(key.Width, key.Height, Size, Size));
+                resampler.Resize(values, resized);
+                Quantise(resized.AsSpan(0, Size * Size), native.Scale, native.Offset, output);
+                return output;
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(resized);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(native.Values);
+        }
     }
 
-    /// <summary>Gray levels in [0, 255] at native size.</summary>
-    protected abstract (float[] Levels, int Width, int Height) GrayLevels(SourceImage source, string path);
+    /// <summary>The native values in a buffer rented from <see cref="ArrayPool{T}.Shared"/> (returned by <see cref="Apply"/>) and their map to gray levels.</summary>
+    protected abstract NativeValues Native(SourceImage source, string path);
 
-    /// <summary>Round half to even (as OpenCV's saturate_cast) and clamp into a byte.</summary>
-    private static void Quantise(ReadOnlySpan<float> levels, Span<byte> output)
+    protected static DicomImage RequireCt(SourceImage source, string path, string recipe)
+    {
+        var image = source is CtSlice slice
+            ? slice.Image
+            : throw new DataFormatException(path, $"recipe '{recipe}' needs a CT slice in HU, and this is an image file");
+        return image.SamplesPerPixel == 1
+            ? image
+            : throw new DataFormatException(image.Path, $"{image.SamplesPerPixel} samples per pixel; a CT slice has 1");
+    }
+
+    /// <summary>level = scale·v + offset, rounded half to even (as OpenCV's saturate_cast), clamped into a byte.</summary>
+    private static void Quantise(ReadOnlySpan<float> values, float scale, float offset, Span<byte> output)
     {
         for (var i = 0; i < output.Length; i++)
         {
-            output[i] = (byte)Math.Clamp(MathF.Round(levels[i], MidpointRounding.ToEven), 0f, 255f);
+            output[i] = (byte)Math.Clamp(MathF.Round((scale * values[i]) + offset, MidpointRounding.ToEven), 0f, 255f);
         }
     }
 
-    protected static DicomImage RequireCt(SourceImage source, string path, string recipe) => source is CtSlice slice
-        ? slice.Image
-        : throw new DataFormatException(path, $"recipe '{recipe}' needs a CT slice in HU, and this is an image file");
-
-    /// <summary>The first frame's stored values, checked to be a single-sample image.</summary>
-    protected static int[] StoredValues(DicomImage image)
-    {
-        if (image.SamplesPerPixel != 1)
-        {
-            throw new DataFormatException(image.Path, $"{image.SamplesPerPixel} samples per pixel; a CT slice has 1");
-        }
-
-        return image.StoredValues();
-    }
+    /// <summary>A native image's values (a rented buffer, possibly longer than Width × Height) and the affine map to gray levels.</summary>
+    protected readonly record struct NativeValues(float[] Values, int Width, int Height, float Scale, float Offset);
 }
 
 /// <summary>
@@ -85,61 +107,113 @@ public abstract class ImageRecipe(int size)
 /// </summary>
 public sealed class AuthorsRecipe(int size) : ImageRecipe(size)
 {
-    protected override (float[] Levels, int Width, int Height) GrayLevels(SourceImage source, string path)
+    protected override NativeValues Native(SourceImage source, string path)
     {
         var image = RequireCt(source, path, "authors");
-        var stored = StoredValues(image);
-        var intercept = image.Dataset.Contains(DicomTags.RescaleIntercept) ? image.RescaleIntercept : AuthorsDefaultIntercept;
-        var slope = image.RescaleSlope;
-        var levels = new float[stored.Length];
-        var (min, max) = (float.MaxValue, float.MinValue);
-        for (var i = 0; i < stored.Length; i++)
+        var count = image.PixelCount;
+        var stored = ArrayPool<int>.Shared.Rent(count);
+        var values = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            image.CopyStoredValues(0, stored);
+            var (min, max) = ReplacePaddingAndConvert(stored.AsSpan(0, count), values.AsSpan(0, count));
+            var slope = image.RescaleSlope;
+            var intercept = image.Dataset.Contains(DicomTags.RescaleIntercept) ? image.RescaleIntercept : AuthorsDefaultIntercept;
+            var (low, high) = (Math.Min(slope * min, slope * max) + intercept, Math.Max(slope * min, slope * max) + intercept);
+            // A constant slice has no range: the authors' division would give NaN; all zeros is the honest image.
+            var perHu = high > low ? 255 / (high - low) : 0;
+            return new NativeValues(values, image.Columns, image.Rows, (float)(slope * perHu), (float)((intercept - low) * perHu));
+        }
+        catch
+        {
+            ArrayPool<float>.Shared.Return(values);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(stored);
+        }
+    }
+
+    /// <summary>values = stored with −2000 replaced by 0, as floats; returns the min and max of the replaced values.</summary>
+    private static (int Min, int Max) ReplacePaddingAndConvert(ReadOnlySpan<int> stored, Span<float> values)
+    {
+        var (min, max) = (int.MaxValue, int.MinValue);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && stored.Length >= Vector<int>.Count)
+        {
+            var padding = new Vector<int>(AuthorsPaddingValue);
+            var (lows, highs) = (new Vector<int>(int.MaxValue), new Vector<int>(int.MinValue));
+            var inputs = MemoryMarshal.Cast<int, Vector<int>>(stored);
+            var outputs = MemoryMarshal.Cast<float, Vector<float>>(values);
+            for (var v = 0; v < inputs.Length; v++)
+            {
+                var replaced = Vector.ConditionalSelect(Vector.Equals(inputs[v], padding), Vector<int>.Zero, inputs[v]);
+                lows = Vector.Min(lows, replaced);
+                highs = Vector.Max(highs, replaced);
+                outputs[v] = Vector.ConvertToSingle(replaced);
+            }
+
+            for (var lane = 0; lane < Vector<int>.Count; lane++)
+            {
+                (min, max) = (Math.Min(min, lows[lane]), Math.Max(max, highs[lane]));
+            }
+
+            i = inputs.Length * Vector<int>.Count;
+        }
+
+        for (; i < stored.Length; i++)
         {
             var value = stored[i] == AuthorsPaddingValue ? 0 : stored[i];
-            var hu = (float)((value * slope) + intercept);
-            levels[i] = hu;
-            min = Math.Min(min, hu);
-            max = Math.Max(max, hu);
+            (min, max) = (Math.Min(min, value), Math.Max(max, value));
+            values[i] = value;
         }
 
-        // A constant slice has no range: the authors' division would give NaN; all zeros is the honest image.
-        var scale = max > min ? 255f / (max - min) : 0f;
-        for (var i = 0; i < levels.Length; i++)
-        {
-            levels[i] = (levels[i] - min) * scale;
-        }
-
-        return (levels, image.Columns, image.Rows);
+        return (min, max);
     }
 }
 
 /// <summary>
 /// A fixed HU window: HU = stored × slope + intercept (DICOM defaults 1 and 0), pixels equal to the
 /// file's PixelPaddingValue become air, then [level − width/2, level + width/2] maps linearly to
-/// [0, 255], clipped.
+/// [0, 255], clipped. The clip is not affine, so it happens at native size, before the resize.
 /// </summary>
 public sealed class WindowRecipe(int size, double level, double width) : ImageRecipe(size)
 {
-    protected override (float[] Levels, int Width, int Height) GrayLevels(SourceImage source, string path)
+    protected override NativeValues Native(SourceImage source, string path)
     {
         var image = RequireCt(source, path, "window");
-        var stored = StoredValues(image);
-        var low = level - (width / 2);
-        var levels = new float[stored.Length];
-        for (var i = 0; i < stored.Length; i++)
+        var count = image.PixelCount;
+        var values = ArrayPool<float>.Shared.Rent(count);
+        var stored = ArrayPool<int>.Shared.Rent(count);
+        try
         {
-            var hu = stored[i] == image.PixelPaddingValue ? Air : (stored[i] * image.RescaleSlope) + image.RescaleIntercept;
-            levels[i] = (float)Math.Clamp((hu - low) * 255 / width, 0, 255);
-        }
+            image.CopyStoredValues(0, stored);
+            var low = level - (width / 2);
+            for (var i = 0; i < count; i++)
+            {
+                var hu = stored[i] == image.PixelPaddingValue ? Air : (stored[i] * image.RescaleSlope) + image.RescaleIntercept;
+                values[i] = (float)Math.Clamp((hu - low) * 255 / width, 0, 255);
+            }
 
-        return (levels, image.Columns, image.Rows);
+            return new NativeValues(values, image.Columns, image.Rows, 1, 0);
+        }
+        catch
+        {
+            ArrayPool<float>.Shared.Return(values);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(stored);
+        }
     }
 }
 
 /// <summary>For datasets that are 8-bit gray images already: only the resize.</summary>
 public sealed class GrayRecipe(int size) : ImageRecipe(size)
 {
-    protected override (float[] Levels, int Width, int Height) GrayLevels(SourceImage source, string path)
+    protected override NativeValues Native(SourceImage source, string path)
     {
         if (source is not GraySource gray)
         {
@@ -147,12 +221,12 @@ public sealed class GrayRecipe(int size) : ImageRecipe(size)
         }
 
         var pixels = gray.Image.Pixels;
-        var levels = new float[pixels.Length];
+        var values = ArrayPool<float>.Shared.Rent(pixels.Length);
         for (var i = 0; i < pixels.Length; i++)
         {
-            levels[i] = pixels[i];
+            values[i] = pixels[i];
         }
 
-        return (levels, gray.Image.Width, gray.Image.Height);
+        return new NativeValues(values, gray.Image.Width, gray.Image.Height, 1, 0);
     }
 }

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Reproduce.Data.Preprocessing;
 
 /// <summary>
@@ -5,12 +9,15 @@ namespace Reproduce.Data.Preprocessing;
 /// output pixel is the mean of the source pixels it covers, partial pixels weighted by coverage,
 /// as OpenCV's INTER_AREA and MONAI's 'area' mode do), bilinear interpolation with half-pixel centres
 /// on an axis that grows or keeps its size (align_corners = false, edges clamped). An axis whose size
-/// does not change is copied exactly.
+/// does not change is copied exactly. Rows are combined first, whole rows at a time with SIMD, then
+/// columns; the weights are computed once per resampler.
 /// </summary>
 public sealed class Resampler
 {
-    private readonly Taps[] horizontal;
     private readonly Taps[] vertical;
+    private readonly int columnTaps;
+    private readonly int[] columnFirsts;
+    private readonly float[] columnWeights;
 
     public Resampler(int sourceWidth, int sourceHeight, int targetWidth, int targetHeight)
     {
@@ -19,8 +26,18 @@ public sealed class Resampler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetHeight);
         (SourceWidth, SourceHeight, TargetWidth, TargetHeight) = (sourceWidth, sourceHeight, targetWidth, targetHeight);
-        horizontal = AxisTaps(sourceWidth, targetWidth);
         vertical = AxisTaps(sourceHeight, targetHeight);
+        var horizontal = AxisTaps(sourceWidth, targetWidth);
+        columnTaps = horizontal.Max(t => t.Weights.Length);
+        columnFirsts = new int[targetWidth];
+        columnWeights = new float[targetWidth * columnTaps];
+        for (var x = 0; x < targetWidth; x++)
+        {
+            // A run that would pass the right edge starts earlier, its extra leading taps weighing zero.
+            var first = Math.Min(horizontal[x].First, sourceWidth - columnTaps);
+            columnFirsts[x] = first;
+            horizontal[x].Weights.CopyTo(columnWeights, (x * columnTaps) + horizontal[x].First - first);
+        }
     }
 
     public int SourceWidth { get; }
@@ -36,23 +53,69 @@ public sealed class Resampler
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(source.Length, SourceWidth * SourceHeight, nameof(source));
         ArgumentOutOfRangeException.ThrowIfLessThan(target.Length, TargetWidth * TargetHeight, nameof(target));
-        var rows = new float[SourceHeight * TargetWidth];
-        for (var y = 0; y < SourceHeight; y++)
+        var buffer = ArrayPool<float>.Shared.Rent(TargetHeight * SourceWidth);
+        try
         {
-            var line = source.Slice(y * SourceWidth, SourceWidth);
-            for (var x = 0; x < TargetWidth; x++)
+            var rows = buffer.AsSpan(0, TargetHeight * SourceWidth);
+            for (var y = 0; y < TargetHeight; y++)
             {
-                rows[(y * TargetWidth) + x] = horizontal[x].Apply(line, 1);
+                var taps = vertical[y];
+                var output = rows.Slice(y * SourceWidth, SourceWidth);
+                output.Clear();
+                for (var k = 0; k < taps.Weights.Length; k++)
+                {
+                    AddScaled(source.Slice((taps.First + k) * SourceWidth, SourceWidth), taps.Weights[k], output);
+                }
+            }
+
+            // Columns: every output pixel has the same number of taps (shorter runs padded with zero
+            // weights), so the inner loop has a fixed trip count and flat arrays.
+            var width = columnTaps;
+            var firsts = columnFirsts;
+            for (var y = 0; y < TargetHeight; y++)
+            {
+                var line = rows.Slice(y * SourceWidth, SourceWidth);
+                var output = target.Slice(y * TargetWidth, TargetWidth);
+                for (var x = 0; x < output.Length; x++)
+                {
+                    var window = line.Slice(firsts[x], width);
+                    var weights = columnWeights.AsSpan(x * width, width);
+                    var sum = 0f;
+                    for (var k = 0; k < window.Length; k++)
+                    {
+                        sum += weights[k] * window[k];
+                    }
+
+                    output[x] = sum;
+                }
             }
         }
-
-        for (var y = 0; y < TargetHeight; y++)
+        finally
         {
-            var taps = vertical[y];
-            for (var x = 0; x < TargetWidth; x++)
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>output += weight × input, a vector at a time.</summary>
+    private static void AddScaled(ReadOnlySpan<float> input, float weight, Span<float> output)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && input.Length >= Vector<float>.Count)
+        {
+            var scale = new Vector<float>(weight);
+            var inputs = MemoryMarshal.Cast<float, Vector<float>>(input);
+            var outputs = MemoryMarshal.Cast<float, Vector<float>>(output);
+            for (var v = 0; v < inputs.Length; v++)
             {
-                target[(y * TargetWidth) + x] = taps.Apply(rows.AsSpan(x), TargetWidth);
+                outputs[v] += inputs[v] * scale;
             }
+
+            i = inputs.Length * Vector<float>.Count;
+        }
+
+        for (; i < input.Length; i++)
+        {
+            output[i] += weight * input[i];
         }
     }
 
@@ -95,18 +158,5 @@ public sealed class Resampler
     }
 
     /// <summary>A run of consecutive source pixels starting at <see cref="First"/> and their weights.</summary>
-    private readonly record struct Taps(int First, float[] Weights)
-    {
-        /// <summary>Σ weight·source[(First + k)·stride].</summary>
-        public float Apply(ReadOnlySpan<float> line, int stride)
-        {
-            var sum = 0f;
-            for (var k = 0; k < Weights.Length; k++)
-            {
-                sum += Weights[k] * line[(First + k) * stride];
-            }
-
-            return sum;
-        }
-    }
+    private readonly record struct Taps(int First, float[] Weights);
 }

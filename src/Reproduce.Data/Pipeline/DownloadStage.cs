@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
+using Reproduce.Data.Datasets;
+using Reproduce.Data.Downloads;
+using Reproduce.Data.Synthetic;
+
+namespace Reproduce.Data.Pipeline;
+
+/// <summary>
+/// The download stage: one cell per dataset. A synthetic stand-in is generated into the cell; a real
+/// source is fetched (resumable, verified) into <c>&lt;data&gt;/&lt;dataset&gt;/&lt;source&gt;</c>; a
+/// local folder is used where it is. In every case the raw files are then opened with the dataset's
+/// reader, so a download that is not in the expected layout fails here, not in preprocessing.
+/// </summary>
+public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datasets, HttpClient http, RetryPolicy retry, Func<string, string?> environment) : IStage
+{
+    public StageDescriptor Descriptor { get; } = new(Stages.Download, Version: 1);
+
+    public async Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
+    {
+        var dataset = datasets[context.Parameters["dataset"]!.GetValue<string>()];
+        RawLocation location;
+        var details = new JsonObject { ["source"] = dataset.Source };
+        switch (dataset.Source)
+        {
+            case Identifiers.Synthetic:
+                location = new RawLocation(RawLocation.InCell, "raw");
+                SyntheticDatasets.Write(dataset.Id, dataset.Synthetic!, context.Parameters["seed"]!.GetValue<long>(), location.Resolve(context.WorkDirectory, context.Roots), context.Progress);
+                break;
+            case "local":
+                location = new RawLocation(RawLocation.External, dataset.Path!.Require($"datasets.{dataset.Id}.path"));
+                break;
+            default:
+                location = new RawLocation(RawLocation.UnderDataRoot, $"{dataset.Id}/{FolderName(dataset)}");
+                var downloader = new Downloader(http, retry, context.Clock, context.Progress);
+                var report = await RawSources.Create(dataset, downloader, context.Progress, environment)
+                    .FetchAsync(location.Resolve(context.WorkDirectory, context.Roots), cancellationToken);
+                details["files"] = new JsonArray(report.Files.Select(f => (JsonNode)new JsonObject
+                {
+                    ["path"] = Path.GetRelativePath(context.Roots.Data, f.Path).Replace('\\', '/'),
+                    ["bytes"] = f.Bytes,
+                    ["sha256"] = f.Sha256,
+                }).ToArray());
+                details["fetch"] = report.Details;
+                break;
+        }
+
+        var directory = location.Resolve(context.WorkDirectory, context.Roots);
+        using var raw = RawDataset.Open(dataset, directory);
+        var items = raw.Batches().SelectMany(b => b.Items).ToList();
+        if (items.Count == 0)
+        {
+            throw new DataFormatException(directory, $"dataset '{dataset.Id}' has no images in the expected layout");
+        }
+
+        if (raw is OrganSMnistNpz npz && dataset.Source == "zenodo")
+        {
+            CheckPublishedCounts(npz, MedMnistCatalog.OrganSMnist(dataset.Version!, dataset.ImageSize!.Value));
+        }
+
+        location.Write(context.WorkDirectory);
+        details["splits"] = new JsonObject(items.GroupBy(i => i.Split).OrderBy(g => g.Key).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), (JsonNode?)g.Count())));
+        return new StageResult(new JsonObject { ["images"] = items.Count, ["listing_problems"] = raw.Skipped.Count }, details);
+    }
+
+    /// <summary>MedMNIST's own loader asserts the published counts (DATASETS.md §A3); so does this stage.</summary>
+    private static void CheckPublishedCounts(OrganSMnistNpz npz, MedMnistFile published)
+    {
+        var expected = new Dictionary<string, int> { ["train"] = published.Counts.Train, ["val"] = published.Counts.Validation, ["test"] = published.Counts.Test };
+        foreach (var (split, count) in expected.Where(e => npz.Counts[e.Key] != e.Value))
+        {
+            throw new DataFormatException(Path.Combine(npz.Directory, RawLayouts.OrganSMnistFile(published.ImageSize)), $"{split} holds {npz.Counts[split]} images; MedMNIST {published.Version} publishes {count}");
+        }
+    }
+
+    /// <summary>The data-root folder of a real source: one per source and version, so versions never mix.</summary>
+    private static string FolderName(DatasetSpec dataset) =>
+        string.Join('-', new[] { dataset.Source, dataset.Collection, dataset.Version, dataset.ImageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Where(p => p is not null));
+}

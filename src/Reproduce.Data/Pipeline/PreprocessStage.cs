@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
+using Reproduce.Data.Datasets;
+using Reproduce.Data.Preprocessing;
+using Reproduce.Data.Store;
+
+namespace Reproduce.Data.Pipeline;
+
+/// <summary>
+/// The preprocess stage: one cell per dataset. Reads the raw files the download cell located, runs
+/// them through the dataset's recipe into a tensor store in the cell, and records every skipped
+/// item with its reason. A store with no images, or a labelled dataset left without training or
+/// test images, fails the cell.
+/// </summary>
+public sealed class PreprocessStage(IReadOnlyDictionary<string, DatasetSpec> datasets) : IStage
+{
+    public StageDescriptor Descriptor { get; } = new(Stages.Preprocess, Version: 1);
+
+    public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
+    {
+        var dataset = datasets[context.Parameters["dataset"]!.GetValue<string>()];
+        var download = context.UpstreamOf(Stages.Download);
+        var directory = RawLocation.Read(download.Directory).Resolve(download.Directory, context.Roots);
+        if (!Directory.Exists(directory))
+        {
+            throw new EnvironmentException($"dataset '{dataset.Id}': its raw files at {directory} are gone; fetch them again with 'reproduce run --only download --dataset {dataset.Id} --force'");
+        }
+
+        using var raw = RawDataset.Open(dataset, directory);
+        var builder = new StoreBuilder(ImageRecipe.Create(dataset.Preprocess), context.Settings.Threads, context.Progress);
+        var store = builder.Build(raw, dataset.Id, context.Parameters.DeepClone().AsObject(), context.WorkDirectory, cancellationToken);
+        var empty = raw.Classes.Count > 0
+            ? store.Splits.Where(s => s.Key != "validation" && s.Value == 0).Select(s => s.Key).ToList()
+            : store.Count == 0 ? ["train"] : [];
+        if (empty.Count > 0)
+        {
+            // The work directory is discarded with the failed cell, so the reasons travel in the message.
+            using var built = TensorStore.Open(context.WorkDirectory);
+            var reasons = string.Join("; ", built.Skipped.Take(3).Select(s => $"{s.Source}: {s.Reason}"));
+            throw new DataFormatException(directory, $"no {string.Join(" or ", empty)} images are left after skipping {store.Skipped} item(s){(reasons.Length > 0 ? $", e.g. {reasons}" : "")}");
+        }
+
+        if (store.Skipped > 0)
+        {
+            context.Progress.Message($"{store.Skipped} item(s) skipped, each with its reason in skipped.csv");
+        }
+
+        var splits = new JsonObject(store.Splits.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value)));
+        return Task.FromResult(new StageResult(
+            new JsonObject { ["images"] = store.Count, ["skipped"] = store.Skipped },
+            new JsonObject { ["splits"] = splits, ["size"] = store.Height, ["images_sha256"] = store.ImagesSha256 }));
+    }
+}

@@ -18,14 +18,45 @@ public class RunCommandTests : IDisposable
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     [Fact]
-    public void RunningAStageThatHasNotLandedFailsClearlyWithExitCode1()
+    public void RunningAStageThatHasNotLandedFailsClearlyWithExitCode1AfterItsUpstreamCells()
     {
-        var result = Reproduce("run", "--manifest", Ci, "--only", "download", "--dataset", "covid");
+        var result = Reproduce("run", "--manifest", Ci, "--only", "pretrain", "--method", "byol");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("error: download[dataset=covid]: stage 'download' is not implemented yet", result.StandardError);
-        Assert.Contains(result.OutputLines, l => l.StartsWith("download ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1");
-        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "download")));
+        Assert.Contains("error: pretrain[method=byol]: stage 'pretrain' is not implemented yet", result.StandardError);
+        Assert.Contains(result.OutputLines, l => l.StartsWith("pretrain ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1");
+        Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["preprocess", "0", "1", "0", ..]);
+        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "pretrain")));
+    }
+
+    [Fact]
+    public void PreprocessBuildsEveryStoreOfTheCiExperimentAndARerunComputesNothing()
+    {
+        var first = Reproduce("run", "--manifest", Ci, "--only", "preprocess");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains(first.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["download", "0", "4", "0", ..]);
+        Assert.Contains(first.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["preprocess", "0", "4", "0", ..]);
+        var stores = Directory.GetFiles(Path.Combine(temp, "cache", "preprocess"), "store.json", SearchOption.AllDirectories);
+        Assert.Equal(4, stores.Length);
+        Assert.All(stores, s => Assert.True(new FileInfo(Path.Combine(Path.GetDirectoryName(s)!, "images.u8")).Length > 0));
+
+        var again = Reproduce("run", "--manifest", Ci, "--only", "preprocess");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("nothing to do", again.StandardOutput);
+    }
+
+    [Fact]
+    public void ALocalDatasetWithoutItsFolderSaysHowToGetOne()
+    {
+        var manifest = Path.Combine(temp, "local-brain.yaml");
+        File.WriteAllText(manifest, $"extends: {Ci}\ndatasets:\n  brain:\n    source: local\n    synthetic: ~\n    path: ${{REPRODUCE_TEST_BRAIN}}\n");
+
+        var result = Reproduce("run", "--manifest", manifest, "--only", "download", "--dataset", "brain");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("REPRODUCE_TEST_BRAIN is not set", result.StandardError);
+        Assert.Contains("train|test/{a_without,b_with}", result.StandardError);
     }
 
     [Fact]
@@ -83,5 +114,15 @@ public class RunCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("391 cells (4 download, 4 preprocess, 4 pretrain, 375 finetune, 3 aggregate, 1 render)", result.StandardOutput);
+    }
+
+    [Fact]
+    public void BenchPreprocessReportsSlicesPerSecondAndPeakMemory()
+    {
+        var result = CliProcess.Run(temp, new Dictionary<string, string?> { ["TMPDIR"] = temp }, "bench", "preprocess", "--slices", "6", "--size", "64");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"reproduce: 5 slices in [0-9.]+ s = [0-9.]+ slices/s on one core; peak working set [0-9]+ MB", result.StandardOutput);
+        Assert.Contains("bench/preprocess_pydicom.py", result.StandardOutput);
     }
 }

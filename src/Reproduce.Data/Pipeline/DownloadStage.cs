@@ -31,7 +31,7 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
                 SyntheticDatasets.Write(dataset.Id, dataset.Synthetic!, context.Parameters["seed"]!.GetValue<long>(), location.Resolve(context.WorkDirectory, context.Roots), context.Progress);
                 break;
             case "local":
-                location = new RawLocation(RawLocation.External, dataset.Path!.Require($"datasets.{dataset.Id}.path"));
+                location = new RawLocation(RawLocation.External, LocalFolder(dataset));
                 break;
             default:
                 location = new RawLocation(RawLocation.UnderDataRoot, $"{dataset.Id}/{FolderName(dataset)}");
@@ -64,6 +64,24 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
         location.Write(context.WorkDirectory);
         details["splits"] = new JsonObject(items.GroupBy(i => i.Split).OrderBy(g => g.Key).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), (JsonNode?)g.Count())));
         return new StageResult(new JsonObject { ["images"] = items.Count, ["listing_problems"] = raw.Skipped.Count }, details);
+    }
+
+    /// <summary>A local dataset's folder; when it is not there, how to get one (DATASETS.md §A4: the authors' Brain data are private).</summary>
+    private static string LocalFolder(DatasetSpec dataset)
+    {
+        var path = dataset.Path!;
+        if (path.Resolved is { } folder && Directory.Exists(folder))
+        {
+            return folder;
+        }
+
+        var problem = path.Resolved is null
+            ? $"its path is '{path.Raw}' and {string.Join(", ", path.UnsetVariables)} is not set"
+            : $"the folder {path.Resolved} does not exist";
+        throw new EnvironmentException(
+            $"dataset '{dataset.Id}' is a local folder, but {problem}. The study's Brain data are private to Ulm University Medical Center: " +
+            "point the path at a folder in their layout train|test/{a_without,b_with}, or set the dataset's source to 'kaggle' " +
+            "(the public Head CT – hemorrhage stand-in) or 'synthetic'.");
     }
 
     /// <summary>MedMNIST's own loader asserts the published counts (DATASETS.md §A3); so does this stage.</summary>

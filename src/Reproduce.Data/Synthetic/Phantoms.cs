@@ -80,10 +80,6 @@ public static class Phantoms
         return canvas.Pixels;
     }
 
-    /// <summary>The eleven OrganSMNIST classes, in MedMNIST's label order.</summary>
-    public static readonly IReadOnlyList<string> Organs =
-        ["bladder", "femur-left", "femur-right", "heart", "kidney-left", "kidney-right", "liver", "lung-left", "lung-right", "pancreas", "spleen"];
-
     /// <summary>
     /// A sagittal organ crop in gray levels (0–255, MedMNIST is windowed already): each organ has its
     /// own shape, brightness and position, varied per image, over textured surroundings.

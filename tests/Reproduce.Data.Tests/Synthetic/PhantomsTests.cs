@@ -1,4 +1,5 @@
 using Reproduce.Core.Randomness;
+using Reproduce.Data.Datasets;
 using Reproduce.Data.Synthetic;
 
 namespace Reproduce.Data.Tests.Synthetic;
@@ -55,12 +56,12 @@ public class PhantomsTests
     [Fact]
     public void OrgansAreGrayLevelsAndDifferByClass()
     {
-        var means = Enumerable.Range(0, Phantoms.Organs.Count)
+        var means = Enumerable.Range(0, DatasetClasses.OrganSMnist.Count)
             .Select(organ => Enumerable.Range(0, 10).Select(i => Phantoms.Organ(Size, new SplitMix64((ulong)((organ * 100) + i)), organ)).ToList())
             .ToList();
 
         Assert.All(means.SelectMany(images => images).SelectMany(p => p), p => Assert.InRange(p, 0, 255));
-        Assert.Equal(11, Phantoms.Organs.Count);
+        Assert.Equal(11, DatasetClasses.OrganSMnist.Count);
         Assert.Throws<ArgumentOutOfRangeException>(() => Phantoms.Organ(Size, new SplitMix64(1), 11));
         var femur = means[1].Average(images => images.Average());
         var lung = means[7].Average(images => images.Average());

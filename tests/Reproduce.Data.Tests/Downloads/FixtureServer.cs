@@ -14,16 +14,32 @@ namespace Reproduce.Data.Tests.Downloads;
 /// </summary>
 public sealed class FixtureServer : IDisposable
 {
-    private readonly HttpListener listener = new();
+    /// <summary>Another test may take the probed port before the listener binds it; a few fresh ports settle that.</summary>
+    private const int BindAttempts = 10;
+
+    private readonly HttpListener listener;
     private readonly ConcurrentDictionary<string, Route> routes = new();
     private readonly Task loop;
 
     public FixtureServer()
     {
-        var port = FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-        listener.Prefixes.Add(BaseUrl.ToString());
-        listener.Start();
+        for (var attempt = 1; ; attempt++)
+        {
+            var candidate = new HttpListener();
+            var url = new Uri($"http://127.0.0.1:{FreePort()}/");
+            candidate.Prefixes.Add(url.ToString());
+            try
+            {
+                candidate.Start();
+                (listener, BaseUrl) = (candidate, url);
+                break;
+            }
+            catch (HttpListenerException) when (attempt < BindAttempts)
+            {
+                Close(candidate);
+            }
+        }
+
         loop = Task.Run(ServeAsync);
     }
 
@@ -122,9 +138,21 @@ public sealed class FixtureServer : IDisposable
 
     public void Dispose()
     {
-        listener.Stop();
-        listener.Close();
+        Close(listener);
         loop.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private static void Close(HttpListener listener)
+    {
+        try
+        {
+            listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener looks its port up again to release it and fails when another
+            // test has bound that port meanwhile: ours is released already, nothing is left open.
+        }
     }
 
     private sealed record Route(byte[] Content, int FailFirst, int CutFirstAfter, string? RequireAuthorization, int RefuseWith);

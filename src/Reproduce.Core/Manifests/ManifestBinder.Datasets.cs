@@ -55,6 +55,10 @@ internal sealed partial class ManifestBinder
         {
             map.Error(map.Take("image_size")!.Value.At, $"'{map.Path}.image_size' is {imageSize}, expected 28, 64, 128 or 224");
         }
+        else if (source == "zenodo" && version == "v2" && imageSize is not (null or 28))
+        {
+            map.Error(map.Take("image_size")!.Value.At, $"'{map.Path}.image_size' is {imageSize}, but MedMNIST v2 was published at 28 px only: use version v3 for larger images");
+        }
 
         map.RejectUnknownKeys();
         if (source is null || preprocess is null || (source == Identifiers.Synthetic && synthetic is null))

@@ -39,7 +39,7 @@ public sealed class LidcTree : RawDataset
             foreach (var file in System.IO.Directory.EnumerateFiles(series).Order(StringComparer.Ordinal))
             {
                 var source = Path.GetRelativePath(Directory, file).Replace('\\', '/');
-                if (!HasDicomMagic(file))
+                if (!IsPart10(file))
                 {
                     skipped.Add(new SkippedItem(source, "not a DICOM Part-10 file (no DICM magic)"));
                     continue;
@@ -97,10 +97,9 @@ public sealed class LidcTree : RawDataset
     private static IEnumerable<string> SortedDirectories(string parent) =>
         System.IO.Directory.EnumerateDirectories(parent).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal);
 
-    private static bool HasDicomMagic(string file)
+    private static bool IsPart10(string file)
     {
-        Span<byte> prefix = stackalloc byte[132];
         using var stream = File.OpenRead(file);
-        return stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) == prefix.Length && prefix[128..].SequenceEqual("DICM"u8);
+        return DicomFile.StartsAsPart10(stream);
     }
 }

@@ -177,9 +177,8 @@ public sealed class NbiaLidcSource(Uri api, string collection, Downloader downlo
             return false;
         }
 
-        Span<byte> prefix = stackalloc byte[DicomFile.PrefixLength];
         using var stream = entry.Open();
-        return stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) == prefix.Length && DicomFile.HasPart10Prefix(prefix);
+        return DicomFile.StartsAsPart10(stream);
     }
 
     /// <summary>

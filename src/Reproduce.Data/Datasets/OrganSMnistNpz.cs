@@ -63,8 +63,19 @@ public sealed class OrganSMnistNpz : RawDataset
 
     public override IReadOnlyList<SkippedItem> Skipped => [];
 
-    /// <summary>Images per split as found in the file, for checking against the published counts.</summary>
-    public IReadOnlyDictionary<string, int> Counts => splits.ToDictionary(s => s.Key, s => s.Value.Labels.Length);
+    /// <summary>Images per split as found in the file.</summary>
+    public SplitCounts Counts => new(splits["train"].Labels.Length, splits["val"].Labels.Length, splits["test"].Labels.Length);
+
+    /// <summary>MedMNIST's own loader asserts the published counts (DATASETS.md §A3); so does this reader, for a downloaded file.</summary>
+    public void RequireCounts(MedMnistFile published)
+    {
+        if (Counts != published.Counts)
+        {
+            throw new DataFormatException(
+                Path.Combine(Directory, file),
+                $"holds {Counts.Train} / {Counts.Validation} / {Counts.Test} train / val / test images; MedMNIST {published.Version} publishes {published.Counts.Train} / {published.Counts.Validation} / {published.Counts.Test}");
+        }
+    }
 
     public override IEnumerable<RawBatch> Batches()
     {

@@ -11,7 +11,7 @@ namespace Reproduce.Data.Datasets;
 /// Problems found while listing (a name in a split list with no file, a file that is not DICOM) are
 /// <see cref="Skipped"/> with a reason.
 /// </summary>
-public abstract class RawDataset : IDisposable
+public abstract class RawDataset
 {
     protected RawDataset(string directory) => Directory = directory;
 
@@ -35,8 +35,6 @@ public abstract class RawDataset : IDisposable
 
     /// <summary>The full path of an item's file.</summary>
     public string PathOf(RawItem item) => Path.Combine(Directory, item.Source.Split('!')[0]);
-
-    public virtual void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>Opens the raw directory of <paramref name="dataset"/> with the reader its id and source call for.</summary>
     public static RawDataset Open(DatasetSpec dataset, string directory)

@@ -94,6 +94,16 @@ public static class DicomFile
         data.Length >= PrefixLength && data.Slice(PreambleLength, 4).SequenceEqual("DICM"u8);
 
     /// <summary>
+    /// Whether a stream (a file, an archive entry) starts like a Part-10 file, reading only its first
+    /// 132 bytes: how LIDC's DICOM files are told from the annotations beside them, whatever their names.
+    /// </summary>
+    public static bool StartsAsPart10(Stream stream)
+    {
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        return stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) == prefix.Length && HasPart10Prefix(prefix);
+    }
+
+    /// <summary>
     /// Guesses the encoding of a data set with no transfer syntax: explicit VR if bytes 4–5 spell a VR, and big
     /// endian if the first group reads smaller that way (groups are small numbers: 0008 is 08 00 in LE, 00 08 in BE).
     /// </summary>

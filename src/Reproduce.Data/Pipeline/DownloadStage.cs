@@ -5,6 +5,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.Store;
 using Reproduce.Data.Synthetic;
 
 namespace Reproduce.Data.Pipeline;
@@ -49,7 +50,7 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
         }
 
         var directory = location.Resolve(context.WorkDirectory, context.Roots);
-        using var raw = RawDataset.Open(dataset, directory);
+        var raw = RawDataset.Open(dataset, directory);
         var items = raw.Batches().SelectMany(b => b.Items).ToList();
         if (items.Count == 0)
         {
@@ -58,11 +59,11 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
 
         if (raw is OrganSMnistNpz npz && dataset.Source == "zenodo")
         {
-            CheckPublishedCounts(npz, MedMnistCatalog.OrganSMnist(dataset.Version!, dataset.ImageSize!.Value));
+            npz.RequireCounts(MedMnistCatalog.OrganSMnist(dataset.Version!, dataset.ImageSize!.Value));
         }
 
         location.Write(context.WorkDirectory);
-        details["splits"] = new JsonObject(items.GroupBy(i => i.Split).OrderBy(g => g.Key).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), (JsonNode?)g.Count())));
+        details["splits"] = new JsonObject(items.GroupBy(i => i.Split).OrderBy(g => g.Key).Select(g => KeyValuePair.Create(StoreFiles.SplitName(g.Key), (JsonNode?)g.Count())));
         return new StageResult(new JsonObject { ["images"] = items.Count, ["listing_problems"] = raw.Skipped.Count }, details);
     }
 
@@ -82,16 +83,6 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
             $"dataset '{dataset.Id}' is a local folder, but {problem}. The study's Brain data are private to Ulm University Medical Center: " +
             "point the path at a folder in their layout train|test/{a_without,b_with}, or set the dataset's source to 'kaggle' " +
             "(the public Head CT – hemorrhage stand-in) or 'synthetic'.");
-    }
-
-    /// <summary>MedMNIST's own loader asserts the published counts (DATASETS.md §A3); so does this stage.</summary>
-    private static void CheckPublishedCounts(OrganSMnistNpz npz, MedMnistFile published)
-    {
-        var expected = new Dictionary<string, int> { ["train"] = published.Counts.Train, ["val"] = published.Counts.Validation, ["test"] = published.Counts.Test };
-        foreach (var (split, count) in expected.Where(e => npz.Counts[e.Key] != e.Value))
-        {
-            throw new DataFormatException(Path.Combine(npz.Directory, RawLayouts.OrganSMnistFile(published.ImageSize)), $"{split} holds {npz.Counts[split]} images; MedMNIST {published.Version} publishes {count}");
-        }
     }
 
     /// <summary>The data-root folder of a real source: one per source and version, so versions never mix.</summary>

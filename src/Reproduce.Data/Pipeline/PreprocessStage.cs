@@ -5,7 +5,6 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Preprocessing;
-using Reproduce.Data.Store;
 
 namespace Reproduce.Data.Pipeline;
 
@@ -29,17 +28,16 @@ public sealed class PreprocessStage(IReadOnlyDictionary<string, DatasetSpec> dat
             throw new EnvironmentException($"dataset '{dataset.Id}': its raw files at {directory} are gone; fetch them again with 'reproduce run --only download --dataset {dataset.Id} --force'");
         }
 
-        using var raw = RawDataset.Open(dataset, directory);
+        var raw = RawDataset.Open(dataset, directory);
         var builder = new StoreBuilder(ImageRecipe.Create(dataset.Preprocess), context.Settings.Threads, context.Progress);
-        var store = builder.Build(raw, dataset.Id, context.Parameters.DeepClone().AsObject(), context.WorkDirectory, cancellationToken);
-        var empty = raw.Classes.Count > 0
-            ? store.Splits.Where(s => s.Key != "validation" && s.Value == 0).Select(s => s.Key).ToList()
-            : store.Count == 0 ? ["train"] : [];
+        var (store, skipped) = builder.Build(raw, dataset.Id, context.Parameters.DeepClone().AsObject(), context.WorkDirectory, cancellationToken);
+        // Validation may be empty (Brain has none: the protocol draws it from train); unlabelled data is all train.
+        string[] required = raw.Classes.Count > 0 ? ["train", "test"] : ["train"];
+        var empty = required.Where(split => store.Splits[split] == 0).ToList();
         if (empty.Count > 0)
         {
             // The work directory is discarded with the failed cell, so the reasons travel in the message.
-            using var built = TensorStore.Open(context.WorkDirectory);
-            var reasons = string.Join("; ", built.Skipped.Take(3).Select(s => $"{s.Source}: {s.Reason}"));
+            var reasons = string.Join("; ", skipped.Take(3).Select(s => $"{s.Source}: {s.Reason}"));
             throw new DataFormatException(directory, $"no {string.Join(" or ", empty)} images are left after skipping {store.Skipped} item(s){(reasons.Length > 0 ? $", e.g. {reasons}" : "")}");
         }
 

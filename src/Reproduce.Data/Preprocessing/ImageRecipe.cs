@@ -86,6 +86,32 @@ public abstract class ImageRecipe(int size)
             : throw new DataFormatException(image.Path, $"{image.SamplesPerPixel} samples per pixel; a CT slice has 1");
     }
 
+    /// <summary>
+    /// The native values of a CT slice: <paramref name="convert"/> turns its stored values into values
+    /// and returns their map to gray levels. Both buffers are rented; the values go to <see cref="Apply"/>.
+    /// </summary>
+    protected static NativeValues FromStoredValues(DicomImage image, StoredToValues convert)
+    {
+        var count = image.PixelCount;
+        var stored = ArrayPool<int>.Shared.Rent(count);
+        var values = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            image.CopyStoredValues(0, stored);
+            var (scale, offset) = convert(stored.AsSpan(0, count), values.AsSpan(0, count));
+            return new NativeValues(values, image.Columns, image.Rows, scale, offset);
+        }
+        catch
+        {
+            ArrayPool<float>.Shared.Return(values);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(stored);
+        }
+    }
+
     /// <summary>level = scale·v + offset, rounded half to even (as OpenCV's saturate_cast), clamped into a byte.</summary>
     private static void Quantise(ReadOnlySpan<float> values, float scale, float offset, Span<byte> output)
     {
@@ -94,6 +120,9 @@ public abstract class ImageRecipe(int size)
             output[i] = (byte)Math.Clamp(MathF.Round((scale * values[i]) + offset, MidpointRounding.ToEven), 0f, 255f);
         }
     }
+
+    /// <summary>Fills the values from a slice's stored values and returns their map to gray levels.</summary>
+    protected delegate (float Scale, float Offset) StoredToValues(ReadOnlySpan<int> stored, Span<float> values);
 
     /// <summary>A native image's values (a rented buffer, possibly longer than Width × Height) and the affine map to gray levels.</summary>
     protected readonly record struct NativeValues(float[] Values, int Width, int Height, float Scale, float Offset);
@@ -110,29 +139,16 @@ public sealed class AuthorsRecipe(int size) : ImageRecipe(size)
     protected override NativeValues Native(SourceImage source, string path)
     {
         var image = RequireCt(source, path, "authors");
-        var count = image.PixelCount;
-        var stored = ArrayPool<int>.Shared.Rent(count);
-        var values = ArrayPool<float>.Shared.Rent(count);
-        try
+        var slope = image.RescaleSlope;
+        var intercept = image.Dataset.Contains(DicomTags.RescaleIntercept) ? image.RescaleIntercept : AuthorsDefaultIntercept;
+        return FromStoredValues(image, (stored, values) =>
         {
-            image.CopyStoredValues(0, stored);
-            var (min, max) = ReplacePaddingAndConvert(stored.AsSpan(0, count), values.AsSpan(0, count));
-            var slope = image.RescaleSlope;
-            var intercept = image.Dataset.Contains(DicomTags.RescaleIntercept) ? image.RescaleIntercept : AuthorsDefaultIntercept;
+            var (min, max) = ReplacePaddingAndConvert(stored, values);
             var (low, high) = (Math.Min(slope * min, slope * max) + intercept, Math.Max(slope * min, slope * max) + intercept);
             // A constant slice has no range: the authors' division would give NaN; all zeros is the honest image.
             var perHu = high > low ? 255 / (high - low) : 0;
-            return new NativeValues(values, image.Columns, image.Rows, (float)(slope * perHu), (float)((intercept - low) * perHu));
-        }
-        catch
-        {
-            ArrayPool<float>.Shared.Return(values);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(stored);
-        }
+            return ((float)(slope * perHu), (float)((intercept - low) * perHu));
+        });
     }
 
     /// <summary>values = stored with −2000 replaced by 0, as floats; returns the min and max of the replaced values.</summary>
@@ -183,30 +199,18 @@ public sealed class WindowRecipe(int size, double level, double width) : ImageRe
     protected override NativeValues Native(SourceImage source, string path)
     {
         var image = RequireCt(source, path, "window");
-        var count = image.PixelCount;
-        var values = ArrayPool<float>.Shared.Rent(count);
-        var stored = ArrayPool<int>.Shared.Rent(count);
-        try
+        var (slope, intercept, padding) = (image.RescaleSlope, image.RescaleIntercept, image.PixelPaddingValue);
+        var low = level - (width / 2);
+        return FromStoredValues(image, (stored, values) =>
         {
-            image.CopyStoredValues(0, stored);
-            var low = level - (width / 2);
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < stored.Length; i++)
             {
-                var hu = stored[i] == image.PixelPaddingValue ? Air : (stored[i] * image.RescaleSlope) + image.RescaleIntercept;
+                var hu = stored[i] == padding ? Air : (stored[i] * slope) + intercept;
                 values[i] = (float)Math.Clamp((hu - low) * 255 / width, 0, 255);
             }
 
-            return new NativeValues(values, image.Columns, image.Rows, 1, 0);
-        }
-        catch
-        {
-            ArrayPool<float>.Shared.Return(values);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(stored);
-        }
+            return (1, 0);
+        });
     }
 }
 

@@ -15,7 +15,7 @@ namespace Reproduce.Data.Preprocessing;
 /// </summary>
 public sealed class StoreBuilder(ImageRecipe recipe, int threads, ICellProgress progress)
 {
-    public StoreDescription Build(RawDataset dataset, string datasetId, JsonObject recipeParameters, string directory, CancellationToken cancellationToken)
+    public BuiltStore Build(RawDataset dataset, string datasetId, JsonObject recipeParameters, string directory, CancellationToken cancellationToken)
     {
         var batches = dataset.Batches().ToList();
         var total = batches.Sum(b => b.Items.Count);
@@ -39,7 +39,7 @@ public sealed class StoreBuilder(ImageRecipe recipe, int threads, ICellProgress 
             writer.Skip(skipped.Source, skipped.Reason);
         }
 
-        return writer.Complete(datasetId, dataset.Classes, recipeParameters);
+        return new BuiltStore(writer.Complete(datasetId, dataset.Classes, recipeParameters), writer.SkippedItems);
     }
 
     private List<LoadedItem> Load(RawDataset dataset, RawBatch batch, TensorStoreWriter writer, CancellationToken cancellationToken)
@@ -82,3 +82,6 @@ public sealed class StoreBuilder(ImageRecipe recipe, int threads, ICellProgress 
         return loaded;
     }
 }
+
+/// <summary>A finished store: its description, and the items left out with their reasons (also in <c>skipped.csv</c>).</summary>
+public sealed record BuiltStore(StoreDescription Description, IReadOnlyList<SkippedItem> Skipped);

@@ -37,6 +37,7 @@ public class ManifestErrorTests : IDisposable
     [InlineData("pretrain:\n  image_size: 100\n", 3, 15, "it must be a multiple of 32")]
     // unknown names
     [InlineData("pretrain:\n  methods:\n    simclr: {}\n", 4, 5, "unknown method 'simclr' (known methods: byol, mocov2, spark, swav)")]
+    [InlineData("datasets:\n  organsmnist:\n    source: zenodo\n    version: v2\n    image_size: 64\n    preprocess: {recipe: gray, size: 64}\n", 6, 17, "'datasets.organsmnist.image_size' is 64, but MedMNIST v2 was published at 28 px only: use version v3 for larger images")]
     [InlineData("datasets:\n  lidc:\n    preprocess: {recipe: gray}\n", 4, 26, "'datasets.lidc.preprocess.recipe' 'gray' is for image files; dataset 'lidc' is CT in HU: use 'authors' or 'window'")]
     [InlineData("datasets:\n  imagenet:\n    source: web\n", 3, 3, "unknown dataset 'imagenet' (known datasets: lidc, covid, organsmnist, brain)")]
     [InlineData("tasks:\n  lidc:\n    dataset: lidc\n", 3, 3, "unknown task 'lidc' (known tasks: covid, organsmnist, brain)")]

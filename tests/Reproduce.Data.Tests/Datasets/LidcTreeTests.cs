@@ -61,10 +61,7 @@ public class LidcTreeTests
     {
         var spec = new PreprocessSpec { Recipe = recipe, Size = size, WindowLevel = level, WindowWidth = width };
         var output = Path.Combine(directory, "store");
-        using (var raw = new LidcTree(directory))
-        {
-            new StoreBuilder(ImageRecipe.Create(spec), 2, SilentProgress.Instance).Build(raw, Identifiers.Lidc, [], output, CancellationToken.None);
-        }
+        new StoreBuilder(ImageRecipe.Create(spec), 2, SilentProgress.Instance).Build(new LidcTree(directory), Identifiers.Lidc, [], output, CancellationToken.None);
 
         return TensorStore.Open(output);
     }

@@ -93,8 +93,8 @@ public class RawDatasetTests
         }
 
         File.WriteAllLines(folder.Combine("labels.csv"), lines);
-        using var first = (BrainFolders)RawDataset.Open(Spec(Identifiers.Brain, 16), folder.Path);
-        using var again = (BrainFolders)RawDataset.Open(Spec(Identifiers.Brain, 16), folder.Path);
+        var first = (BrainFolders)RawDataset.Open(Spec(Identifiers.Brain, 16), folder.Path);
+        var again = (BrainFolders)RawDataset.Open(Spec(Identifiers.Brain, 16), folder.Path);
         var items = first.Batches().SelectMany(b => b.Items).ToList();
 
         Assert.Equal(items, again.Batches().SelectMany(b => b.Items));
@@ -146,10 +146,7 @@ public class RawDatasetTests
     private static TensorStore Build(string dataset, string directory, int size)
     {
         var spec = Spec(dataset, size);
-        using (var raw = RawDataset.Open(spec, directory))
-        {
-            new StoreBuilder(ImageRecipe.Create(spec.Preprocess), 2, SilentProgress.Instance).Build(raw, dataset, [], Path.Combine(directory, "store"), CancellationToken.None);
-        }
+        new StoreBuilder(ImageRecipe.Create(spec.Preprocess), 2, SilentProgress.Instance).Build(RawDataset.Open(spec, directory), dataset, [], Path.Combine(directory, "store"), CancellationToken.None);
 
         return TensorStore.Open(Path.Combine(directory, "store"));
     }

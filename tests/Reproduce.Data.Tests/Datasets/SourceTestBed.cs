@@ -64,15 +64,3 @@ public sealed class SourceTestBed : IDisposable
         Temp.Dispose();
     }
 }
-
-/// <summary>Keeps what a source reported, for assertions.</summary>
-public sealed class RecordingProgress : ICellProgress
-{
-    public ConcurrentQueue<(double Done, double Total, string Unit)> Reports { get; } = new();
-
-    public ConcurrentQueue<string> Messages { get; } = new();
-
-    public void Report(double done, double total, string unit) => Reports.Enqueue((done, total, unit));
-
-    public void Message(string text) => Messages.Enqueue(text);
-}

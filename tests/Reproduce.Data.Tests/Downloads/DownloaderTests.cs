@@ -19,7 +19,7 @@ public sealed class DownloaderTests : IDisposable
     private string Sha256 => Convert.ToHexStringLower(SHA256.HashData(content));
 
     private Task<DownloadedFile> Download(DownloadRequest request) =>
-        new Downloader(http, Quick, TimeProvider.System, new RecordingProgress()).DownloadAsync(request, CancellationToken.None);
+        new Downloader(http, Quick, TimeProvider.System, SilentProgress.Instance).DownloadAsync(request, CancellationToken.None);
 
     public void Dispose()
     {
@@ -152,16 +152,5 @@ public sealed class DownloaderTests : IDisposable
         Assert.Equal(1, count);
         Assert.Equal("DICM", File.ReadAllText(Path.Combine(temp.Path, "out", "series", "1.dcm")));
         Assert.False(File.Exists(Path.Combine(temp.Path, "out", "LICENSE")));
-    }
-
-    private sealed class RecordingProgress : ICellProgress
-    {
-        public void Report(double done, double total, string unit)
-        {
-        }
-
-        public void Message(string text)
-        {
-        }
     }
 }

@@ -4,25 +4,6 @@ using Reproduce.Data.Synthetic;
 
 namespace Reproduce.Data.Tests.Synthetic;
 
-/// <summary>Progress that records every report, and can fail after a number of them to interrupt a generator.</summary>
-public sealed class RecordingProgress(int failAfter = int.MaxValue) : ICellProgress
-{
-    public List<(double Done, double Total, string Unit)> Reports { get; } = [];
-
-    public void Report(double done, double total, string unit)
-    {
-        Reports.Add((done, total, unit));
-        if (Reports.Count >= failAfter)
-        {
-            throw new InvalidOperationException("interrupted by the test");
-        }
-    }
-
-    public void Message(string text)
-    {
-    }
-}
-
 /// <summary>Writes synthetic data sets into temp folders and reads back what they hold.</summary>
 public static class SyntheticTestSupport
 {
@@ -33,7 +14,7 @@ public static class SyntheticTestSupport
         var progress = new RecordingProgress();
         SyntheticDatasets.Write(datasetId, spec, seed, folder.Path, progress);
         Assert.NotEmpty(progress.Reports);
-        Assert.Equal(progress.Reports[^1].Total, progress.Reports[^1].Done);
+        Assert.Equal(progress.Reports.Last().Total, progress.Reports.Last().Done);
         return folder;
     }
 

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Cache;
+using Reproduce.Core.Cells;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Keys;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
+using Reproduce.Data.Datasets;
+using Reproduce.Data.Downloads;
+using Reproduce.Data.Pipeline;
+using Reproduce.Data.Store;
+using Reproduce.Data.Tests.Datasets;
+using Reproduce.Data.Tests.Downloads;
+
+namespace Reproduce.Data.Tests.Pipeline;
+
+/// <summary>The download and preprocess stages on one cell each, as the engine calls them.</summary>
+public sealed class PipelineStageTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    private Roots Roots => new(temp.Combine("data"), temp.Combine("cache"), temp.Combine("results"));
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task A_synthetic_download_lands_in_its_cell_and_preprocesses_into_a_store()
+    {
+        var covid = Dataset(Identifiers.Covid, "synthetic") with { Synthetic = new SyntheticSpec { Size = 32, Train = 12, Validation = 4, Test = 6 } };
+        var download = await Download(covid);
+
+        Assert.Equal(new RawLocation(RawLocation.InCell, "raw"), RawLocation.Read(download.Directory));
+        Assert.Equal(22, download.Result.Metrics!["images"]!.GetValue<int>());
+        Assert.Equal(6, download.Result.Details!["splits"]!["test"]!.GetValue<int>());
+
+        var work = temp.Combine("preprocess");
+        var result = await new PreprocessStage(Datasets(covid)).RunAsync(Context(Stages.Preprocess, covid, work, download.Upstream), CancellationToken.None);
+
+        using var store = TensorStore.Open(work);
+        Assert.Equal(22, store.Count);
+        Assert.Equal((32, 32), (store.Height, store.Width));
+        Assert.Equal(22, result.Metrics!["images"]!.GetValue<int>());
+        Assert.Equal(store.Description.ImagesSha256, result.Details!["images_sha256"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_real_source_downloads_under_the_data_root_with_its_digests_in_the_details()
+    {
+        using var server = new FixtureServer();
+        server.Serve("covid/raw/main/Images-processed/CT_COVID.zip", Zip(("CT_COVID/a.png", "rgb.png"), ("CT_COVID/t.png", "gray.png")));
+        server.Serve("covid/raw/main/Images-processed/CT_NonCOVID.zip", Zip(("b.jpg", "baseline-rgb.jpg"), ("u.png", "rgba.png")));
+        foreach (var (list, names) in new[] { ("COVID/trainCT_COVID", "a.png"), ("COVID/valCT_COVID", ""), ("COVID/testCT_COVID", "t.png"), ("NonCOVID/trainCT_NonCOVID", "b.jpg"), ("NonCOVID/valCT_NonCOVID", ""), ("NonCOVID/testCT_NonCOVID", "u.png") })
+        {
+            server.Serve($"covid/raw/main/Data-split/{list}.txt", System.Text.Encoding.UTF8.GetBytes(names.Length > 0 ? names + "\n" : ""));
+        }
+
+        var covid = Dataset(Identifiers.Covid, "github") with { Url = new Uri(server.BaseUrl, "covid").ToString(), Version = "main" };
+        var download = await Download(covid);
+
+        Assert.Equal(new RawLocation(RawLocation.UnderDataRoot, "covid/github-main"), RawLocation.Read(download.Directory));
+        Assert.True(File.Exists(temp.Combine("data/covid/github-main/Data-split/COVID/trainCT_COVID.txt")));
+        var files = download.Result.Details!["files"]!.AsArray();
+        Assert.Contains(files, f => f!["path"]!.GetValue<string>() == "covid/github-main/Images-processed/CT_COVID.zip" && f["sha256"]!.GetValue<string>().Length == 64);
+        Assert.Equal(4, download.Result.Metrics!["images"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_store_left_without_test_images_fails_and_says_why()
+    {
+        var brain = Dataset(Identifiers.Brain, "local") with { Path = new ConfiguredPath(temp.Combine("brain"), temp.Combine("brain"), []) };
+        foreach (var folder in new[] { "train/a_without", "train/b_with", "test/a_without", "test/b_with" })
+        {
+            Directory.CreateDirectory(temp.Combine($"brain/{folder}"));
+        }
+
+        File.Copy(Fixtures.File("images", "gray.png"), temp.Combine("brain/train/a_without/1.png"));
+        File.Copy(Fixtures.File("images", "rgb.png"), temp.Combine("brain/train/b_with/2.png"));
+        File.WriteAllText(temp.Combine("brain/test/b_with/3.png"), "not an image");
+        var download = await Download(brain);
+
+        var error = await Assert.ThrowsAsync<DataFormatException>(() =>
+            new PreprocessStage(Datasets(brain)).RunAsync(Context(Stages.Preprocess, brain, temp.Combine("preprocess"), download.Upstream), CancellationToken.None));
+
+        Assert.Contains("no test images are left after skipping 1 item(s), e.g. test/b_with/3.png: at byte 0: neither PNG nor JPEG", error.Message);
+    }
+
+    [Fact]
+    public async Task Raw_files_deleted_after_the_download_are_an_environment_error_saying_how_to_fetch_them_again()
+    {
+        var covid = Dataset(Identifiers.Covid, "synthetic") with { Synthetic = new SyntheticSpec { Size = 32, Train = 4, Validation = 2, Test = 2 } };
+        var download = await Download(covid);
+        Directory.Delete(Path.Combine(download.Directory, "raw"), recursive: true);
+
+        var error = await Assert.ThrowsAsync<EnvironmentException>(() =>
+            new PreprocessStage(Datasets(covid)).RunAsync(Context(Stages.Preprocess, covid, temp.Combine("preprocess"), download.Upstream), CancellationToken.None));
+
+        Assert.Contains("--only download --dataset covid --force", error.Message);
+    }
+
+    [Fact]
+    public void A_medmnist_file_with_other_counts_than_published_is_refused()
+    {
+        File.Copy(Fixtures.File("npz", "organsmnist-tiny-deflated.npz"), temp.Combine("organsmnist.npz"));
+        var npz = new OrganSMnistNpz(temp.Path, 28);
+
+        Assert.Equal(new SplitCounts(22, 11, 11), npz.Counts);
+        npz.RequireCounts(MedMnistCatalog.OrganSMnist("v2", 28) with { Counts = new SplitCounts(22, 11, 11) });
+        var error = Assert.Throws<DataFormatException>(() => npz.RequireCounts(MedMnistCatalog.OrganSMnist("v2", 28)));
+        Assert.Contains("holds 22 / 11 / 11 train / val / test images; MedMNIST v2 publishes 13940 / 2452 / 8829", error.Message);
+    }
+
+    [Fact]
+    public void A_raw_location_of_an_unknown_kind_is_named()
+    {
+        File.WriteAllText(temp.Combine(RawLocation.FileName), """{"kind": "cloud", "path": "x"}""");
+        var error = Assert.Throws<DataFormatException>(() => RawLocation.Read(temp.Path).Resolve(temp.Path, Roots));
+        Assert.Contains("unknown location kind 'cloud'", error.Message);
+    }
+
+    private async Task<(string Directory, StageResult Result, UpstreamOutput Upstream)> Download(DatasetSpec dataset)
+    {
+        var work = temp.Combine("download");
+        using var http = new HttpClient();
+        var stage = new DownloadStage(Datasets(dataset), http, new RetryPolicy(2, TimeSpan.FromMilliseconds(1), 1), _ => null);
+        var result = await stage.RunAsync(Context(Stages.Download, dataset, work, null), CancellationToken.None);
+        return (work, result, new UpstreamOutput(new CellAddress(Stages.Download, ("dataset", dataset.Id)), "download-key", work, Meta(Stages.Download)));
+    }
+
+    private CellContext Context(string stage, DatasetSpec dataset, string work, UpstreamOutput? upstream)
+    {
+        Directory.CreateDirectory(work);
+        return new CellContext
+        {
+            Cell = new Cell(new CellAddress(stage, ("dataset", dataset.Id)), new JsonObject { ["dataset"] = dataset.Id, ["seed"] = 7 }, [], []),
+            Key = $"{stage}-key",
+            WorkDirectory = work,
+            Resuming = false,
+            Upstream = upstream is null ? [] : [upstream],
+            Roots = Roots,
+            Settings = new RunSettings { Threads = 2 },
+            Progress = new RecordingProgress(),
+            Clock = TimeProvider.System,
+        };
+    }
+
+    private static CellMeta Meta(string stage) => new()
+    {
+        Key = $"{stage}-key",
+        Address = stage,
+        Components = new KeyComponents(1, stage, 1, "{}", "{}", "{}", new Dictionary<string, string>()),
+        Started = DateTimeOffset.UnixEpoch,
+        Finished = DateTimeOffset.UnixEpoch,
+        Host = "test",
+    };
+
+    private static DatasetSpec Dataset(string id, string source) => new()
+    {
+        Id = id,
+        Source = source,
+        Preprocess = new PreprocessSpec { Recipe = "gray", Size = 32 },
+    };
+
+    private static Dictionary<string, DatasetSpec> Datasets(DatasetSpec dataset) => new() { [dataset.Id] = dataset };
+
+    private static byte[] Zip(params (string Name, string Fixture)[] entries) =>
+        SourceTestBed.Zip([.. entries.Select(e => (e.Name, File.ReadAllBytes(Fixtures.File("images", e.Fixture))))]);
+}

@@ -65,7 +65,7 @@ public sealed class BrainFolders : RawDataset
         return new BrainFolders(directory, items, []);
     }
 
-    public override IEnumerable<RawBatch> Batches() => items.Chunk(BatchSize).Select((chunk, i) => new RawBatch($"images {i * BatchSize}", chunk));
+    public override IEnumerable<RawBatch> Batches() => items.Chunk(BatchSize).Select(chunk => new RawBatch(chunk));
 
     public override SourceImage Load(RawItem item) => new GraySource(ImageDecoder.DecodeGray(PathOf(item)));
 

@@ -50,7 +50,7 @@ public sealed class CovidCtFolder : RawDataset
                 }
             }
 
-            batches.Add(new RawBatch(RawLayouts.CovidSplits[s], items));
+            batches.Add(new RawBatch(items));
         }
     }
 

@@ -50,7 +50,7 @@ public sealed class LidcTree : RawDataset
 
             if (items.Count > 0)
             {
-                yield return new RawBatch(Path.GetRelativePath(Directory, series).Replace('\\', '/'), items);
+                yield return new RawBatch(items);
             }
         }
     }

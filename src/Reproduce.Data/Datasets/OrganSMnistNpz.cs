@@ -87,7 +87,7 @@ public sealed class OrganSMnistNpz : RawDataset
                 var items = Enumerable.Range(start, Math.Min(BatchSize, labels.Length - start))
                     .Select(i => new RawItem(string.Create(CultureInfo.InvariantCulture, $"{name}/{i:D5}"), labels[i], split, string.Create(CultureInfo.InvariantCulture, $"{file}!{name}_images[{i}]")))
                     .ToList();
-                yield return new RawBatch($"{name} {start}", items);
+                yield return new RawBatch(items);
             }
         }
     }

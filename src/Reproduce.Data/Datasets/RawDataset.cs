@@ -37,20 +37,12 @@ public abstract class RawDataset
     public string PathOf(RawItem item) => Path.Combine(Directory, item.Source.Split('!')[0]);
 
     /// <summary>Opens the raw directory of <paramref name="dataset"/> with the reader its id and source call for.</summary>
-    public static RawDataset Open(DatasetSpec dataset, string directory)
+    public static RawDataset Open(DatasetSpec dataset, string directory) => dataset.Id switch
     {
-        if (!System.IO.Directory.Exists(directory))
-        {
-            throw new EnvironmentException($"dataset '{dataset.Id}': the raw directory {directory} does not exist; run the download stage first");
-        }
-
-        return dataset.Id switch
-        {
-            Identifiers.Lidc => new LidcTree(directory),
-            Identifiers.Covid => new CovidCtFolder(directory),
-            Identifiers.OrganSMnist => new OrganSMnistNpz(directory, dataset.IsSynthetic ? dataset.Synthetic!.Size : dataset.ImageSize ?? 28),
-            Identifiers.Brain => BrainFolders.Open(directory),
-            _ => throw new ArgumentException($"no reader for dataset '{dataset.Id}'", nameof(dataset)),
-        };
-    }
+        Identifiers.Lidc => new LidcTree(directory),
+        Identifiers.Covid => new CovidCtFolder(directory),
+        Identifiers.OrganSMnist => new OrganSMnistNpz(directory, dataset.IsSynthetic ? dataset.Synthetic!.Size : dataset.ImageSize ?? 28),
+        Identifiers.Brain => BrainFolders.Open(directory),
+        _ => throw new ArgumentException($"no reader for dataset '{dataset.Id}'", nameof(dataset)),
+    };
 }

@@ -10,7 +10,7 @@ namespace Reproduce.Data.Datasets;
 public sealed record RawItem(string Id, int Label, OfficialSplit Split, string Source);
 
 /// <summary>Raw items read and preprocessed together; a reader may drop or reorder them once all are loaded (<see cref="RawDataset.Arrange"/>).</summary>
-public sealed record RawBatch(string Name, IReadOnlyList<RawItem> Items);
+public sealed record RawBatch(IReadOnlyList<RawItem> Items);
 
 /// <summary>A raw item after loading: the store image and, for DICOM, the slice attributes a reader arranges by.</summary>
 public sealed record LoadedItem(RawItem Item, byte[] Image, Dicom.SliceAttributes? Slice);

@@ -30,21 +30,17 @@ public sealed class TensorStore : IDisposable
     private readonly MemoryMappedFile? mapping;
     private readonly MemoryMappedViewAccessor? view;
 
-    private TensorStore(string directory, StoreDescription description, IReadOnlyList<StoreItem> items, IReadOnlyList<SkippedItem> skipped)
+    private TensorStore(string imageFile, StoreDescription description, IReadOnlyList<StoreItem> items, IReadOnlyList<SkippedItem> skipped)
     {
-        Directory = directory;
         Description = description;
         Items = items;
         Skipped = skipped;
-        var imageFile = Path.Combine(directory, StoreFiles.Images);
         if (items.Count > 0)
         {
             mapping = MemoryMappedFile.CreateFromFile(imageFile, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         }
     }
-
-    public string Directory { get; }
 
     public StoreDescription Description { get; }
 
@@ -79,7 +75,7 @@ public sealed class TensorStore : IDisposable
         }
 
         var skipped = ReadRows(Path.Combine(directory, StoreFiles.Skipped), ["source", "reason"], (csv, _) => new SkippedItem(csv.GetString("source"), csv.GetString("reason")));
-        return new TensorStore(directory, description, items, skipped);
+        return new TensorStore(imageFile, description, items, skipped);
     }
 
     /// <summary>Copies image <paramref name="position"/> (Height × Width bytes, row-major) into <paramref name="destination"/>.</summary>

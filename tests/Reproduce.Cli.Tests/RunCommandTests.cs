@@ -122,7 +122,7 @@ public class RunCommandTests : IDisposable
         var result = CliProcess.Run(temp, new Dictionary<string, string?> { ["TMPDIR"] = temp }, "bench", "preprocess", "--slices", "6", "--size", "64");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"reproduce: 5 slices in [0-9.]+ s = [0-9.]+ slices/s on one core; peak working set [0-9]+ MB", result.StandardOutput);
-        Assert.Contains("bench/preprocess_pydicom.py", result.StandardOutput);
+        Assert.Matches(@"reproduce: 5 slices in [0-9.]+ s = [0-9.]+ slices/s on one CPU \(pinned\); peak working set [0-9]+ MB", result.StandardOutput);
+        Assert.Contains("taskset -c 0 /usr/bin/python3 bench/preprocess_pydicom.py", result.StandardOutput);
     }
 }

@@ -55,7 +55,7 @@ public sealed class LidcTree : RawDataset
         }
     }
 
-    public override SourceImage Load(RawItem item) => new CtSlice(DicomImage.From(DicomFile.Read(PathOf(item))));
+    public override SourceImage Load(RawItem item) => CtSlice.Read(PathOf(item));
 
     public override IReadOnlyList<LoadedItem> Arrange(IReadOnlyList<LoadedItem> loaded, Action<RawItem, string> skip)
     {

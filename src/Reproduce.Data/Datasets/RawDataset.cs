@@ -24,7 +24,7 @@ public abstract class RawDataset
 
     public abstract IEnumerable<RawBatch> Batches();
 
-    /// <summary>Decodes one item; throws <see cref="DataFormatException"/> when its file is unreadable.</summary>
+    /// <summary>Decodes one item; throws <see cref="DataFormatException"/> when its file is unreadable. Dispose the image once it is used.</summary>
     public abstract SourceImage Load(RawItem item);
 
     /// <summary>

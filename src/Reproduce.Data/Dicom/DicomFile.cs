@@ -14,7 +14,7 @@ public static class DicomFile
     /// <summary>The bytes that tell a Part-10 file: a 128-byte preamble and "DICM".</summary>
     internal const int PrefixLength = PreambleLength + 4;
 
-    public static DicomDataset Read(string path) => Read(ReadAllBytes(path), path);
+    public static DicomDataset Read(string path) => Read(ReadAllBytes(path, length => GC.AllocateUninitializedArray<byte>(length)), path);
 
     /// <param name="path">Named in error messages; the bytes are not read from it.</param>
     public static DicomDataset Read(ReadOnlyMemory<byte> bytes, string path)
@@ -49,10 +49,11 @@ public static class DicomFile
     }
 
     /// <summary>
-    /// The whole file in an uninitialised array: a slice is half a megabyte, and zeroing it before
-    /// overwriting it costs as much as reading it (File.ReadAllBytes zeroes).
+    /// The whole file in an array from <paramref name="allocate"/>, which may return a longer one (a
+    /// pooled buffer). Callers pass uninitialised or rented arrays: a slice is half a megabyte, and
+    /// zeroing it before overwriting it costs as much as reading it (File.ReadAllBytes zeroes).
     /// </summary>
-    private static byte[] ReadAllBytes(string path)
+    internal static ReadOnlyMemory<byte> ReadAllBytes(string path, Func<int, byte[]> allocate)
     {
         using var handle = File.OpenHandle(path);
         var length = RandomAccess.GetLength(handle);
@@ -61,11 +62,11 @@ public static class DicomFile
             throw new DataFormatException(path, $"{length} bytes is too large for one DICOM file");
         }
 
-        var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+        var bytes = allocate((int)length);
         var read = 0;
-        while (read < bytes.Length)
+        while (read < length)
         {
-            var count = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+            var count = RandomAccess.Read(handle, bytes.AsSpan(read, (int)length - read), read);
             if (count == 0)
             {
                 throw new DataFormatException(path, $"the file shrank to {read} bytes while being read", read);
@@ -74,7 +75,7 @@ public static class DicomFile
             read += count;
         }
 
-        return bytes;
+        return bytes.AsMemory(0, read);
     }
 
     /// <summary>Where the file meta group starts: after the preamble and "DICM", at 0 for files written without a preamble, or null.</summary>

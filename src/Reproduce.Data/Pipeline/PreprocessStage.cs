@@ -16,7 +16,8 @@ namespace Reproduce.Data.Pipeline;
 /// </summary>
 public sealed class PreprocessStage(IReadOnlyDictionary<string, DatasetSpec> datasets) : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(Stages.Preprocess, Version: 1);
+    // 2: gray levels are computed with one fused multiply–add (a level exactly at a rounding boundary may move by one).
+    public StageDescriptor Descriptor { get; } = new(Stages.Preprocess, Version: 2);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {

@@ -52,7 +52,7 @@ public sealed class StoreBuilder(ImageRecipe recipe, int threads, ICellProgress 
             var item = batch.Items[i];
             try
             {
-                var source = dataset.Load(item);
+                using var source = dataset.Load(item);
                 var slice = source is CtSlice ct ? SliceAttributes.From(ct.Image.Dataset) : null;
                 results[i] = new LoadedItem(item, recipe.Apply(source, dataset.PathOf(item)), slice);
             }

@@ -52,6 +52,30 @@ public class DicomPixelTests
         }
     }
 
+    [Theory]
+    // bits stored, high bit, pixel representation: 12-bit CT in 16-bit samples, low-aligned and high-aligned
+    [InlineData(12, 11, 0)]
+    [InlineData(12, 11, 1)]
+    [InlineData(12, 15, 0)]
+    [InlineData(12, 15, 1)]
+    [InlineData(10, 12, 1)]
+    public void LongMaskedSixteenBitImagesTakeTheVectorPathAndStayExact(int bitsStored, int highBit, int representation)
+    {
+        // 1000 samples with every bit pattern spread over them: full vectors and a remainder.
+        var raw = Enumerable.Range(0, 1000).Select(i => (ushort)((i * 7919) & 0xFFFF)).ToArray();
+        var bytes = new DicomTestWriter(DatasetEncoding.ExplicitLittleEndian)
+            .Image(10, 100, 16, bitsStored, highBit, representation)
+            .Pixels16(raw)
+            .ToFile(TransferSyntax.ExplicitVrLittleEndianUid);
+
+        var values = DicomImage.From(DicomFile.Read(bytes, "masked.dcm")).StoredValues();
+
+        var shift = highBit + 1 - bitsStored;
+        var field = raw.Select(r => (r >> shift) & ((1 << bitsStored) - 1));
+        var top = 1 << (bitsStored - 1);
+        Assert.Equal(field.Select(v => representation == 1 && v >= top ? v - (2 * top) : v), values);
+    }
+
     [Fact]
     public void FramesAreSelectedByIndexRowMajor()
     {

@@ -36,6 +36,19 @@ public class ImageRecipeTests
     }
 
     [Fact]
+    public void Levels_round_half_to_even_and_clamp_on_the_vector_path_and_the_remainder()
+    {
+        // v + 0.5 is exactly halfway for every integer v: 0.5 → 0, 1.5 → 2, 2.5 → 2, …; below 0 and above 255 clamp.
+        var values = Enumerable.Range(-40, 340).Select(v => (float)v).ToArray();
+        var levels = new byte[values.Length];
+
+        ImageRecipe.Quantise(values, 1, 0.5f, levels);
+
+        Assert.Equal(values.Select(v => (byte)Math.Clamp(Math.Round(v + 0.5, MidpointRounding.ToEven), 0, 255)), levels);
+        Assert.Equal([0, 2, 2, 4], levels.Skip(40).Take(4));
+    }
+
+    [Fact]
     public void Window_recipe_clips_to_the_window()
     {
         // CT_small [0,0] = 175 → −849 HU; window −500 ± 500: (−849 + 1000) · 255 / 1000 = 38.505 → 39; [64,64] = 904 HU → 255.

@@ -1,0 +1,82 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Reproduce.Learning.Models;
+
+/// <summary>
+/// BatchNorm2d with PyTorch's names and defaults (<c>weight</c>, <c>bias</c>, <c>running_mean</c>,
+/// <c>running_var</c>, <c>num_batches_tracked</c>; momentum 0.1, eps 1e-5). Under a sparse mask it is
+/// SparK's sparse BN (METHODS.md §1.4) in its masked-statistics form: mean and biased variance over the
+/// visible positions only, running statistics updated from them (the variance unbiased with n = the
+/// number of visible positions), and the output zero at masked positions.
+/// </summary>
+public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
+{
+    private const double Momentum = 0.1;
+    private const double Epsilon = 1e-5;
+    private static readonly long[] ReducedDimensions = [0, 2, 3];
+
+    private readonly SparseMask mask;
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly Tensor running_mean;
+    private readonly Tensor running_var;
+    private readonly Tensor num_batches_tracked;
+
+    public MaskedBatchNorm2d(string name, long channels, SparseMask mask)
+        : base(name)
+    {
+        this.mask = mask;
+        weight = new Parameter(ones(channels));
+        bias = new Parameter(zeros(channels));
+        running_mean = zeros(channels);
+        running_var = ones(channels);
+        num_batches_tracked = zeros(1, dtype: ScalarType.Int64).squeeze();
+        RegisterComponents();
+    }
+
+    public Parameter Weight => weight;
+
+    public Tensor RunningMean => running_mean;
+
+    public Tensor RunningVariance => running_var;
+
+    public override Tensor forward(Tensor input)
+    {
+        if (training)
+        {
+            using (no_grad())
+            {
+                num_batches_tracked.add_(1);
+            }
+        }
+
+        if (mask.Active is null)
+        {
+            return functional.batch_norm(input, running_mean, running_var, weight, bias, training, Momentum, Epsilon);
+        }
+
+        var visible = mask.At(input.shape[2], input.shape[3]);
+        if (!training)
+        {
+            return functional.batch_norm(input, running_mean, running_var, weight, bias, false, Momentum, Epsilon) * visible;
+        }
+
+        // Statistics over visible positions only; the (B, 1, h, w) mask counts them once for every channel.
+        var count = visible.sum();
+        var mean = (input * visible).sum(ReducedDimensions, keepdim: true) / count;
+        var centred = input - mean;
+        var variance = (centred.square() * visible).sum(ReducedDimensions, keepdim: true) / count;
+        using (no_grad())
+        {
+            var n = count.item<float>();
+            running_mean.mul_(1 - Momentum).add_(mean.flatten(), alpha: Momentum);
+            running_var.mul_(1 - Momentum).add_(variance.flatten() * (n / Math.Max(n - 1, 1)), alpha: Momentum);
+        }
+
+        var scale = weight.view(1, -1, 1, 1) * (variance + Epsilon).rsqrt();
+        return ((centred * scale) + bias.view(1, -1, 1, 1)) * visible;
+    }
+}

@@ -1,0 +1,40 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Reproduce.Learning.Models;
+
+/// <summary>
+/// A 2-D convolution with PyTorch's parameter names (<c>weight</c>, <c>bias</c>) whose output is
+/// multiplied by the sparse mask at the output's resolution when one is in use (SparK's sparse conv,
+/// METHODS.md §1.4). Initialised as torchvision's ResNet: kaiming normal, fan_out, ReLU gain.
+/// </summary>
+public sealed class MaskedConv2d : Module<Tensor, Tensor>
+{
+    private readonly SparseMask mask;
+    private readonly long stride;
+    private readonly long padding;
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+
+    public MaskedConv2d(string name, long inChannels, long outChannels, long kernel, long stride, long padding, SparseMask mask, bool withBias = false)
+        : base(name)
+    {
+        this.mask = mask;
+        this.stride = stride;
+        this.padding = padding;
+        weight = new Parameter(empty(outChannels, inChannels, kernel, kernel));
+        init.kaiming_normal_(weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+        bias = withBias ? new Parameter(zeros(outChannels)) : null;
+        RegisterComponents();
+    }
+
+    public Parameter Weight => weight;
+
+    public override Tensor forward(Tensor input)
+    {
+        var output = functional.conv2d(input, weight, bias, strides: [stride, stride], padding: [padding, padding]);
+        return mask.Active is null ? output : output * mask.At(output.shape[2], output.shape[3]);
+    }
+}

@@ -1,0 +1,94 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Reproduce.Learning.Models;
+
+/// <summary>
+/// The one ResNet of the suite (METHODS.md §0.2): torchvision's architecture and parameter names
+/// (<c>conv1</c>, <c>bn1</c>, <c>layer1.0.conv1</c>, <c>layer1.0.downsample.0</c> …) without the fc
+/// layer, so its state dict is key-compatible with torchvision's and timm's trunks. <see cref="forward"/>
+/// gives the globally pooled features (B, <see cref="FeatureDim"/>); <see cref="Stages"/> the four stage
+/// outputs SparK's decoder needs. Under <see cref="Mask"/> every conv, BN and pool output is zero at
+/// masked positions (SparK's sparse encoder, §1.4); without it the trunk is dense.
+/// </summary>
+public sealed class ResNet : Module<Tensor, Tensor>
+{
+    private readonly MaskedConv2d conv1;
+    private readonly MaskedBatchNorm2d bn1;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+
+    public ResNet(ResNetOptions options)
+        : base(options.Arch)
+    {
+        Options = options;
+        var (blocks, bottleneck) = options.Layout;
+        conv1 = new MaskedConv2d("conv1", options.InChannels, 64, 7, 2, 3, Mask);
+        bn1 = new MaskedBatchNorm2d("bn1", 64, Mask);
+        var total = blocks.Sum();
+        var index = 0;
+        long channels = 64;
+        var layers = new Sequential[4];
+        for (var stage = 0; stage < 4; stage++)
+        {
+            var width = 64L << stage;
+            var stageBlocks = new List<(string, Module<Tensor, Tensor>)>();
+            for (var b = 0; b < blocks[stage]; b++)
+            {
+                var rate = total > 1 ? options.DropPathRate * index / (total - 1) : options.DropPathRate;
+                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate);
+                channels = block.OutChannels;
+                stageBlocks.Add(($"{b}", block));
+                index++;
+            }
+
+            layers[stage] = Sequential(stageBlocks);
+        }
+
+        (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
+        StageChannels = bottleneck ? [256, 512, 1024, 2048] : [64, 128, 256, 512];
+        RegisterComponents();
+    }
+
+    public ResNetOptions Options { get; }
+
+    /// <summary>The sparse mask shared by every layer; dense while none is in use.</summary>
+    public SparseMask Mask { get; } = new();
+
+    /// <summary>Channels of layer1 … layer4.</summary>
+    public IReadOnlyList<long> StageChannels { get; }
+
+    /// <summary>Width of the pooled feature vector: 512 (ResNet18) or 2048 (ResNet50).</summary>
+    public long FeatureDim => StageChannels[^1];
+
+    /// <summary>Total stride of the last stage: SparK's patch size and the input's required divisor.</summary>
+    public const int Downsampling = 32;
+
+    /// <summary>Pooled features (B, FeatureDim).</summary>
+    public override Tensor forward(Tensor input) => functional.adaptive_avg_pool2d(Stages(input)[^1], 1).flatten(1);
+
+    /// <summary>The outputs of layer1 … layer4: strides 4, 8, 16 and 32. Under a mask the input's masked pixels are zeroed first (SparK's x ⊙ active).</summary>
+    public Tensor[] Stages(Tensor input)
+    {
+        if (Mask.Active is not null)
+        {
+            input *= Mask.At(input.shape[2], input.shape[3]);
+        }
+
+        var x = functional.relu(bn1.forward(conv1.forward(input)));
+        x = functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        if (Mask.Active is not null)
+        {
+            x *= Mask.At(x.shape[2], x.shape[3]);
+        }
+
+        var e1 = layer1.forward(x);
+        var e2 = layer2.forward(e1);
+        var e3 = layer3.forward(e2);
+        return [e1, e2, e3, layer4.forward(e3)];
+    }
+}

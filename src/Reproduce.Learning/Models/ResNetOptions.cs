@@ -1,0 +1,20 @@
+namespace Reproduce.Learning.Models;
+
+/// <summary>
+/// The trunk every method and fine-tuning share: <paramref name="Arch"/> <c>resnet18</c> or <c>resnet50</c>,
+/// the input channels (3: gray replicated, DESIGN.md §7), timm's zero_init_last_bn and stochastic depth
+/// (the rate of the last block; block i of n gets rate·i/(n − 1), as timm's make_blocks).
+/// </summary>
+public sealed record ResNetOptions(string Arch, int InChannels = 3, bool ZeroInitLastBn = false, double DropPathRate = 0)
+{
+    public const string ResNet18 = "resnet18";
+    public const string ResNet50 = "resnet50";
+
+    /// <summary>Blocks per stage and whether they are bottlenecks.</summary>
+    internal (int[] Blocks, bool Bottleneck) Layout => Arch switch
+    {
+        ResNet18 => ([2, 2, 2, 2], false),
+        ResNet50 => ([3, 4, 6, 3], true),
+        _ => throw new ArgumentException($"unknown architecture '{Arch}' (resnet18 or resnet50)"),
+    };
+}

@@ -1,0 +1,88 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Reproduce.Learning.Models;
+
+/// <summary>
+/// A torchvision residual block: BasicBlock (ResNet18/34: conv1 3×3, conv2 3×3) or Bottleneck (ResNet50:
+/// conv1 1×1, conv2 3×3 carrying the stride ("v1.5"), conv3 1×1, expansion 4), with <c>downsample</c> =
+/// (1×1 conv, BN) when the shape changes. Optionally the last BN's γ starts at zero (timm's
+/// zero_init_last_bn, SparK) and the residual branch is dropped per sample with probability
+/// <c>dropPath</c> (timm DropPath: applied after the last BN, survivors scaled by 1/(1 − p)).
+/// </summary>
+public sealed class ResidualBlock : Module<Tensor, Tensor>
+{
+    private readonly MaskedConv2d conv1;
+    private readonly MaskedBatchNorm2d bn1;
+    private readonly MaskedConv2d conv2;
+    private readonly MaskedBatchNorm2d bn2;
+    private readonly MaskedConv2d? conv3;
+    private readonly MaskedBatchNorm2d? bn3;
+    private readonly Module<Tensor, Tensor>? downsample;
+    private readonly double dropPath;
+
+    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath)
+        : base(name)
+    {
+        this.dropPath = dropPath;
+        var outChannels = bottleneck ? width * 4 : width;
+        if (bottleneck)
+        {
+            conv1 = new MaskedConv2d("conv1", inChannels, width, 1, 1, 0, mask);
+            bn1 = new MaskedBatchNorm2d("bn1", width, mask);
+            conv2 = new MaskedConv2d("conv2", width, width, 3, stride, 1, mask);
+            bn2 = new MaskedBatchNorm2d("bn2", width, mask);
+            conv3 = new MaskedConv2d("conv3", width, outChannels, 1, 1, 0, mask);
+            bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask);
+        }
+        else
+        {
+            conv1 = new MaskedConv2d("conv1", inChannels, width, 3, stride, 1, mask);
+            bn1 = new MaskedBatchNorm2d("bn1", width, mask);
+            conv2 = new MaskedConv2d("conv2", width, width, 3, 1, 1, mask);
+            bn2 = new MaskedBatchNorm2d("bn2", width, mask);
+        }
+
+        if (stride != 1 || inChannels != outChannels)
+        {
+            downsample = Sequential(
+                ("0", new MaskedConv2d("0", inChannels, outChannels, 1, stride, 0, mask)),
+                ("1", new MaskedBatchNorm2d("1", outChannels, mask)));
+        }
+
+        if (zeroInitLastBn)
+        {
+            using (no_grad())
+            {
+                (bn3 ?? bn2).Weight.zero_();
+            }
+        }
+
+        OutChannels = outChannels;
+        RegisterComponents();
+    }
+
+    public long OutChannels { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var branch = functional.relu(bn1.forward(conv1.forward(input)));
+        branch = bn2.forward(conv2.forward(branch));
+        if (conv3 is not null)
+        {
+            branch = bn3!.forward(conv3.forward(functional.relu(branch)));
+        }
+
+        if (training && dropPath > 0)
+        {
+            // One Bernoulli draw per sample; zeros (masked positions) stay zero.
+            var keep = 1 - dropPath;
+            var survivors = rand([branch.shape[0], 1, 1, 1], device: branch.device).lt(keep).to_type(branch.dtype);
+            branch = branch * survivors / keep;
+        }
+
+        var shortcut = downsample is null ? input : downsample.forward(input);
+        return functional.relu(branch + shortcut);
+    }
+}

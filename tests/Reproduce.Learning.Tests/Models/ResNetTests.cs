@@ -1,0 +1,193 @@
+using Reproduce.Learning.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Models;
+
+/// <summary>The shared trunk: torchvision names and sizes (METHODS.md §0.2) and SparK's sparse-encoder invariants (§1.4, §1.8).</summary>
+public class ResNetTests
+{
+    [Theory]
+    // METHODS.md §0.2 (measured with torchvision): 23,508,032 parameters without fc, 23,501,760 with a 1-channel conv1.
+    [InlineData("resnet50", 3, 23_508_032L)]
+    [InlineData("resnet50", 1, 23_501_760L)]
+    // torchvision resnet18: 11,689,512 with its 1000-way fc of 513,000.
+    [InlineData("resnet18", 3, 11_176_512L)]
+    public void Parameter_counts_match_torchvision_without_fc(string arch, int inChannels, long expected)
+    {
+        using var net = new ResNet(new ResNetOptions(arch, inChannels));
+        Assert.Equal(expected, net.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void The_resnet50_state_dict_has_torchvision_keys()
+    {
+        using var net = new ResNet(new ResNetOptions(ResNetOptions.ResNet50));
+        var keys = net.state_dict().Keys.ToHashSet();
+
+        // 53 convolutions and 53 BN layers: 159 parameters and 159 buffers (METHODS.md §0.2).
+        Assert.Equal(318, keys.Count);
+        Assert.Equal(159, net.parameters().Count());
+        string[] expected =
+        [
+            "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
+            "layer1.0.conv1.weight", "layer1.0.conv3.weight", "layer1.0.bn3.running_var",
+            "layer1.0.downsample.0.weight", "layer1.0.downsample.1.num_batches_tracked",
+            "layer2.3.conv2.weight", "layer3.5.bn2.bias", "layer4.0.downsample.1.weight", "layer4.2.bn3.weight",
+        ];
+        Assert.All(expected, key => Assert.Contains(key, keys));
+        Assert.DoesNotContain(keys, k => k.StartsWith("fc.", StringComparison.Ordinal) || k.Contains("layer1.1.downsample", StringComparison.Ordinal));
+        Assert.Equal(ScalarType.Int64, net.state_dict()["bn1.num_batches_tracked"].dtype);
+    }
+
+    [Fact]
+    public void Stage_outputs_have_strides_4_to_32_and_the_pooled_features_the_last_width()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        using var net = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+        var stages = net.Stages(randn(2, 3, 64, 64));
+
+        Assert.Equal([[2L, 64, 16, 16], [2L, 128, 8, 8], [2L, 256, 4, 4], [2L, 512, 2, 2]], stages.Select(s => s.shape));
+        Assert.Equal([2L, 512], net.forward(randn(2, 3, 64, 64)).shape);
+        Assert.Equal(512, net.FeatureDim);
+    }
+
+    [Fact]
+    public void Zero_init_last_bn_zeroes_the_last_gamma_of_every_block()
+    {
+        using var net = new ResNet(new ResNetOptions(ResNetOptions.ResNet50, ZeroInitLastBn: true));
+        var lastGammas = net.named_parameters().Where(p => p.name.EndsWith("bn3.weight", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(16, lastGammas.Count);
+        Assert.All(lastGammas, p => Assert.Equal(0, p.parameter.abs().max().item<float>()));
+        Assert.Equal(1, net.named_parameters().Single(p => p.name == "layer1.0.bn2.weight").parameter.min().item<float>());
+    }
+
+    [Fact]
+    public void An_all_visible_mask_gives_the_dense_trunk()
+    {
+        using var scope = NewDisposeScope();
+        var input = Seeded(3, 2, 3, 64, 64);
+        var (dense, denseStats) = RunTwin(input, mask: null);
+        var (sparse, sparseStats) = RunTwin(input, ones(2, 1, 2, 2, dtype: ScalarType.Bool));
+
+        for (var i = 0; i < 4; i++)
+        {
+            var difference = (dense[i] - sparse[i]).abs().max().item<float>();
+            Assert.True(difference < 1e-4, $"stage {i + 1} differs by {difference}");
+        }
+
+        Assert.True(denseStats.allclose(sparseStats, rtol: 1e-4, atol: 1e-6), "running statistics differ");
+    }
+
+    [Fact]
+    public void Every_stage_is_exactly_zero_at_masked_positions()
+    {
+        using var scope = NewDisposeScope();
+        using var net = Seeded18();
+        var grid = Grid();
+        using (net.Mask.Use(grid))
+        {
+            var stages = net.Stages(Seeded(5, 2, 3, 64, 64));
+            foreach (var stage in stages)
+            {
+                var hidden = 1 - net.Mask.At(stage.shape[2], stage.shape[3]);
+                Assert.Equal(0, (stage * hidden).abs().max().item<float>());
+                Assert.True((stage * (1 - hidden)).abs().sum().item<float>() > 0, "visible positions carry no signal");
+            }
+        }
+    }
+
+    [Fact]
+    public void Masked_input_pixels_do_not_influence_the_sparse_trunk_or_receive_gradient()
+    {
+        using var scope = NewDisposeScope();
+        using var net = Seeded18();
+        var grid = Grid();
+        var input = Seeded(7, 2, 3, 64, 64);
+        var other = Seeded(8, 2, 3, 64, 64);
+        Tensor[] first;
+        Tensor[] second;
+        Tensor inputGradient;
+        using (net.Mask.Use(grid))
+        {
+            var visible = net.Mask.At(64, 64);
+            first = net.Stages(input);
+            second = net.Stages((input * visible) + (other * (1 - visible)));
+            var leaf = input.clone().requires_grad_(true);
+            var stages = net.Stages(leaf);
+            (stages[^1] * Seeded(9, stages[^1].shape)).sum().backward();
+            inputGradient = leaf.grad! * (1 - visible);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(first[i].eq(second[i]).all().item<bool>(), $"stage {i + 1} depends on masked pixels");
+        }
+
+        Assert.Equal(0, inputGradient.abs().max().item<float>());
+    }
+
+    [Fact]
+    public void Sparse_bn_normalises_over_visible_positions_and_updates_running_stats_from_them()
+    {
+        using var scope = NewDisposeScope();
+        var mask = new SparseMask();
+        using var bn = new MaskedBatchNorm2d("bn", 3, mask);
+        var input = Seeded(11, 2, 3, 4, 4) * 3 + 1;
+        var grid = tensor(new[] { true, false, false, true, false, true, true, true }).reshape(2, 1, 2, 2);
+        Tensor output;
+        using (mask.Use(grid))
+        {
+            output = bn.forward(input);
+        }
+
+        // The reference: BatchNorm1d over the gathered visible rows (METHODS.md §1.4).
+        var visible = grid.repeat_interleave(2, dim: 2).repeat_interleave(2, dim: 3).expand(2, 3, 4, 4);
+        var rows = input.permute(0, 2, 3, 1)[visible.permute(0, 2, 3, 1)].reshape(-1, 3);
+        var (mean, variance) = (rows.mean([0]), rows.var([0], unbiased: false));
+        var expected = ((input - mean.view(1, 3, 1, 1)) / (variance.view(1, 3, 1, 1) + 1e-5).sqrt()) * visible.to_type(ScalarType.Float32);
+
+        Assert.True(output.allclose(expected, rtol: 1e-5, atol: 1e-5));
+        Assert.True(bn.RunningMean.allclose(mean * 0.1, atol: 1e-6));
+        Assert.True(bn.RunningVariance.allclose(0.9 + (rows.var([0], unbiased: true) * 0.1), atol: 1e-5));
+    }
+
+    [Fact]
+    public void Drop_path_only_acts_in_training()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        using var net = new ResNet(new ResNetOptions(ResNetOptions.ResNet18, DropPathRate: 0.5));
+        net.eval();
+        var input = Seeded(12, 4, 3, 64, 64);
+        Assert.True(net.forward(input).eq(net.forward(input)).all().item<bool>());
+
+        net.train();
+        Assert.False(net.forward(input).eq(net.forward(input)).all().item<bool>());
+    }
+
+    private static (Tensor[] Stages, Tensor RunningStats) RunTwin(Tensor input, Tensor? mask)
+    {
+        using var net = Seeded18();
+        using var scope = mask is null ? null : net.Mask.Use(mask);
+        var stages = net.Stages(input).Select(s => s.detach().clone().DetachFromDisposeScope()).ToArray();
+        var stats = cat(net.named_buffers().Where(b => b.name.Contains("running", StringComparison.Ordinal)).Select(b => b.buffer.flatten()).ToArray()).clone().DetachFromDisposeScope();
+        return (stages, stats);
+    }
+
+    private static ResNet Seeded18()
+    {
+        manual_seed(42);
+        return new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+    }
+
+    private static Tensor Grid() => tensor(new[] { true, false, false, true, false, false, true, true }).reshape(2, 1, 2, 2);
+
+    private static Tensor Seeded(long seed, params long[] shape)
+    {
+        var generator = new Generator((ulong)seed);
+        return randn(shape, generator: generator);
+    }
+}

@@ -4,7 +4,7 @@ namespace Reproduce.Data.IO;
 /// Writes a file beside its target under a temporary name and renames it into place, so a reader never sees
 /// half a file under the real name, whatever happens to the writing process.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Augmentations;
+
+/// <summary>
+/// Turns a step's gray images into one batch per view. Every (sample, view) pair draws from its own
+/// stream, <see cref="SampleRandom.ForView"/>(step seed, sample, view), so the batches are the same
+/// whatever the number of threads and whichever thread computes which sample.
+/// </summary>
+public sealed class ViewBatcher
+{
+    public ViewBatcher(IReadOnlyList<ViewPipeline> views, int degreeOfParallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(views.Count, nameof(views));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degreeOfParallelism);
+        Views = [.. views];
+        DegreeOfParallelism = degreeOfParallelism;
+    }
+
+    public IReadOnlyList<ViewPipeline> Views { get; }
+
+    /// <summary>How many samples are augmented at once.</summary>
+    public int DegreeOfParallelism { get; }
+
+    /// <summary>
+    /// One float32 batch (B, C, S_v, S_v) per view, in the order of <see cref="Views"/>, in the
+    /// caller's dispose scope. <paramref name="images"/> are gray slices (1, H, W) in [0, 1].
+    /// </summary>
+    public Tensor[] Build(IReadOnlyList<Tensor> images, long stepSeed)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(images.Count, nameof(images));
+        var batches = Views
+            .Select(view => empty([images.Count, view.OutputChannels, view.OutputSize, view.OutputSize], dtype: ScalarType.Float32))
+            .ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = DegreeOfParallelism };
+        Parallel.For(0, images.Count, options, sample =>
+        {
+            // Dispose scopes are per thread: each sample gets its own, on whichever thread runs it.
+            using var scope = NewDisposeScope();
+            for (var view = 0; view < Views.Count; view++)
+            {
+                var augmented = Views[view].Apply(images[sample], SampleRandom.ForView(stepSeed, sample, view));
+                // Samples write disjoint rows of the shared batch, so no lock is needed.
+                batches[view][sample].copy_(augmented);
+            }
+        });
+        return batches;
+    }
+}

@@ -1,3 +1,4 @@
+using Reproduce.Learning.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,13 +13,14 @@ public static class ParameterGrouping
     /// <summary>
     /// BYOL (METHODS.md §2.1, §2.5): biases and batch-norm parameters get neither weight decay nor LARS
     /// adaptation. A bias is a parameter named "bias"; a batch-norm parameter is one registered directly on
-    /// a module that <paramref name="isBatchNorm"/> accepts (by default TorchSharp's BatchNorm1d/2d/3d),
-    /// found by walking the modules, not by guessing from names or shapes.
+    /// a module that <paramref name="isBatchNorm"/> accepts (by default TorchSharp's BatchNorm1d/2d/3d and
+    /// the trunk's <see cref="MaskedBatchNorm2d"/>), found by walking the modules, not by guessing from
+    /// names or shapes.
     /// </summary>
     public static ParameterSplit Byol(nn.Module module, Func<nn.Module, bool>? isBatchNorm = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        isBatchNorm ??= static candidate => candidate is BatchNorm;
+        isBatchNorm ??= static candidate => candidate is BatchNorm or MaskedBatchNorm2d;
         var batchNormParameters = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (prefix, owner) in module.named_modules().Prepend((string.Empty, module)))
         {

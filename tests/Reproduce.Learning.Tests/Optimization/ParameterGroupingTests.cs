@@ -1,3 +1,4 @@
+using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,6 +18,20 @@ public class ParameterGroupingTests
         // head.scale is 1-D but neither a bias nor a BN parameter: BYOL decays it.
         Assert.Equal(["conv.weight", "fc.weight", "head.mask_token", "head.scale"], Names(split.Decay));
         Assert.Equal(["conv.bias", "bn.weight", "bn.bias", "fc.bias"], Names(split.NoDecay));
+    }
+
+    [Fact]
+    public void ByolFindsTheTrunksBatchNormByDefault()
+    {
+        using var trunk = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+
+        var split = ParameterGrouping.Byol(trunk);
+
+        // ResNet18: 20 convolution weights decay; 20 BN layers give 40 excluded parameters.
+        Assert.Equal(20, split.Decay.Count);
+        Assert.All(split.Decay, p => Assert.EndsWith("weight", p.Name, StringComparison.Ordinal));
+        Assert.Equal(40, split.NoDecay.Count);
+        Assert.Contains(split.NoDecay, p => p.Name == "layer1.0.bn1.weight");
     }
 
     [Fact]

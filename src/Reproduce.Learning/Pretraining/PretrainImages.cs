@@ -1,0 +1,22 @@
+using Reproduce.Data.Store;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Pretraining;
+
+/// <summary>The pre-training set: a tensor store's images, each handed out as a gray (1, H, W) float32 tensor in [0, 1] (ToTensor's scaling).</summary>
+public sealed class PretrainImages(TensorStore store) : IDisposable
+{
+    public int Count => store.Count;
+
+    public int Size => store.Height;
+
+    /// <summary>The image at <paramref name="position"/>; thread-safe (the store is memory-mapped and read-only).</summary>
+    public Tensor Gray(int position)
+    {
+        var pixels = store.Image(position);
+        using var bytes = tensor(pixels, [1, store.Height, store.Width]);
+        return bytes.to_type(ScalarType.Float32).div_(255);
+    }
+
+    public void Dispose() => store.Dispose();
+}

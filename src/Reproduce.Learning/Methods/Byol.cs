@@ -1,10 +1,21 @@
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
+using Reproduce.Learning.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace Reproduce.Learning.Methods;
 
-/// <summary>BYOL (METHODS.md §2). Defaults are the reference's (DeepMind, 1000 epochs, B = 4096).</summary>
-public static class Byol
+/// <summary>
+/// BYOL (METHODS.md §2): an online network (trunk, projector, predictor) regresses the projections of a
+/// target network (trunk, projector) that is a copy of it followed by a cosine-scheduled EMA. State dict:
+/// <c>online.{encoder,projector,predictor}.*</c> and <c>target.{encoder,projector}.*</c>.
+/// </summary>
+public sealed class Byol : Module, IPretrainingModel
 {
+    /// <summary>Defaults are the reference's (DeepMind, 1000 epochs, B = 4096).</summary>
     public static readonly MethodDescriptor Descriptor = new("byol", "BYOL",
     [
         .. CommonParameters.Training(batchSize: 4096, epochs: 1000, learningRate: 0.2 * 4096 / 256, weightDecay: 1.5e-6, warmupEpochs: 10),
@@ -16,4 +27,112 @@ public static class Byol
         ParameterSpec.Int("predictor_hidden", 4096, "predictor hidden width", min: 1),
         ParameterSpec.Int("schedule_epochs", 0, "the authors' quirk: cosine schedule length fixed at this many epochs (0: the run's length)"),
     ]);
+
+    private readonly Network online;
+    private readonly Network target;
+    private readonly double tauBase;
+
+    public Byol(MethodSpec spec, ResNetOptions trunk)
+        : base(Descriptor.Id)
+    {
+        tauBase = spec.Real("tau_base");
+        var (projectorHidden, projection, predictorHidden) = (spec.Integer("projector_hidden"), spec.Integer("projection_dim"), spec.Integer("predictor_hidden"));
+        online = new Network(trunk, projectorHidden, projection, predictorHidden);
+        target = new Network(trunk, projectorHidden, projection, predictorHidden: null);
+        MomentumTarget.Initialise(online, target);
+        RegisterComponents();
+    }
+
+    /// <summary>The online network θ: what the optimizer updates.</summary>
+    public Network Online => online;
+
+    /// <summary>The target network ξ: no gradients, trained by <see cref="AfterStep"/> only.</summary>
+    public Network Target => target;
+
+    public ResNet Encoder => online.Encoder;
+
+    public Module Trainable => online;
+
+    public Module State => this;
+
+    /// <summary>
+    /// ℓ(p, z') = mean over the batch of ‖p/‖p‖ − z'/‖z'‖‖² = 2 − 2·cos(p, z'), in [0, 4] (METHODS.md §2.3 step 4).
+    /// </summary>
+    public static Tensor RegressionLoss(Tensor prediction, Tensor target)
+    {
+        var cosine = (functional.normalize(prediction, dim: 1) * functional.normalize(target, dim: 1)).sum(dim: 1);
+        return (2 - (2 * cosine)).mean();
+    }
+
+    /// <summary>
+    /// τ_k = 1 − (1 − τ_base)·(cos(πk/K) + 1)/2: τ_base at k = 0, 1 at k = K (METHODS.md §2.3 step 6,
+    /// DeepMind <c>schedules.target_ema</c>).
+    /// </summary>
+    public static double TargetDecay(double tauBase, long step, long totalSteps) =>
+        1 - ((1 - tauBase) * (Math.Cos(Math.PI * step / totalSteps) + 1) / 2);
+
+    /// <summary>
+    /// L = ℓ(p1, sg(z'2)) + ℓ(p2, sg(z'1)). Each view gets its own forward so BN normalises per view (§2.3
+    /// step 2, §6); the target runs in train mode under no_grad.
+    /// </summary>
+    public Tensor Loss(IReadOnlyList<Tensor> views, TrainingProgress progress)
+    {
+        if (views.Count != 2)
+        {
+            throw new ArgumentException($"BYOL takes two views; got {views.Count}", nameof(views));
+        }
+
+        var firstPrediction = online.Predict(online.Project(views[0]));
+        var secondPrediction = online.Predict(online.Project(views[1]));
+        Tensor firstTarget, secondTarget;
+        using (no_grad())
+        {
+            firstTarget = target.Project(views[0]);
+            secondTarget = target.Project(views[1]);
+        }
+
+        return RegressionLoss(firstPrediction, secondTarget) + RegressionLoss(secondPrediction, firstTarget);
+    }
+
+    public void AfterBackward(TrainingProgress progress)
+    {
+    }
+
+    /// <summary>
+    /// ξ ← τ_k·ξ + (1 − τ_k)·θ with the θ the optimizer has just produced (§2.3 step 6). k is the 0-based
+    /// index of the step just taken: DeepMind's update function computes both this step's learning rate and
+    /// τ from the same pre-increment global_step, so the first update uses τ_base (solo-learn and the
+    /// authors' pl_bolts callback also apply τ_base first).
+    /// </summary>
+    public void AfterStep(TrainingProgress progress) =>
+        MomentumTarget.Update(online, target, TargetDecay(tauBase, progress.Step, progress.TotalSteps));
+
+    /// <summary>
+    /// A trunk, a projector Mlp(feat → hidden → projection, BN, no last bias) and, online only, a predictor
+    /// Mlp(projection → hidden → projection, BN, no last bias) (METHODS.md §2.1).
+    /// </summary>
+    public sealed class Network : Module
+    {
+        private readonly ResNet encoder;
+        private readonly Sequential projector;
+        private readonly Sequential? predictor;
+
+        internal Network(ResNetOptions trunk, long projectorHidden, long projection, long? predictorHidden)
+            : base(nameof(Network))
+        {
+            encoder = new ResNet(trunk);
+            projector = Mlp.Create(encoder.FeatureDim, projectorHidden, projection, batchNorm: true, lastBias: false);
+            predictor = predictorHidden is { } hidden ? Mlp.Create(projection, hidden, projection, batchNorm: true, lastBias: false) : null;
+            RegisterComponents();
+        }
+
+        public ResNet Encoder => encoder;
+
+        /// <summary>z = g(f(x)): (B, projection_dim).</summary>
+        public Tensor Project(Tensor images) => projector.forward(encoder.forward(images));
+
+        /// <summary>p = q(z): (B, projection_dim); the online network only.</summary>
+        public Tensor Predict(Tensor projection) =>
+            (predictor ?? throw new InvalidOperationException("the target network has no predictor")).forward(projection);
+    }
 }

@@ -10,25 +10,36 @@ namespace Reproduce.Learning.Models;
 /// <c>running_var</c>, <c>num_batches_tracked</c>; momentum 0.1, eps 1e-5). Under a sparse mask it is
 /// SparK's sparse BN (METHODS.md §1.4) in its masked-statistics form: mean and biased variance over the
 /// visible positions only, running statistics updated from them (the variance unbiased with n = the
-/// number of visible positions), and the output zero at masked positions.
+/// number of visible positions), and the output zero at masked positions. With <c>splits</c> G > 1 the dense
+/// training path is MoCo's SplitBatchNorm (METHODS.md §0.5, §3.3, the authors' colab port): sample n belongs
+/// to sub-batch n mod G, each sub-batch is normalised with its own statistics (as one GPU of G would), and
+/// the running statistics become the mean of the G sub-batch updates. Evaluation is plain BN either way.
 /// </summary>
 public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 {
     private const double Momentum = 0.1;
     private const double Epsilon = 1e-5;
     private static readonly long[] ReducedDimensions = [0, 2, 3];
+    private static readonly long[] AcrossSplits = [0];
 
     private readonly SparseMask mask;
+    private readonly int splits;
     private readonly Parameter weight;
     private readonly Parameter bias;
     private readonly Tensor running_mean;
     private readonly Tensor running_var;
     private readonly Tensor num_batches_tracked;
 
-    public MaskedBatchNorm2d(string name, long channels, SparseMask mask)
+    public MaskedBatchNorm2d(string name, long channels, SparseMask mask, int splits = 1)
         : base(name)
     {
+        if (splits < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(splits), splits, "BN needs at least one sub-batch");
+        }
+
         this.mask = mask;
+        this.splits = splits;
         weight = new Parameter(ones(channels));
         bias = new Parameter(zeros(channels));
         running_mean = zeros(channels);
@@ -55,7 +66,9 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 
         if (mask.Active is null)
         {
-            return functional.batch_norm(input, running_mean, running_var, weight, bias, training, Momentum, Epsilon);
+            return training && splits > 1
+                ? SplitBatchNorm(input)
+                : functional.batch_norm(input, running_mean, running_var, weight, bias, training, Momentum, Epsilon);
         }
 
         var visible = mask.At(input.shape[2], input.shape[3]);
@@ -78,5 +91,31 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 
         var scale = weight.view(1, -1, 1, 1) * (variance + Epsilon).rsqrt();
         return ((centred * scale) + bias.view(1, -1, 1, 1)) * visible;
+    }
+
+    /// <summary>
+    /// (N, C, H, W) viewed as (N/G, G·C, H, W): channel block g then holds samples g, g + G, …, so one
+    /// batch_norm call with γ, β and the running statistics tiled G times normalises each sub-batch alone.
+    /// </summary>
+    private Tensor SplitBatchNorm(Tensor input)
+    {
+        var (count, channels) = (input.shape[0], input.shape[1]);
+        if (count % splits != 0)
+        {
+            throw new InvalidOperationException($"a batch of {count} does not split into {splits} equal BN sub-batches");
+        }
+
+        var meanPerSplit = running_mean.repeat(splits);
+        var variancePerSplit = running_var.repeat(splits);
+        var output = functional.batch_norm(
+            input.reshape(count / splits, splits * channels, input.shape[2], input.shape[3]),
+            meanPerSplit, variancePerSplit, weight.repeat(splits), bias.repeat(splits), true, Momentum, Epsilon);
+        using (no_grad())
+        {
+            running_mean.copy_(meanPerSplit.view(splits, channels).mean(AcrossSplits));
+            running_var.copy_(variancePerSplit.view(splits, channels).mean(AcrossSplits));
+        }
+
+        return output.reshape(input.shape);
     }
 }

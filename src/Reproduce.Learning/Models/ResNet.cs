@@ -28,7 +28,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
         Options = options;
         var (blocks, bottleneck) = options.Layout;
         conv1 = new MaskedConv2d("conv1", options.InChannels, 64, 7, 2, 3, Mask);
-        bn1 = new MaskedBatchNorm2d("bn1", 64, Mask);
+        bn1 = new MaskedBatchNorm2d("bn1", 64, Mask, options.BatchNormSplits);
         var total = blocks.Sum();
         var index = 0;
         long channels = 64;
@@ -40,7 +40,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
             for (var b = 0; b < blocks[stage]; b++)
             {
                 var rate = total > 1 ? options.DropPathRate * index / (total - 1) : options.DropPathRate;
-                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate);
+                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate, options.BatchNormSplits);
                 channels = block.OutChannels;
                 stageBlocks.Add(($"{b}", block));
                 index++;

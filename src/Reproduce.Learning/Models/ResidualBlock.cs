@@ -9,7 +9,8 @@ namespace Reproduce.Learning.Models;
 /// conv1 1×1, conv2 3×3 carrying the stride ("v1.5"), conv3 1×1, expansion 4), with <c>downsample</c> =
 /// (1×1 conv, BN) when the shape changes. Optionally the last BN's γ starts at zero (timm's
 /// zero_init_last_bn, SparK) and the residual branch is dropped per sample with probability
-/// <c>dropPath</c> (timm DropPath: applied after the last BN, survivors scaled by 1/(1 − p)).
+/// <c>dropPath</c> (timm DropPath: applied after the last BN, survivors scaled by 1/(1 − p)). Every BN
+/// normalises over <c>batchNormSplits</c> interleaved sub-batches in training (<see cref="MaskedBatchNorm2d"/>).
 /// </summary>
 public sealed class ResidualBlock : Module<Tensor, Tensor>
 {
@@ -22,7 +23,7 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor>? downsample;
     private readonly double dropPath;
 
-    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath)
+    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath, int batchNormSplits)
         : base(name)
     {
         this.dropPath = dropPath;
@@ -30,25 +31,25 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
         if (bottleneck)
         {
             conv1 = new MaskedConv2d("conv1", inChannels, width, 1, 1, 0, mask);
-            bn1 = new MaskedBatchNorm2d("bn1", width, mask);
+            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits);
             conv2 = new MaskedConv2d("conv2", width, width, 3, stride, 1, mask);
-            bn2 = new MaskedBatchNorm2d("bn2", width, mask);
+            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits);
             conv3 = new MaskedConv2d("conv3", width, outChannels, 1, 1, 0, mask);
-            bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask);
+            bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask, batchNormSplits);
         }
         else
         {
             conv1 = new MaskedConv2d("conv1", inChannels, width, 3, stride, 1, mask);
-            bn1 = new MaskedBatchNorm2d("bn1", width, mask);
+            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits);
             conv2 = new MaskedConv2d("conv2", width, width, 3, 1, 1, mask);
-            bn2 = new MaskedBatchNorm2d("bn2", width, mask);
+            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits);
         }
 
         if (stride != 1 || inChannels != outChannels)
         {
             downsample = Sequential(
                 ("0", new MaskedConv2d("0", inChannels, outChannels, 1, stride, 0, mask)),
-                ("1", new MaskedBatchNorm2d("1", outChannels, mask)));
+                ("1", new MaskedBatchNorm2d("1", outChannels, mask, batchNormSplits)));
         }
 
         if (zeroInitLastBn)

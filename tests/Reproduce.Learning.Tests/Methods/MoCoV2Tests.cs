@@ -1,0 +1,265 @@
+using System.Text.Json.Nodes;
+using Reproduce.Learning.Methods;
+using Reproduce.Learning.Models;
+using TorchSharp;
+using Xunit.Abstractions;
+using static Reproduce.Learning.Tests.Methods.PretrainingHarness;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Methods;
+
+/// <summary>MoCo v2's queue, key encoder, InfoNCE and single-GPU shuffle-BN (METHODS.md §3.3, the tests of §3.5).</summary>
+public class MoCoV2Tests(ITestOutputHelper output)
+{
+    // 16 keys in 8 BN sub-batches of 2; a queue of three batches.
+    private const long Batch = 16;
+    private const long QueueSize = 48;
+
+    [Fact]
+    public void Queries_keys_and_queue_columns_have_unit_norm()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(seed: 1);
+        var images = Images(2, Batch);
+
+        AssertUnitNorm(model.Queries(images).norm(1), "q");
+        AssertUnitNorm(model.Keys(images).norm(1), "k");
+        AssertUnitNorm(model.Queue.norm(0), "queue column");
+        Assert.Equal([128L, QueueSize], model.Queue.shape);
+        Assert.Equal(0, model.QueuePointer);
+    }
+
+    [Fact]
+    public void Logits_put_the_positive_first_and_equal_logits_give_ln_k_plus_one()
+    {
+        using var scope = NewDisposeScope();
+        const long queueSize = 10;
+        const double temperature = 0.2;
+        var unit = zeros(4, 8);
+        unit[.., 0] = tensor(1f);
+
+        // q = k = every queue column: all 1 + K logits equal 1/T.
+        var equal = MoCoV2.Logits(unit, unit, unit[0].unsqueeze(1).expand(8, queueSize), temperature);
+        Assert.Equal([4L, 1 + queueSize], equal.shape);
+        Assert.Equal(Math.Log(queueSize + 1), MoCoV2.InfoNce(equal).item<float>(), 1e-5);
+
+        // q = k, the queue orthogonal to q: logits [1/T, 0, …, 0] and L = ln(1 + K·e^(−1/T)).
+        var orthogonal = zeros(8, queueSize);
+        orthogonal[1, ..] = tensor(1f);
+        var positiveFirst = MoCoV2.Logits(unit, unit, orthogonal, temperature);
+        Assert.Equal(1 / temperature, positiveFirst[.., 0].min().item<float>(), 1e-5);
+        Assert.Equal(0, positiveFirst[.., 1..].abs().max().item<float>());
+        Assert.Equal(Math.Log(1 + (queueSize * Math.Exp(-1 / temperature))), MoCoV2.InfoNce(positiveFirst).item<float>(), 1e-5);
+    }
+
+    [Fact]
+    public void With_the_random_initial_queue_the_loss_is_somewhat_below_ln_k_plus_one()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch)), new ResNetOptions(ResNetOptions.ResNet18));
+        var loss = model.Loss(Views(4, Batch), new TrainingProgress(0, 10, 10)).item<float>();
+        var chance = Math.Log(65536 + 1);
+        output.WriteLine($"MoCo v2 loss at init (ResNet18, mlp head, K = 65536, T = 0.2, B = {Batch}, 32 px): {loss:F4}; ln(K + 1) = {chance:F4}");
+
+        // The positive logit is at most 1/T = 5 above the negatives, which sit near 0 (METHODS.md §3.5: 7.13 for ResNet50).
+        Assert.InRange(loss, chance - 5, chance);
+    }
+
+    [Fact]
+    public void Each_step_writes_its_keys_over_the_oldest_slice_and_advances_the_pointer()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(seed: 4);
+        using (no_grad())
+        {
+            // A query encoder away from the key encoder, so each step's momentum update moves f_k: the keys
+            // recomputed below match the enqueued ones only if the update came before the keys (§3.3 step 3a).
+            foreach (var parameter in model.QueryEncoder.parameters())
+            {
+                parameter.add_(randn_like(parameter));
+            }
+        }
+
+        for (var step = 0; step < 4; step++)
+        {
+            var views = Views(10 + step, Batch);
+            var pointer = model.QueuePointer;
+            var before = model.Queue.clone();
+            manual_seed(20 + step);
+            model.Loss(views, new TrainingProgress(step, 10, 10));
+
+            // The same seed gives the same shuffle, so the keys come out again bit for bit.
+            manual_seed(20 + step);
+            var keys = model.Keys(views[1]);
+            Assert.Equal((step + 1) * Batch % QueueSize, model.QueuePointer);
+            Assert.True(Identical(model.Queue.narrow(1, pointer, Batch), keys.t()), $"step {step}: the enqueued slice is not kᵀ");
+            var untouched = tensor(Enumerable.Range(0, (int)QueueSize).Where(c => c < pointer || c >= pointer + Batch).Select(c => (long)c).ToArray());
+            Assert.True(Identical(model.Queue.index_select(1, untouched), before.index_select(1, untouched)), $"step {step}: keys outside the slice changed");
+        }
+    }
+
+    [Fact]
+    public void The_key_encoder_gets_no_gradient_and_follows_the_query_encoder_by_momentum()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(seed: 5);
+        using (no_grad())
+        {
+            foreach (var parameter in model.QueryEncoder.parameters())
+            {
+                parameter.add_(randn_like(parameter));
+            }
+        }
+
+        var query = ParametersOf(model.QueryEncoder);
+        var keyBefore = ParametersOf(model.KeyEncoder);
+        model.Loss(Views(6, Batch), new TrainingProgress(0, 10, 10)).backward();
+
+        foreach (var (name, parameter) in model.KeyEncoder.named_parameters())
+        {
+            var expected = (0.999 * keyBefore[name]) + (0.001 * query[name]);
+            Assert.True(parameter.allclose(expected, rtol: 1e-6, atol: 1e-6), $"{name} is not mθ_k + (1 − m)θ_q");
+            Assert.False(parameter.requires_grad);
+            Assert.Null(parameter.grad);
+        }
+
+        Assert.All(model.QueryEncoder.named_parameters(), p => Assert.True(p.parameter.grad is { } g && g.abs().sum().item<float>() > 0, $"{p.name} got no gradient"));
+    }
+
+    [Fact]
+    public void Shuffling_keys_changes_nothing_in_eval_mode_and_changes_the_split_bn_in_training()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(seed: 7);
+        var images = Images(8, Batch);
+        Tensor Unshuffled()
+        {
+            using var noGrad = no_grad();
+            return nn.functional.normalize(model.KeyEncoder.forward(images), dim: 1);
+        }
+
+        model.State.eval();
+        var difference = (model.Keys(images) - Unshuffled()).abs().max().item<float>();
+        Assert.True(difference < 1e-6, $"shuffle → f_k → unshuffle differs from f_k by {difference}");
+
+        // In training each BN sub-batch is normalised alone, so another grouping gives other keys.
+        model.State.train();
+        Assert.True((model.Keys(images) - Unshuffled()).abs().max().item<float>() > 1e-4, "shuffling had no effect on the split BN");
+    }
+
+    [Fact]
+    public void One_bn_split_is_plain_batch_norm()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        var input = (randn(8, 3, 4, 4) * 2) + 1;
+        using var split = new MaskedBatchNorm2d("bn", 3, new SparseMask(), splits: 1);
+        using var plain = nn.BatchNorm2d(3);
+
+        Assert.True(split.forward(input).allclose(plain.forward(input), rtol: 1e-5, atol: 1e-6));
+        Assert.True(split.RunningMean.allclose(plain.running_mean!, atol: 1e-6));
+        Assert.True(split.RunningVariance.allclose(plain.running_var!, atol: 1e-6));
+    }
+
+    [Fact]
+    public void G_bn_splits_normalise_each_interleaved_sub_batch_alone_and_average_the_running_stats()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(10);
+        const int splits = 4;
+        var input = (randn(8, 3, 4, 4) * 2) + 1;
+        var (weight, bias) = (rand(3) + 0.5, randn(3));
+        using var bn = new MaskedBatchNorm2d("bn", 3, new SparseMask(), splits);
+        using (no_grad())
+        {
+            bn.Weight.copy_(weight);
+            bn.state_dict()["bias"].copy_(bias);
+        }
+
+        var output = bn.forward(input);
+
+        // Sub-batch g holds samples g and g + 4, as GPU g of 4 would.
+        var (meanSum, varianceSum) = (zeros(3), zeros(3));
+        for (var g = 0; g < splits; g++)
+        {
+            var members = tensor(new long[] { g, g + splits });
+            var (runningMean, runningVariance) = (zeros(3), ones(3));
+            var expected = nn.functional.batch_norm(input.index_select(0, members), runningMean, runningVariance, weight, bias, true, 0.1, 1e-5);
+            Assert.True(output.index_select(0, members).allclose(expected, rtol: 1e-5, atol: 1e-5), $"sub-batch {g}");
+            meanSum += runningMean;
+            varianceSum += runningVariance;
+        }
+
+        Assert.True(bn.RunningMean.allclose(meanSum / splits, atol: 1e-6));
+        Assert.True(bn.RunningVariance.allclose(varianceSum / splits, atol: 1e-6));
+    }
+
+    [Theory]
+    [InlineData(256, 8)]
+    [InlineData(128, 8)]
+    [InlineData(12, 6)]
+    [InlineData(10, 5)]
+    [InlineData(9, 3)]
+    [InlineData(7, 7)]
+    public void Bn_splits_are_eight_or_the_largest_smaller_divisor_of_the_batch(long batchSize, int expected) =>
+        Assert.Equal(expected, MoCoV2.BatchNormSplits(batchSize));
+
+    [Fact]
+    public void Both_encoders_split_their_bn_only_under_shuffle_bn()
+    {
+        using var shuffled = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L)), new ResNetOptions(ResNetOptions.ResNet18));
+        using var plain = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L), ("shuffle_bn", false)), new ResNetOptions(ResNetOptions.ResNet18));
+
+        Assert.Equal(6, shuffled.QueryEncoder.Encoder.Options.BatchNormSplits);
+        Assert.Equal(6, shuffled.KeyEncoder.Encoder.Options.BatchNormSplits);
+        Assert.Equal(1, plain.QueryEncoder.Encoder.Options.BatchNormSplits);
+        Assert.Equal(1, plain.KeyEncoder.Encoder.Options.BatchNormSplits);
+    }
+
+    [Theory]
+    [InlineData("linear", new[] { "head.bias:128", "head.weight:128x512" })]
+    [InlineData("mlp", new[] { "head.0.bias:512", "head.0.weight:512x512", "head.2.bias:128", "head.2.weight:128x512" })]
+    public void The_head_is_a_single_linear_layer_or_the_v2_mlp(string head, string[] expected)
+    {
+        using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", QueueSize), ("head", head)), new ResNetOptions(ResNetOptions.ResNet18));
+        var headParameters = model.Trainable.named_parameters()
+            .Where(p => !p.name.StartsWith("encoder.", StringComparison.Ordinal))
+            .Select(p => $"{p.name}:{string.Join("x", p.parameter.shape)}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, headParameters);
+    }
+
+    [Fact]
+    public void A_queue_that_is_not_a_multiple_of_the_batch_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", 50L)), new ResNetOptions(ResNetOptions.ResNet18)));
+        Assert.Contains("multiple of batch_size", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Three_sgd_steps_run_and_the_state_round_trips()
+    {
+        using var model = Create(seed: 11);
+        var losses = Train(model, Batch, steps: 3);
+        output.WriteLine($"MoCo v2 losses over 3 SGD steps (K = {QueueSize}): {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
+        Assert.All(losses, l => Assert.True(float.IsFinite(l)));
+        Assert.Equal(0, model.QueuePointer);
+
+        using var fresh = Create(seed: 12);
+        AssertStateRoundTrips(model, fresh, Batch);
+    }
+
+    private static MoCoV2 Create(long seed, params (string Name, JsonNode Value)[] overrides)
+    {
+        manual_seed(seed);
+        return new MoCoV2(Spec(MoCoV2.Descriptor, [("batch_size", Batch), ("queue_size", QueueSize), .. overrides]), new ResNetOptions(ResNetOptions.ResNet18));
+    }
+
+    private static void AssertUnitNorm(Tensor norms, string what)
+    {
+        var deviation = (norms - 1).abs().max().item<float>();
+        Assert.True(deviation < 1e-6, $"a {what} norm is off 1 by {deviation}");
+    }
+}

@@ -1,0 +1,256 @@
+using Reproduce.Learning.Methods;
+using Reproduce.Learning.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Methods;
+
+/// <summary>SwAV's Sinkhorn-Knopp, swapped prediction, prototype freezing and queue (METHODS.md §4.3, §4.5).</summary>
+public class SwAVTests
+{
+    private const long Batch = 2;
+    private const long Prototypes = 30;
+    private const long FeatureDim = 128;
+
+    [Theory]
+    // Random unit-norm features, 3 iterations: the column marginal is close (≈1.3e-3 relative at B = 64, K = 3000, §4.5).
+    [InlineData(64, 3000, 3, 3e-3)]
+    // Tiny K is far off after 3 iterations (up to 12 %, §4.5) but converges with many.
+    [InlineData(32, 10, 3, 0.15)]
+    [InlineData(32, 10, 100, 1e-6)]
+    public void Sinkhorn_codes_are_non_negative_rows_sum_to_one_and_columns_to_B_over_K(long samples, long prototypes, long iterations, double columnTolerance)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(3);
+        var features = nn.functional.normalize(randn(samples, 128, generator: generator), dim: 1);
+        var weights = nn.functional.normalize(randn(prototypes, 128, generator: generator), dim: 1);
+
+        var codes = SwAV.SinkhornKnopp(features.mm(weights.t()), epsilon: 0.05, iterations);
+
+        Assert.Equal([samples, prototypes], codes.shape);
+        Assert.True(codes.min().item<float>() >= 0);
+        Assert.True((codes.sum(dim: 1) - 1).abs().max().item<float>() <= 3e-7);
+        var columnError = ((codes.sum(dim: 0) / ((double)samples / prototypes)) - 1).abs().max().item<float>();
+        Assert.True(columnError <= columnTolerance, $"column sums are off by {columnError} (relative)");
+    }
+
+    [Fact]
+    public void Identical_scores_give_uniform_codes_and_a_loss_of_ln_K()
+    {
+        using var scope = NewDisposeScope();
+        var scores = full(4 * Batch, Prototypes, 0.3f);
+        var codes = SwAV.SinkhornKnopp(scores.narrow(0, 0, Batch), epsilon: 0.05, iterations: 3);
+
+        Assert.True(codes.allclose(full_like(codes, 1.0 / Prototypes), rtol: 0, atol: 1e-7));
+        var loss = SwAV.SwappedPredictionLoss(scores, [codes, codes], temperature: 0.1).item<float>();
+        Assert.Equal(Math.Log(Prototypes), loss, 5);
+    }
+
+    [Fact]
+    public void With_all_prototypes_equal_the_model_loss_is_ln_K()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model();
+        using (no_grad())
+        {
+            Prototype(model).copy_(randn(1, FeatureDim).expand(Prototypes, FeatureDim));
+        }
+
+        var loss = model.Loss(Crops(5), Progress(0)).item<float>();
+
+        Assert.Equal(Math.Log(Prototypes), loss, 4);
+    }
+
+    [Fact]
+    public void The_loss_at_initialisation_is_near_ln_K()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(("prototypes", 3000));
+
+        var loss = model.Loss(Crops(6), Progress(0)).item<float>();
+
+        // Random 128-d cosines have a spread of about 1/√128, so the loss sits a little above the uniform
+        // prediction's ln K: 8.38 for ln 3000 = 8.006 with a random ResNet50 (§4.5).
+        Assert.InRange(loss, Math.Log(3000), Math.Log(3000) + 0.6);
+    }
+
+    [Fact]
+    public void Every_step_starts_from_unit_norm_prototypes_so_scores_are_cosines()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model();
+        using (no_grad())
+        {
+            Prototype(model).mul_(7);
+        }
+
+        model.Loss(Crops(7), Progress(0));
+
+        var rowNorms = Prototype(model).norm(dim: 1);
+        Assert.True((rowNorms - 1).abs().max().item<float>() < 1e-6);
+        var scores = nn.functional.normalize(randn(64, FeatureDim), dim: 1).mm(Prototype(model).t());
+        Assert.True(scores.abs().max().item<float>() <= 1 + 1e-6);
+    }
+
+    [Fact]
+    public void Frozen_prototypes_are_bit_identical_across_an_SGD_step_with_weight_decay()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(("freeze_prototypes", 1));
+        using var optimizer = optim.SGD(model.Trainable.parameters(), 0.1, momentum: 0.9, weight_decay: 0.1);
+        var conv1 = model.Encoder.named_parameters().Single(p => p.name == "conv1.weight").parameter;
+
+        foreach (var step in new long[] { 0, 1 })
+        {
+            var progress = Progress(step);
+            optimizer.zero_grad();
+            model.Loss(Crops(8 + step), progress).backward();
+            model.AfterBackward(progress);
+            var prototypesBefore = Prototype(model).clone();
+            var conv1Before = conv1.clone();
+            optimizer.step();
+
+            Assert.False(Same(conv1, conv1Before), $"the trunk did not move at step {step}");
+            Assert.Equal(step < 1, Same(Prototype(model), prototypesBefore));
+        }
+    }
+
+    [Theory]
+    // freeze_prototypes = 2: the reference counts iterations; the authors' code epochs (here of 10 steps).
+    [InlineData("iterations", 1, true)]
+    [InlineData("iterations", 2, false)]
+    [InlineData("epochs", 19, true)]
+    [InlineData("epochs", 20, false)]
+    public void The_prototype_gradient_is_dropped_while_frozen(string unit, long step, bool frozen)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(("freeze_prototypes", 2), ("freeze_prototypes_unit", unit));
+        Prototype(model).grad = ones_like(Prototype(model));
+
+        model.AfterBackward(Progress(step));
+
+        Assert.Equal(frozen, Prototype(model).grad is null);
+    }
+
+    [Fact]
+    public void The_queue_fills_newest_first_and_joins_Sinkhorn_only_once_full()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(("queue_length", 2 * Batch));
+        var queue = model.Queue!;
+        var weights = Prototype(model);
+        Assert.Equal([2L, 2 * Batch, FeatureDim], queue.shape);
+
+        Tensor? previous = null;
+        for (var step = 0; step < 3; step++)
+        {
+            var embeddings = nn.functional.normalize(randn(Batch, FeatureDim), dim: 1);
+            var scores = embeddings.mm(weights.t());
+            var queueBefore = queue[0].clone();
+
+            var codes = model.AssignmentCodes(0, scores, embeddings, queueStarted: true);
+
+            // Steps 0 and 1 fill the queue (B rows to Sinkhorn); from step 2 it is full (Lq + B rows, codes the last B).
+            var expected = step < 2
+                ? SwAV.SinkhornKnopp(scores, 0.05, 3)
+                : SwAV.SinkhornKnopp(cat([queueBefore.mm(weights.t()), scores], 0), 0.05, 3).narrow(0, 2 * Batch, Batch);
+            Assert.True(Same(codes, expected), $"step {step}: codes differ");
+            Assert.True(Same(queue[0].narrow(0, 0, Batch), embeddings), $"step {step}: the newest embeddings are not in rows [0, B)");
+            Assert.True(Same(queue[0].narrow(0, Batch, Batch), previous ?? zeros(Batch, FeatureDim)), $"step {step}: the previous batch did not move to rows [B, 2B)");
+            Assert.Equal(0, queue[1].abs().max().item<float>());
+            previous = embeddings;
+        }
+    }
+
+    [Fact]
+    public void The_queue_starts_at_epoch_queue_starts()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(("queue_length", 2 * Batch), ("epoch_queue_starts", 1));
+
+        model.Loss(Crops(10), Progress(9));
+        Assert.Equal(0, model.Queue!.abs().max().item<float>());
+
+        model.Loss(Crops(11), Progress(10));
+        var newest = model.Queue!.narrow(1, 0, Batch);
+        Assert.True((newest.norm(dim: 2) - 1).abs().max().item<float>() < 1e-5, "both assignment crops' embeddings enter the queue");
+        Assert.Equal(0, model.Queue!.narrow(1, Batch, Batch).abs().max().item<float>());
+    }
+
+    [Fact]
+    public void Three_SGD_steps_run_and_the_state_round_trips()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(("queue_length", Batch), ("freeze_prototypes", 1));
+        using var optimizer = optim.SGD(model.Trainable.parameters(), 0.05, momentum: 0.9, weight_decay: 1e-6);
+        for (var step = 0; step < 3; step++)
+        {
+            var progress = Progress(step);
+            optimizer.zero_grad();
+            var loss = model.Loss(Crops(20 + step), progress);
+            loss.backward();
+            model.AfterBackward(progress);
+            optimizer.step();
+            Assert.True(float.IsFinite(loss.item<float>()), $"step {step}: loss {loss.item<float>()}");
+        }
+
+        manual_seed(99);
+        using var restored = new SwAV(Spec(("queue_length", Batch), ("freeze_prototypes", 1)), new ResNetOptions(ResNetOptions.ResNet18), 64);
+        var (missing, unexpected) = restored.State.load_state_dict(model.State.state_dict());
+
+        Assert.Empty(missing);
+        Assert.Empty(unexpected);
+        Assert.Contains("queue", model.State.state_dict().Keys);
+        Assert.Equal(model.Loss(Crops(30), Progress(3)).item<float>(), restored.Loss(Crops(30), Progress(3)).item<float>());
+    }
+
+    [Fact]
+    public void Only_the_trunk_is_published_and_the_state_has_the_reference_names()
+    {
+        using var model = Model(("queue_length", Batch));
+        var keys = model.State.state_dict().Keys.ToList();
+
+        Assert.Contains("projection_head.1.running_mean", keys);
+        Assert.Contains("prototypes.weight", keys);
+        Assert.Contains("encoder.layer4.1.bn2.weight", keys);
+        Assert.Equal(model.State.parameters().Count(), model.Trainable.parameters().Count());
+        Assert.DoesNotContain(model.Encoder.state_dict().Keys, k => k.Contains("prototypes", StringComparison.Ordinal) || k.Contains("projection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Crops_must_match_the_spec()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model();
+
+        Assert.Throws<ArgumentException>(() => model.Loss(Crops(12).Take(3).ToArray(), Progress(0)));
+        Assert.Throws<ArgumentException>(() => model.Loss([randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32)], Progress(0)));
+    }
+
+    private static SwAV Model(params (string Name, object Value)[] overrides)
+    {
+        manual_seed(1);
+        return new SwAV(Spec(overrides), new ResNetOptions(ResNetOptions.ResNet18), 64);
+    }
+
+    private static Reproduce.Core.Manifests.MethodSpec Spec(params (string Name, object Value)[] overrides) =>
+        MethodSpecBuilder.WithDefaults(SwAV.Descriptor,
+        [
+            ("batch_size", Batch), ("crops", new long[] { 2, 2 }), ("prototypes", Prototypes),
+            ("hidden_dim", 64), ("feature_dim", FeatureDim), ("freeze_prototypes", 0), ("epoch_queue_starts", 0),
+            .. overrides,
+        ]);
+
+    private static Tensor Prototype(SwAV model) => model.named_parameters().Single(p => p.name == "prototypes.weight").parameter;
+
+    /// <summary>Two 64-px crops and two 32-px crops of a batch.</summary>
+    private static Tensor[] Crops(long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        return [randn(Batch, 3, 64, 64, generator: generator), randn(Batch, 3, 64, 64, generator: generator), randn(Batch, 3, 32, 32, generator: generator), randn(Batch, 3, 32, 32, generator: generator)];
+    }
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private static TrainingProgress Progress(long step) => new(step, TotalSteps: 100, StepsPerEpoch: 10);
+}

@@ -23,9 +23,7 @@ internal static class AugmentationFixtures
     public static MethodSpec DefaultSpec(string methodId, string augmentation)
     {
         var descriptor = MethodRegistry.Catalog.Find(methodId) ?? throw new ArgumentException($"no method '{methodId}'");
-        var parameters = descriptor.Parameters.ToDictionary(p => p.Name, p => p.Default.DeepClone());
-        parameters["augmentation"] = JsonValue.Create(augmentation);
-        return new MethodSpec(methodId, parameters);
+        return TestSpecs.Spec(descriptor, ("augmentation", augmentation));
     }
 
     /// <summary>Same shape and the same float32 bit patterns (so −0 differs from 0, unlike <c>eq</c>).</summary>

@@ -3,6 +3,7 @@ using Reproduce.Learning.Models;
 using TorchSharp;
 using Xunit.Abstractions;
 using static Reproduce.Learning.Tests.Methods.PretrainingHarness;
+using static Reproduce.Learning.Tests.TestSpecs;
 using static TorchSharp.torch;
 
 namespace Reproduce.Learning.Tests.Methods;

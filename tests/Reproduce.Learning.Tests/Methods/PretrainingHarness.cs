@@ -10,19 +10,6 @@ namespace Reproduce.Learning.Tests.Methods;
 /// <summary>What the method tests share: resolved specs, seeded images and the pre-training loop's step order.</summary>
 internal static class PretrainingHarness
 {
-    /// <summary>The descriptor's defaults with <paramref name="overrides"/> applied, as the manifest binder resolves them.</summary>
-    public static MethodSpec Spec(MethodDescriptor descriptor, params (string Name, JsonNode Value)[] overrides)
-    {
-        var values = descriptor.Parameters.ToDictionary(p => p.Name, p => p.Default.DeepClone());
-        foreach (var (name, value) in overrides)
-        {
-            Assert.True(values.ContainsKey(name), $"{descriptor.Id} has no parameter '{name}'");
-            values[name] = value;
-        }
-
-        return new MethodSpec(descriptor.Id, values);
-    }
-
     /// <summary>Side of the test images: ResNet18's layer4 is then 1×1, the smallest input it takes.</summary>
     public const long ImageSize = 32;
 

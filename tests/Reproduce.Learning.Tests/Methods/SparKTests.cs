@@ -204,7 +204,7 @@ public class SparKTests
     [Fact]
     public void The_resnet50_decoder_and_densify_have_the_reference_parameter_counts()
     {
-        using var model = new SparK(MethodSpecBuilder.WithDefaults(SparK.Descriptor), new ResNetOptions(ResNetOptions.ResNet50), 224);
+        using var model = new SparK(TestSpecs.Spec(SparK.Descriptor), new ResNetOptions(ResNetOptions.ResNet50), 224);
         var counts = model.named_parameters()
             .GroupBy(p => p.name.Split('.')[0])
             .ToDictionary(g => g.Key, g => g.Sum(p => p.parameter.numel()));
@@ -261,7 +261,7 @@ public class SparKTests
     private static SparK Model(int imageSize = Size, long decoderWidth = DecoderWidth, ResNetOptions? trunk = null, long seed = 1)
     {
         manual_seed(seed);
-        var spec = MethodSpecBuilder.WithDefaults(SparK.Descriptor, ("decoder_width", decoderWidth));
+        var spec = TestSpecs.Spec(SparK.Descriptor, ("decoder_width", decoderWidth));
         return new SparK(spec, trunk ?? new ResNetOptions(ResNetOptions.ResNet18), imageSize);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using TorchSharp;
@@ -227,16 +228,16 @@ public class SwAVTests
         Assert.Throws<ArgumentException>(() => model.Loss([randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32)], Progress(0)));
     }
 
-    private static SwAV Model(params (string Name, object Value)[] overrides)
+    private static SwAV Model(params (string Name, JsonNode Value)[] overrides)
     {
         manual_seed(1);
         return new SwAV(Spec(overrides), new ResNetOptions(ResNetOptions.ResNet18), 64);
     }
 
-    private static Reproduce.Core.Manifests.MethodSpec Spec(params (string Name, object Value)[] overrides) =>
-        MethodSpecBuilder.WithDefaults(SwAV.Descriptor,
+    private static Reproduce.Core.Manifests.MethodSpec Spec(params (string Name, JsonNode Value)[] overrides) =>
+        TestSpecs.Spec(SwAV.Descriptor,
         [
-            ("batch_size", Batch), ("crops", new long[] { 2, 2 }), ("prototypes", Prototypes),
+            ("batch_size", Batch), ("crops", new JsonArray(2, 2)), ("prototypes", Prototypes),
             ("hidden_dim", 64), ("feature_dim", FeatureDim), ("freeze_prototypes", 0), ("epoch_queue_starts", 0),
             .. overrides,
         ]);

@@ -20,13 +20,13 @@ public class RunCommandTests : IDisposable
     [Fact]
     public void RunningAStageThatHasNotLandedFailsClearlyWithExitCode1AfterItsUpstreamCells()
     {
-        var result = Reproduce("run", "--manifest", Ci, "--only", "pretrain", "--method", "byol");
+        var result = Reproduce("run", "--manifest", Ci, "--only", "finetune", "--task", "brain", "--init", "scratch", "--fold", "0", "--fraction", "1.0");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("error: pretrain[method=byol]: stage 'pretrain' is not implemented yet", result.StandardError);
-        Assert.Contains(result.OutputLines, l => l.StartsWith("pretrain ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1");
+        Assert.Contains("stage 'finetune' is not implemented yet", result.StandardError);
+        Assert.Contains(result.OutputLines, l => l.StartsWith("finetune ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1");
         Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["preprocess", "0", "1", "0", ..]);
-        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "pretrain")));
+        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "finetune")));
     }
 
     [Fact]

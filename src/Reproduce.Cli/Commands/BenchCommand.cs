@@ -11,7 +11,13 @@ using Reproduce.Data.Preprocessing;
 using Reproduce.Data.Store;
 using Reproduce.Data.Synthetic;
 using Reproduce.Learning;
+using Reproduce.Core.Errors;
+using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Methods;
+using Reproduce.Learning.Models;
+using Reproduce.Learning.Pretraining;
+using Reproduce.Learning.Runtime;
+using TorchSharp;
 
 namespace Reproduce.Cli.Commands;
 
@@ -23,6 +29,7 @@ internal static class BenchCommand
         var command = new Command("bench", "benchmarks");
         command.Subcommands.Add(Plan());
         command.Subcommands.Add(Preprocess());
+        command.Subcommands.Add(Pretrain());
         return command;
     }
 
@@ -65,24 +72,13 @@ internal static class BenchCommand
             try
             {
                 Once();
-                var peak = 0L;
-                var sampler = new Timer(_ =>
-                {
-                    process.Refresh();
-                    peak = Math.Max(peak, process.WorkingSet64);
-                }, null, 0, 10);
+                using var peak = new PeakMemory(process);
                 var watch = Stopwatch.StartNew();
                 var description = Once();
                 watch.Stop();
-                // Wait for a sample in flight before reading the peak.
-                using (var stopped = new ManualResetEvent(false))
-                {
-                    sampler.Dispose(stopped);
-                    stopped.WaitOne();
-                }
-
+                var peakBytes = peak.Stop();
                 var cores = pinned ? "one CPU (pinned)" : "one worker thread (this platform cannot pin)";
-                Console.WriteLine($"reproduce: {description.Count} slices in {watch.Elapsed.TotalSeconds:0.00} s = {description.Count / watch.Elapsed.TotalSeconds:0.0} slices/s on {cores}; peak working set {peak / (1 << 20)} MB");
+                Console.WriteLine($"reproduce: {description.Count} slices in {watch.Elapsed.TotalSeconds:0.00} s = {description.Count / watch.Elapsed.TotalSeconds:0.0} slices/s on {cores}; peak working set {peakBytes / (1 << 20)} MB");
                 Console.WriteLine($"reference: taskset -c 0 /usr/bin/python3 bench/preprocess_pydicom.py {root} {recipe.Size}   (target: this command at least 5 × faster)");
             }
             finally
@@ -92,6 +88,85 @@ internal static class BenchCommand
                 {
                     Console.WriteLine($"the tree is kept for the reference run; delete {root} afterwards");
                 }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Pre-training speed (DESIGN.md §7 "Benchmarks"): the training step only — forward, backward, optimizer
+    /// step, EMA/queue/prototype updates — on random batches generated once, augmentation excluded, with
+    /// the method's reference hyper-parameters (MoCo's queue 65536, SwAV's 3000 prototypes and small crops of
+    /// round(size·96/224) px). Images/s counts the B distinct images of a step. Prints the command that runs
+    /// the same step in PyTorch (bench/pretrain_torch.py).
+    /// </summary>
+    private static Command Pretrain()
+    {
+        var method = new Option<string>("--method") { Description = "byol, mocov2, swav or spark", Required = true };
+        var arch = new Option<string>("--arch") { Description = "resnet18 or resnet50", DefaultValueFactory = _ => ResNetOptions.ResNet50 };
+        var size = new Option<int>("--size") { Description = "global view size in pixels", DefaultValueFactory = _ => 224 };
+        var batch = new Option<int>("--batch") { Description = "images per step", DefaultValueFactory = _ => 32 };
+        var threads = new Option<int>("--threads") { Description = "TorchSharp intra-op threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 20 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 3 };
+        var command = new Command("pretrain", "time one method's training step on random batches (CPU)");
+        foreach (var option in new Option[] { method, arch, size, batch, threads, steps, warmup })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(result =>
+        {
+            var (id, network, side, images) = (result.GetValue(method)!, result.GetValue(arch)!, result.GetValue(size), result.GetValue(batch));
+            var descriptor = MethodRegistry.Catalog.Find(id) ?? throw new UsageException($"unknown method '{id}' ({string.Join(", ", MethodRegistry.Catalog.Ids)})");
+            var parameters = descriptor.Parameters.ToDictionary(p => p.Name, p => p.Default.DeepClone());
+            parameters["batch_size"] = images;
+            var spec = new MethodSpec(id, parameters);
+            var (timed, untimed) = (Math.Max(1, result.GetValue(steps)), Math.Max(0, result.GetValue(warmup)));
+            var threadCount = Math.Max(1, result.GetValue(threads));
+            var device = ComputeDevice.Prepare("cpu", threadCount, seed: 0);
+            using var model = MethodRegistry.Create(spec, new ResNetOptions(network), side);
+            // A long nominal run, so every schedule is past its warm-up checks; the rates do not change the cost.
+            using var recipe = model.CreateRecipe(stepsPerEpoch: 1000, totalSteps: 1_000_000);
+            var views = MethodViews.Create(spec, side, PretrainStage.InputChannels)
+                .Select(v => torch.rand([images, v.OutputChannels, v.OutputSize, v.OutputSize]).DetachFromDisposeScope())
+                .ToArray();
+            model.State.train();
+            void Step(long step)
+            {
+                using var scope = torch.NewDisposeScope();
+                var progress = new TrainingProgress(step, 1_000_000, 1000);
+                recipe.Apply(progress);
+                recipe.Optimizer.ZeroGrad();
+                var loss = model.Loss(views, progress);
+                loss.backward();
+                model.AfterBackward(progress);
+                recipe.Optimizer.Step();
+                model.AfterStep(progress);
+            }
+
+            for (var step = 0; step < untimed; step++)
+            {
+                Step(step);
+            }
+
+            using var process = Process.GetCurrentProcess();
+            using var peak = new PeakMemory(process);
+            var watch = Stopwatch.StartNew();
+            for (var step = 0; step < timed; step++)
+            {
+                Step(untimed + step);
+            }
+
+            watch.Stop();
+            var peakBytes = peak.Stop();
+            Console.WriteLine($"reproduce (TorchSharp {TorchRuntime.ManagedVersion}) {id} {network} {side}px batch {images} threads {threadCount}: {timed * images / watch.Elapsed.TotalSeconds:0.00} images/s ({timed} steps in {watch.Elapsed.TotalSeconds:0.0} s); peak working set {peakBytes / (1 << 20)} MB");
+            Console.WriteLine($"reference: /usr/bin/python3 bench/pretrain_torch.py --method {id} --arch {network} --size {side} --batch {images} --threads {threadCount} --steps {timed} --warmup {untimed}   (target: at least as fast)");
+            foreach (var view in views)
+            {
+                view.Dispose();
             }
 
             return 0;
@@ -110,6 +185,48 @@ internal static class BenchCommand
         var allowed = (long)process.ProcessorAffinity;
         process.ProcessorAffinity = (nint)(allowed & -allowed);
         return true;
+    }
+
+    /// <summary>The peak working set of a process while a measurement runs, sampled every 10 ms.</summary>
+    private sealed class PeakMemory : IDisposable
+    {
+        private readonly Process process;
+        private readonly Timer sampler;
+        private long peak;
+
+        public PeakMemory(Process process)
+        {
+            this.process = process;
+            sampler = new Timer(_ => Sample(), null, 0, 10);
+        }
+
+        /// <summary>Stops sampling, waiting for a sample in flight, and returns the peak in bytes.</summary>
+        public long Stop()
+        {
+            using (var stopped = new ManualResetEvent(false))
+            {
+                sampler.Dispose(stopped);
+                stopped.WaitOne();
+            }
+
+            Sample();
+            return Interlocked.Read(ref peak);
+        }
+
+        public void Dispose() => sampler.Dispose();
+
+        private void Sample()
+        {
+            lock (process)
+            {
+                process.Refresh();
+                var current = process.WorkingSet64;
+                if (current > Interlocked.Read(ref peak))
+                {
+                    Interlocked.Exchange(ref peak, current);
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,15 +20,16 @@ public sealed class Byol : Module, IPretrainingModel
     public static readonly MethodDescriptor Descriptor = new("byol", "BYOL",
     [
         .. CommonParameters.Training(batchSize: 4096, epochs: 1000, learningRate: 0.2 * 4096 / 256, weightDecay: 1.5e-6, warmupEpochs: 10),
-        ParameterSpec.Choice("optimizer", "lars", "LARS (reference, η 1e-3, bias/BN excluded) or Adam (the study)", "lars", "adam"),
+        ParameterSpec.Choice("optimizer", "lars", "lars: DeepMind's LARS (η 1e-3, bias/BN excluded) with a per-step warm-up cosine; adam: the study's Adam with pl_bolts' per-epoch LinearWarmupCosineAnnealingLR", "lars", "adam"),
         ParameterSpec.Real("momentum", 0.9, "LARS momentum"),
         ParameterSpec.Real("tau_base", 0.996, "target EMA rate at step 0; rises to 1 on a cosine", max: 1),
         ParameterSpec.Int("projector_hidden", 4096, "projector hidden width", min: 1),
         ParameterSpec.Int("projection_dim", 256, "projection (and prediction) width", min: 1),
         ParameterSpec.Int("predictor_hidden", 4096, "predictor hidden width", min: 1),
-        ParameterSpec.Int("schedule_epochs", 0, "the authors' quirk: cosine schedule length fixed at this many epochs (0: the run's length)"),
+        ParameterSpec.Int("schedule_epochs", 0, "with adam, the authors' quirk: the per-epoch cosine's length fixed at this many epochs (they hard-code 100; 0: the run's length)"),
     ]);
 
+    private readonly MethodSpec spec;
     private readonly Network online;
     private readonly Network target;
     private readonly double tauBase;
@@ -35,6 +37,7 @@ public sealed class Byol : Module, IPretrainingModel
     public Byol(MethodSpec spec, ResNetOptions trunk)
         : base(Descriptor.Id)
     {
+        this.spec = spec;
         tauBase = spec.Real("tau_base");
         var (projectorHidden, projection, predictorHidden) = (spec.Integer("projector_hidden"), spec.Integer("projection_dim"), spec.Integer("predictor_hidden"));
         online = new Network(trunk, projectorHidden, projection, predictorHidden);
@@ -54,6 +57,34 @@ public sealed class Byol : Module, IPretrainingModel
     public Module Trainable => online;
 
     public Module State => this;
+
+    /// <summary>
+    /// <c>lars</c>: DeepMind's recipe (METHODS.md §2.4–2.5): LARS with biases and BN excluded from decay and
+    /// adaptation, a linear warm-up from 0 then a cosine to 0, per step. <c>adam</c>: the study's (PROTOCOL.md §5):
+    /// Adam with L2 decay on every parameter and pl_bolts' LinearWarmupCosineAnnealingLR stepped per epoch,
+    /// whose length is <c>schedule_epochs</c> when set (the authors hard-code 100) or the run's.
+    /// </summary>
+    public TrainingRecipe CreateRecipe(long stepsPerEpoch, long totalSteps)
+    {
+        var (peak, decay) = (spec.Real("learning_rate"), spec.Real("weight_decay"));
+        if (spec.Choice("optimizer") == "lars")
+        {
+            var warmup = TrainingRecipe.WarmupSteps(spec, "warmup_epochs", stepsPerEpoch, totalSteps);
+            var lars = new ByolLars(ParameterGrouping.Byol(online).ToGroups(peak, decay, excludeNoDecayFromAdaptation: true), spec.Real("momentum"));
+            return TrainingRecipe.Following(lars, new ByolLearningRateSchedule(peak, warmup, totalSteps));
+        }
+
+        var runEpochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+        var scheduleEpochs = spec.Integer("schedule_epochs") > 0 ? spec.Integer("schedule_epochs") : runEpochs;
+        var warmupEpochs = (long)Math.Round(spec.Real("warmup_epochs"));
+        if (warmupEpochs < 1 || warmupEpochs >= scheduleEpochs)
+        {
+            throw new Core.Errors.UsageException($"byol with adam: warmup_epochs ({spec.Real("warmup_epochs")}) must be a whole number of epochs from 1 to below the schedule's {scheduleEpochs}");
+        }
+
+        var adam = new Optimization.Adam(ParameterGrouping.AllDecay(online).ToGroups(peak, decay));
+        return TrainingRecipe.Following(adam, new LinearWarmupCosineAnnealingSchedule(peak, warmupEpochs, scheduleEpochs));
+    }
 
     /// <summary>
     /// ℓ(p, z') = mean over the batch of ‖p/‖p‖ − z'/‖z'‖‖² = 2 − 2·cos(p, z'), in [0, 4] (METHODS.md §2.3 step 4).

@@ -31,6 +31,9 @@ public interface IPretrainingModel : IDisposable
 
     /// <summary>After the optimizer step (BYOL's target EMA).</summary>
     void AfterStep(TrainingProgress progress);
+
+    /// <summary>The method's optimizer over <see cref="Trainable"/> and its schedule, for a run of the given length.</summary>
+    TrainingRecipe CreateRecipe(long stepsPerEpoch, long totalSteps);
 }
 
 /// <summary>Where a step is in the run: its 0-based index, the run's total steps and the steps per epoch (schedules count in either).</summary>

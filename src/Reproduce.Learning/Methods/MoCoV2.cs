@@ -1,6 +1,7 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -31,6 +32,7 @@ public sealed class MoCoV2 : Module, IPretrainingModel
     /// <summary>The reference's GPU count, whose per-GPU BN the split BN reproduces (METHODS.md §3.3).</summary>
     public const int ReferenceBatchNormSplits = 8;
 
+    private readonly MethodSpec spec;
     private readonly Network query;
     private readonly Network key;
     private readonly Tensor queue;
@@ -42,6 +44,7 @@ public sealed class MoCoV2 : Module, IPretrainingModel
     public MoCoV2(MethodSpec spec, ResNetOptions trunk)
         : base(Descriptor.Id)
     {
+        this.spec = spec;
         var (batchSize, queueSize) = (spec.Integer("batch_size"), spec.Integer("queue_size"));
         if (queueSize % batchSize != 0)
         {
@@ -79,6 +82,14 @@ public sealed class MoCoV2 : Module, IPretrainingModel
     public Module Trainable => query;
 
     public Module State => this;
+
+    /// <summary>The official recipe (METHODS.md §3.1): SGD with momentum, weight decay on every parameter, a cosine set per epoch without warm-up.</summary>
+    public TrainingRecipe CreateRecipe(long stepsPerEpoch, long totalSteps)
+    {
+        var learningRate = spec.Real("learning_rate");
+        var sgd = new Sgd(ParameterGrouping.AllDecay(query).ToGroups(learningRate, spec.Real("weight_decay")), spec.Real("momentum"));
+        return TrainingRecipe.Following(sgd, new MoCoCosineSchedule(learningRate, (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch));
+    }
 
     /// <summary>
     /// The number of BN sub-batches that emulates the reference's 8 GPUs: 8, or when the batch does not

@@ -1,6 +1,7 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,6 +35,7 @@ public sealed class SparK : nn.Module, IPretrainingModel
 
     private const int Scales = 4;
 
+    private readonly MethodSpec spec;
     private readonly ResNet encoder;
     private readonly ModuleList<MaskedBatchNorm2d> densify_norms;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> densify_projs;
@@ -50,6 +52,7 @@ public sealed class SparK : nn.Module, IPretrainingModel
     public SparK(MethodSpec spec, ResNetOptions trunk, int imageSize)
         : base("spark")
     {
+        this.spec = spec;
         if (imageSize % ResNet.Downsampling != 0 || imageSize < 2 * ResNet.Downsampling)
         {
             throw new ArgumentException(
@@ -104,10 +107,33 @@ public sealed class SparK : nn.Module, IPretrainingModel
 
     public nn.Module State => this;
 
+    /// <summary>
+    /// The official recipe (METHODS.md §1.6–1.7): LAMB over two groups (no decay for 1-D parameters, biases and
+    /// mask tokens), the learning rate warmed up from 0.005·peak then a cosine to final_lr_ratio·peak, and the
+    /// decay group's weight decay rising on a cosine from weight_decay to weight_decay_end, per step.
+    /// </summary>
+    public TrainingRecipe CreateRecipe(long stepsPerEpoch, long totalSteps)
+    {
+        var (peak, decay) = (spec.Real("learning_rate"), spec.Real("weight_decay"));
+        var warmup = TrainingRecipe.WarmupSteps(spec, "warmup_epochs", stepsPerEpoch, totalSteps);
+        var split = ParameterGrouping.Spark(this);
+        var decayGroup = new ParameterGroup(split.Decay.Select(p => p.Parameter), peak, decay);
+        var betas = spec.Reals("betas");
+        var lamb = new Lamb([decayGroup, new ParameterGroup(split.NoDecay.Select(p => p.Parameter), peak)], betas[0], betas[1], maxGradientNorm: spec.Real("grad_clip"));
+        var learningRates = new SparkLearningRateSchedule(peak, warmup, totalSteps, spec.Real("final_lr_ratio"));
+        var weightDecays = new SparkWeightDecaySchedule(decay, spec.Real("weight_decay_end"), totalSteps);
+        return new TrainingRecipe(lamb, progress =>
+        {
+            var learningRate = learningRates.LearningRate(progress.Step);
+            lamb.SetLearningRate(learningRate);
+            decayGroup.WeightDecay = weightDecays.WeightDecay(progress.Step);
+            return learningRate;
+        });
+    }
+
     /// <summary>len_keep: the visible patches per image.</summary>
     internal long VisiblePatches { get; }
 
-    public static IPretrainingModel Create(MethodSpec spec, ResNetOptions trunk, int imageSize) => new SparK(spec, trunk, imageSize);
 
     /// <summary>The masked reconstruction loss of one view (B, C, H, W) under a fresh random mask.</summary>
     public Tensor Loss(IReadOnlyList<Tensor> views, TrainingProgress progress)

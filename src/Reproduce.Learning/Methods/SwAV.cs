@@ -1,6 +1,7 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -41,6 +42,7 @@ public sealed class SwAV : nn.Module, IPretrainingModel
     /// <summary>Crops 0 and 1 (the two large crops) produce codes: the reference's crops_for_assign.</summary>
     private const int AssignmentCrops = 2;
 
+    private readonly MethodSpec spec;
     private readonly ResNet encoder;
     private readonly Sequential projection_head;
     private readonly Linear prototypes;
@@ -61,6 +63,7 @@ public sealed class SwAV : nn.Module, IPretrainingModel
     public SwAV(MethodSpec spec, ResNetOptions trunk, int imageSize)
         : base("swav")
     {
+        this.spec = spec;
         var crops = spec.Integers("crops");
         views = (int)crops.Sum();
         if (views < AssignmentCrops)
@@ -97,10 +100,22 @@ public sealed class SwAV : nn.Module, IPretrainingModel
 
     public nn.Module State => this;
 
+    /// <summary>
+    /// The official recipe (METHODS.md §4.1, §4.3): SGD with momentum under LARC (trust 0.001, weight decay on
+    /// every parameter), a linear warm-up from start_warmup_lr to learning_rate, then a cosine to final_lr, per step.
+    /// The authors' pl_bolts LARS equals LARC here: every group has weight decay (PROTOCOL.md §5).
+    /// </summary>
+    public TrainingRecipe CreateRecipe(long stepsPerEpoch, long totalSteps)
+    {
+        var learningRate = spec.Real("learning_rate");
+        var warmup = TrainingRecipe.WarmupSteps(spec, "warmup_epochs", stepsPerEpoch, totalSteps);
+        var larc = new Larc(ParameterGrouping.AllDecay(this).ToGroups(learningRate, spec.Real("weight_decay")), spec.Real("momentum"));
+        return TrainingRecipe.Following(larc, new SwavLearningRateSchedule(learningRate, spec.Real("final_lr"), spec.Real("start_warmup_lr"), warmup, totalSteps));
+    }
+
     /// <summary>The queue (2, Lq, D), newest embeddings first; null when queue_length is below one batch.</summary>
     internal Tensor? Queue => queue;
 
-    public static IPretrainingModel Create(MethodSpec spec, ResNetOptions trunk, int imageSize) => new SwAV(spec, trunk, imageSize);
 
     /// <summary>
     /// The swapped-prediction loss (METHODS.md §4.3). <paramref name="views"/> are crops[0] large crops

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
+using Reproduce.Data.Store;
+using Reproduce.Learning.Augmentations;
+using Reproduce.Learning.Checkpoints;
+using Reproduce.Learning.Methods;
+using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Pretraining;
+
+/// <summary>
+/// The pretrain stage: one cell per method. Trains the method on the pre-training dataset's tensor
+/// store and publishes the trunk as <c>encoder.safetensors</c> (torchvision parameter names, no fc,
+/// loadable non-strictly into a torchvision ResNet) with <c>loss.csv</c>. Resumable: checkpoints go
+/// into the cell's work directory, and an interrupted cell continues from its last one.
+/// </summary>
+public sealed class PretrainStage(PretrainSpec pretrain) : IStage
+{
+    public const string EncoderFile = "encoder.safetensors";
+
+    /// <summary>The network input replicates gray to 3 channels, as the authors (DESIGN.md §7 "Images").</summary>
+    public const int InputChannels = 3;
+
+    public StageDescriptor Descriptor { get; } = new(Stages.Pretrain, Version: 1, UsesTorch: true, Resumable: true);
+
+    public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
+    {
+        var spec = pretrain.Methods[context.Parameters["method"]!.GetValue<string>()];
+        var imageSize = context.Parameters["image_size"]!.GetValue<int>();
+        var trunk = new ResNetOptions(context.Parameters["arch"]!.GetValue<string>(), InputChannels);
+        var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads, context.Seed("torch"));
+
+        using var images = new PretrainImages(TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory));
+        var plan = new EpochPlan(images.Count, (int)spec.Integer("batch_size"), spec.Integer("epochs"), spec.Integer("max_steps"), context.Seed("batches"));
+        using var model = MethodRegistry.Create(spec, trunk, imageSize);
+        // Before the optimizer exists: moving a module replaces its parameters (METHODS.md §7.3).
+        model.State.to(device);
+        using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
+        var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
+        var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device);
+        var outcome = run.Run(context.WorkDirectory, pretrain.CheckpointEvery, context.Progress, cancellationToken);
+
+        SafeTensors.Write(Path.Combine(context.WorkDirectory, EncoderFile), model.Encoder.state_dict(), new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["arch"] = trunk.Arch,
+            ["in_channels"] = InputChannels.ToString(CultureInfo.InvariantCulture),
+            ["method"] = spec.Id,
+            ["steps"] = plan.TotalSteps.ToString(CultureInfo.InvariantCulture),
+        });
+
+        var last = outcome.Curve[^1];
+        var tail = outcome.Curve.Skip(Math.Max(0, outcome.Curve.Count - (int)Math.Max(1, plan.StepsPerEpoch))).Average(r => r.Loss);
+        return Task.FromResult(new StageResult(
+            new JsonObject
+            {
+                ["final_loss"] = last.Loss,
+                ["last_epoch_loss"] = tail,
+                ["first_loss"] = outcome.Curve[0].Loss,
+                ["images_per_second"] = double.IsFinite(outcome.ImagesPerSecond) ? outcome.ImagesPerSecond : null,
+            },
+            new JsonObject
+            {
+                ["steps"] = plan.TotalSteps,
+                ["steps_per_epoch"] = plan.StepsPerEpoch,
+                ["images"] = images.Count,
+                ["batch_size"] = plan.BatchSize,
+                ["device"] = context.Settings.Device,
+                ["threads"] = get_num_threads(),
+                ["resumed_from_step"] = outcome.ResumedFrom,
+            }));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Reproduce.Core.Execution;
+using Reproduce.Learning.Augmentations;
+using Reproduce.Learning.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Pretraining;
+
+/// <summary>
+/// The pre-training loop: per step, the schedule sets the optimizer's hyper-parameters, then
+/// zero_grad → loss → backward → the method's after-backward hook → optimizer step → after-step hook
+/// (METHODS.md §6). Batches are augmented in the background. Every <c>checkpointEvery</c> steps the
+/// loss curve and then a checkpoint are written into the run's directory; a run that finds a
+/// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends.
+/// </summary>
+public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device)
+{
+    /// <summary>Trains to the plan's last step; returns the whole loss curve and the steady-state throughput.</summary>
+    public PretrainingOutcome Run(string directory, int checkpointEvery, ICellProgress progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointEvery);
+        Directory.CreateDirectory(directory);
+        var checkpoint = Path.Combine(directory, PretrainingCheckpoint.FileName);
+        var curvePath = Path.Combine(directory, LossCurve.FileName);
+        long start = 0;
+        var curve = new List<StepRecord>();
+        if (File.Exists(checkpoint))
+        {
+            start = PretrainingCheckpoint.Load(checkpoint, model.State, recipe.Optimizer.LoadState);
+            curve = LossCurve.Read(curvePath, start);
+            progress.Message($"resuming from the checkpoint after step {start} of {plan.TotalSteps}");
+        }
+
+        model.State.train();
+        using var prefetcher = new ViewPrefetcher(images, plan, views, seed, start);
+        var timer = new Stopwatch();
+        long timedSteps = 0;
+        for (var step = start; step < plan.TotalSteps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = prefetcher.Take(cancellationToken);
+            // The first step of a process pays for allocations and kernel selection: throughput counts the rest.
+            if (step > start)
+            {
+                timer.Start();
+            }
+
+            try
+            {
+                curve.Add(Step(batch, step));
+            }
+            finally
+            {
+                foreach (var view in batch)
+                {
+                    view.Dispose();
+                }
+            }
+
+            if (step > start)
+            {
+                timer.Stop();
+                timedSteps++;
+            }
+
+            var completed = step + 1;
+            if (completed % checkpointEvery == 0 && completed < plan.TotalSteps)
+            {
+                LossCurve.Write(curvePath, curve);
+                using var state = new DisposableState(recipe.Optimizer.StateTensors());
+                PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors);
+            }
+
+            progress.Report(completed, plan.TotalSteps, "steps");
+        }
+
+        LossCurve.Write(curvePath, curve);
+        File.Delete(checkpoint);
+        var imagesPerSecond = timedSteps > 0 ? timedSteps * plan.BatchSize / timer.Elapsed.TotalSeconds : double.NaN;
+        return new PretrainingOutcome(curve, imagesPerSecond, start);
+    }
+
+    private StepRecord Step(Tensor[] batch, long step)
+    {
+        using var scope = NewDisposeScope();
+        var progress = new TrainingProgress(step, plan.TotalSteps, plan.StepsPerEpoch);
+        var learningRate = recipe.Apply(progress);
+        IReadOnlyList<Tensor> inputs = device.type == DeviceType.CPU ? batch : [.. batch.Select(v => v.to(device))];
+        recipe.Optimizer.ZeroGrad();
+        var loss = model.Loss(inputs, progress);
+        var value = loss.item<float>();
+        if (!float.IsFinite(value))
+        {
+            throw new InvalidOperationException($"the loss is {value} at step {step} (epoch {progress.Epoch:0.00}, learning rate {learningRate:G4}): training diverged; lower learning_rate or check the data");
+        }
+
+        loss.backward();
+        model.AfterBackward(progress);
+        recipe.Optimizer.Step();
+        model.AfterStep(progress);
+        return new StepRecord(step, progress.Epoch, value, learningRate);
+    }
+
+    /// <summary>Optimizer state copies, disposed once written.</summary>
+    private sealed class DisposableState(IReadOnlyDictionary<string, Tensor> tensors) : IDisposable
+    {
+        public IReadOnlyDictionary<string, Tensor> Tensors { get; } = tensors;
+
+        public void Dispose()
+        {
+            foreach (var tensor in Tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>What a finished run reports: every step's loss, images per second after the first step, and the step it resumed from (0 for a fresh run).</summary>
+public sealed record PretrainingOutcome(IReadOnlyList<StepRecord> Curve, double ImagesPerSecond, long ResumedFrom);

@@ -1,0 +1,36 @@
+using Reproduce.Core.Errors;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Runtime;
+
+/// <summary>Puts a cell's TorchSharp work on its device and thread count, and seeds every generator it uses.</summary>
+public static class ComputeDevice
+{
+    /// <summary>
+    /// The device for <paramref name="name"/> (<c>cpu</c> or <c>cuda</c>), with torch's intra-op threads set and
+    /// its generators seeded. <c>torch.manual_seed</c> seeds only the CPU generator in TorchSharp (METHODS.md
+    /// §7.1), so CUDA's are seeded separately; GPU kernels are still not bitwise reproducible (§7.2).
+    /// </summary>
+    public static Device Prepare(string name, int threads, long seed)
+    {
+        set_num_threads(Math.Max(1, threads));
+        manual_seed(seed);
+        switch (name)
+        {
+            case "cpu":
+                return CPU;
+            case "cuda":
+                if (!cuda.is_available())
+                {
+                    throw new EnvironmentException("--device cuda: no CUDA device is visible to TorchSharp; build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU and driver, or use --device cpu");
+                }
+
+                cuda.manual_seed_all(seed);
+                backends.cuda.matmul.allow_tf32 = true;
+                backends.cudnn.allow_tf32 = true;
+                return CUDA;
+            default:
+                throw new UsageException($"unknown device '{name}' (cpu or cuda)");
+        }
+    }
+}

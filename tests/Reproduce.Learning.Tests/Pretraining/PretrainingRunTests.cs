@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
+using Reproduce.Data.Splits;
+using Reproduce.Data.Store;
+using Reproduce.Learning.Augmentations;
+using Reproduce.Learning.Methods;
+using Reproduce.Learning.Models;
+using Reproduce.Learning.Pretraining;
+using static Reproduce.Learning.Tests.TestSpecs;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Pretraining;
+
+/// <summary>The pre-training loop: a killed and resumed run ends bitwise where an uninterrupted one does (CPU).</summary>
+public sealed class PretrainingRunTests : IDisposable
+{
+    private const int Size = 64;
+    private readonly string folder = Directory.CreateTempSubdirectory("reproduce-pretrain-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void A_run_interrupted_after_a_checkpoint_resumes_to_the_uninterrupted_result()
+    {
+        var store = WriteStore(count: 6);
+        // SparK draws masks and drop path from torch's generator, so the resumed run also needs it restored.
+        var spec = Spec(SparK.Descriptor, ("batch_size", 2), ("epochs", 2), ("warmup_epochs", 0.5), ("decoder_width", 32), ("learning_rate", 1e-3));
+
+        var (uninterrupted, fullCurve) = Train(spec, store, Path.Combine(folder, "a"), seed: 1, stopAfter: null);
+
+        var interrupted = Path.Combine(folder, "b");
+        Assert.Throws<OperationCanceledException>(() => Train(spec, store, interrupted, seed: 1, stopAfter: 3));
+        Assert.True(File.Exists(Path.Combine(interrupted, PretrainingCheckpoint.FileName)));
+        // Another seed: everything the resumed run needs must come from the checkpoint.
+        var (resumed, resumedCurve) = Train(spec, store, interrupted, seed: 99, stopAfter: null);
+
+        Assert.Equal(6, fullCurve.Count);
+        Assert.Equal(fullCurve, resumedCurve);
+        Assert.Equal(uninterrupted.Keys, resumed.Keys);
+        Assert.All(uninterrupted, p => Assert.True(p.Value.eq(resumed[p.Key]).all().item<bool>(), $"{p.Key} differs"));
+        Assert.False(File.Exists(Path.Combine(interrupted, PretrainingCheckpoint.FileName)), "the finished run keeps its checkpoint");
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(interrupted, LossCurve.FileName)).Length);
+    }
+
+    private static (Dictionary<string, Tensor> Encoder, IReadOnlyList<StepRecord> Curve) Train(MethodSpec spec, string store, string directory, long seed, int? stopAfter)
+    {
+        Directory.CreateDirectory(directory);
+        manual_seed(seed);
+        using var images = new PretrainImages(TensorStore.Open(store));
+        var plan = new EpochPlan(images.Count, (int)spec.Integer("batch_size"), spec.Integer("epochs"), 0, seed: 5);
+        using var model = MethodRegistry.Create(spec, new ResNetOptions(ResNetOptions.ResNet18), Size);
+        using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
+        var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
+        using var cancel = new CancellationTokenSource();
+        var progress = new StopAfter(stopAfter, cancel);
+        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU).Run(directory, checkpointEvery: 2, progress, cancel.Token);
+        var encoder = model.Encoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
+        return (encoder, outcome.Curve);
+    }
+
+    private string WriteStore(int count)
+    {
+        var directory = Path.Combine(folder, "store");
+        using var writer = new TensorStoreWriter(directory, Size, Size);
+        var random = new Random(3);
+        for (var i = 0; i < count; i++)
+        {
+            var image = new byte[Size * Size];
+            random.NextBytes(image);
+            writer.Add($"slice{i}", StoreItem.Unlabelled, OfficialSplit.Train, $"slice{i}.dcm", image);
+        }
+
+        writer.Complete("lidc", [], new JsonObject());
+        return directory;
+    }
+
+    /// <summary>Cancels the run once <c>stopAfter</c> steps are done, as a kill between steps would leave it.</summary>
+    private sealed class StopAfter(int? stopAfter, CancellationTokenSource cancel) : ICellProgress
+    {
+        public void Report(double done, double total, string unit)
+        {
+            if (done >= stopAfter)
+            {
+                cancel.Cancel();
+            }
+        }
+
+        public void Message(string text)
+        {
+        }
+    }
+}

@@ -93,7 +93,7 @@ public class ExperimentFilesTests
         Assert.Equal("resnet18", synthetic.Pretrain.Arch);
         Assert.Equal(3, synthetic.Evaluation.Folds);
         Assert.Equal([1.0, 0.25, 0.1], synthetic.Evaluation.Fractions);
-        Assert.Equal(1024, synthetic.Pretrain.Methods["mocov2"].Integer("queue_size"));
+        Assert.Equal(256, synthetic.Pretrain.Methods["mocov2"].Integer("queue_size"));
         // Inherited from paper.yaml through the merge.
         Assert.Equal(0.07, synthetic.Pretrain.Methods["mocov2"].Real("temperature"));
     }

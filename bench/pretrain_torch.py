@@ -4,11 +4,10 @@
 One training step of BYOL, MoCo v2, SwAV or SparK (docs: METHODS.md §1-§4) on a torchvision
 ResNet18/50 trunk with 3 input channels, fp32, on the CPU: forward, backward, the optimizer step and
 the EMA / queue / prototype updates. Augmentation is excluded (DESIGN.md §7 "Benchmarks"): the views
-are random tensors generated once before timing and reused every step. images/s counts the B
+are uniform random tensors generated once before timing and reused every step. images/s counts the B
 distinct images of a step (SwAV's 8 crops and BYOL's/MoCo's 2 views of an image count once).
 
-Per method, with the reference defaults (learning rates at their peak, linear scaling in B, no
-schedule: a schedule only changes scalars):
+Per method, with the reference defaults (peak learning rates scaled linearly in B; no schedule):
   byol    online trunk + projector feat->4096->256 + predictor 256->4096->256 (BN), target trunk +
           projector under no_grad, symmetric loss, LARS (bias/BN excluded), then the EMA (tau 0.996).
   mocov2  query and key encoders = trunk + MLP feat->feat->128, SplitBatchNorm(8) in both trunks
@@ -16,8 +15,8 @@ schedule: a schedule only changes scalars):
           key batch, key momentum 0.999 before the key forward, queue 65536, T 0.2, SGD.
   swav    2 crops of SIZE + 6 of round(SIZE*96/224), head feat->2048->128 with BN, 3000 prototypes
           normalised before the forward, Sinkhorn (eps 0.05, 3 iterations), swapped prediction,
-          LARC + SGD; no queue, no prototype freeze (steady state: the freeze only skips the
-          prototypes' 384k-parameter update during the first iterations).
+          LARC + SGD; no queue; the prototypes frozen (no gradient) for the reference's first 313
+          steps, as in `reproduce bench pretrain`.
   spark   mask ratio 0.6 on the /32 grid, sparse encoder emulated on dense tensors (conv / pool
           outputs times the mask, BN statistics over visible positions), densify, light UNet
           decoder of width 768, masked-patch loss, LAMB; timm's zero-init last BN, drop path 0.05.
@@ -25,13 +24,16 @@ schedule: a schedule only changes scalars):
 Usage: /usr/bin/python3 bench/pretrain_torch.py --method {byol,mocov2,swav,spark}
            --arch {resnet18,resnet50} --size S --batch B [--threads T] [--steps 20] [--warmup 3]
 Needs Debian's python3-torch and python3-torchvision (the system interpreter, not a pyenv one).
-Prints one line: images/s over the timed steps, and the process's peak resident memory.
+Prints one line: images/s over the timed steps and the peak resident memory. Notes go to stderr, one
+of them when Debian's torch (BLAS_INFO=generic) runs on the netlib reference BLAS: the Linear layers,
+MoCo's queue product and SparK's ConvTranspose2d (im2col + gemm in 1.13) then go through it.
 """
 import argparse
 import copy
 import math
 import os
 import resource
+import sys
 import time
 
 import torch
@@ -52,6 +54,13 @@ def mlp(inputs, hidden, outputs, batch_norm, last_bias=True):
     """Linear -> [BatchNorm1d] -> ReLU -> Linear, the heads of §2.1, §3.1 and §4.1."""
     layers = [nn.Linear(inputs, hidden)] + ([nn.BatchNorm1d(hidden)] if batch_norm else [])
     return nn.Sequential(*layers, nn.ReLU(inplace=True), nn.Linear(hidden, outputs, bias=last_bias))
+
+
+def blas_library():
+    """The file behind the libblas.so.3 this process loaded, or None."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "libblas" in line}
+    return os.path.realpath(paths.pop()) if paths else None
 
 
 @torch.no_grad()
@@ -157,7 +166,7 @@ class Byol:
                                {"params": [p for p in parameters if p.ndim <= 1], "adapt": False}],  # biases, BN
                               lr=0.2 * batch / 256, weight_decay=1.5e-6)
         self.tau = 0.996
-        self.views = [torch.randn(batch, 3, size, size) for _ in range(2)]
+        self.views = [torch.rand(batch, 3, size, size) for _ in range(2)]
 
     @staticmethod
     def regression(p, z):
@@ -209,7 +218,7 @@ class MoCoV2:
         self.queue_size, self.momentum, self.temperature = 65536, 0.999, 0.2
         self.queue = F.normalize(torch.randn(128, self.queue_size), dim=0)
         self.pointer = 0
-        self.views = [torch.randn(batch, 3, size, size) for _ in range(2)]
+        self.views = [torch.rand(batch, 3, size, size) for _ in range(2)]
 
     def step(self):
         x_q, x_k = self.views
@@ -243,13 +252,14 @@ class SwAV:
         self.optimizer = LARC(torch.optim.SGD(self.model.parameters(), lr=0.6 * batch / 256, momentum=0.9,
                                               weight_decay=0), weight_decay=1e-6)
         self.temperature, self.epsilon, self.iterations = 0.1, 0.05, 3
+        self.freeze, self.steps = 313, 0  # freeze_prototypes_niters at B = 4096 (§4.1)
         small = round(size * 96 / 224)
-        self.large = [torch.randn(batch, 3, size, size) for _ in range(2)]
-        self.small = [torch.randn(batch, 3, small, small) for _ in range(6)]
+        self.large = [torch.rand(batch, 3, size, size) for _ in range(2)]
+        self.small = [torch.rand(batch, 3, small, small) for _ in range(6)]
 
     @torch.no_grad()
     def sinkhorn(self, scores):
-        q = torch.exp(scores / self.epsilon).t()  # K x B'; unit-norm e and W keep exp(20) in fp32 range
+        q = torch.exp((scores - scores.max()) / self.epsilon).t()  # K x B'; the max cancels below (§4.3)
         q /= q.sum()
         k, b = q.shape
         for _ in range(self.iterations):
@@ -265,16 +275,19 @@ class SwAV:
         features = torch.cat([self.trunk(torch.cat(self.large)), self.trunk(torch.cat(self.small))])
         scores = self.prototypes(F.normalize(self.head(features), dim=1))  # head BN over all 8B rows
         per_crop = scores.chunk(len(self.large) + len(self.small))
+        log_probabilities = F.log_softmax(scores / self.temperature, dim=1).chunk(len(per_crop))
         loss = 0
         for i in range(len(self.large)):  # crops_for_assign = [0, 1]; no queue
             codes = self.sinkhorn(per_crop[i].detach())
             others = [v for v in range(len(per_crop)) if v != i]
-            loss = loss + sum(-(codes * F.log_softmax(per_crop[v] / self.temperature, dim=1)).sum(1).mean()
-                              for v in others) / len(others)
+            loss = loss + sum(-(codes * log_probabilities[v]).sum(1).mean() for v in others) / len(others)
         loss = loss / len(self.large)
         self.optimizer.zero_grad()
         loss.backward()
+        if self.steps < self.freeze:  # no gradient: LARC and SGD skip the prototypes, WD and momentum included
+            self.prototypes.weight.grad = None
         self.optimizer.step()
+        self.steps += 1
         return loss
 
 
@@ -347,8 +360,9 @@ class SparKModel(nn.Module):
         self.mask_tokens = nn.ParameterList(  # truncated at +-0.02 absolute (§1.3 step 3b)
             nn.Parameter(nn.init.trunc_normal_(torch.zeros(1, c, 1, 1), std=0.02, a=-0.02, b=0.02))
             for c in channels)
-        self.projections = nn.ModuleList(nn.Conv2d(c, width >> i, 1 if i == 0 else 3, padding=0 if i == 0 else 1)
-                                         for i, c in enumerate(channels))
+        self.projections = nn.ModuleList(  # none for E4 if it already has the decoder's width (spark.py)
+            nn.Identity() if i == 0 and c == width else nn.Conv2d(c, width >> i, 3 if i else 1, padding=min(i, 1))
+            for i, c in enumerate(channels))
         self.decoder = nn.ModuleList(unet_block(width >> i, width >> (i + 1)) for i in range(5))
         self.proj = nn.Conv2d(width >> 5, 3, 1)
         for module in [*self.decoder.modules(), self.proj]:  # LightDecoder.initialize; projections keep defaults
@@ -401,7 +415,7 @@ class SparK:
                               lr=2e-4 * batch / 256)
         self.grid = size // 32
         self.keep = round(self.grid ** 2 * (1 - 0.6))
-        self.views = [torch.randn(batch, 3, size, size)]
+        self.views = [torch.rand(batch, 3, size, size)]
 
     def patchify(self, x):
         b, c, f = x.shape[0], x.shape[1], self.grid
@@ -438,12 +452,19 @@ def main():
     parser.add_argument("--steps", type=int, default=20, help="timed steps")
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
     args = parser.parse_args()
+    if args.steps < 1 or args.warmup < 0 or args.batch < 2 or args.size < 32:
+        parser.error("need --steps >= 1, --warmup >= 0, --batch >= 2 and --size >= 32")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     method = METHODS[args.method](args.arch, args.size, args.batch)
     if args.method == "mocov2" and method.splits != 8:
-        print(f"note: batch {args.batch} is not divisible by 8; SplitBatchNorm uses {method.splits} splits")
+        print(f"note: batch {args.batch} is not divisible by 8; SplitBatchNorm uses {method.splits} splits",
+              file=sys.stderr)
+    blas = blas_library()
+    if blas and "/blas/" in blas:  # Debian's netlib package lives in .../blas/, OpenBLAS in .../openblas-*/
+        print(f"note: torch uses the netlib reference BLAS ({blas}); apt's libopenblas0-pthread would replace it",
+              file=sys.stderr)
     for _ in range(args.warmup):
         method.step()
     start = time.perf_counter()
@@ -454,7 +475,7 @@ def main():
         raise SystemExit(f"{args.method}: the loss is not finite ({loss.item()})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"pytorch {torch.__version__} {args.method} {args.arch} {args.size}px batch {args.batch} "
-          f"threads {args.threads}: {args.batch * args.steps / seconds:.1f} images/s "
+          f"threads {args.threads}: {args.batch * args.steps / seconds:.2f} images/s "
           f"({args.steps} steps in {seconds:.1f} s); peak memory {peak:.0f} MB")
 
 

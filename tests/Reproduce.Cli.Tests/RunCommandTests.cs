@@ -125,4 +125,14 @@ public class RunCommandTests : IDisposable
         Assert.Matches(@"reproduce: 5 slices in [0-9.]+ s = [0-9.]+ slices/s on one CPU \(pinned\); peak working set [0-9]+ MB", result.StandardOutput);
         Assert.Contains("taskset -c 0 /usr/bin/python3 bench/preprocess_pydicom.py", result.StandardOutput);
     }
+
+    [Fact]
+    public void BenchPretrainReportsImagesPerSecondAndTheReferenceCommand()
+    {
+        var result = CliProcess.Run(temp, new Dictionary<string, string?>(), "bench", "pretrain", "--method", "mocov2", "--arch", "resnet18", "--size", "64", "--batch", "8", "--threads", "1", "--steps", "1", "--warmup", "0");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"mocov2 resnet18 64px batch 8 threads 1: [0-9.]+ images/s \(1 steps in [0-9.]+ s\); peak working set [0-9]+ MB", result.StandardOutput);
+        Assert.Contains("/usr/bin/python3 bench/pretrain_torch.py --method mocov2 --arch resnet18 --size 64 --batch 8 --threads 1", result.StandardOutput);
+    }
 }

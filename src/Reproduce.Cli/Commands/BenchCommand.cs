@@ -122,7 +122,7 @@ internal static class BenchCommand
             var (id, network, side, images) = (result.GetValue(method)!, result.GetValue(arch)!, result.GetValue(size), result.GetValue(batch));
             var descriptor = MethodRegistry.Catalog.Find(id) ?? throw new UsageException($"unknown method '{id}' ({string.Join(", ", MethodRegistry.Catalog.Ids)})");
             var parameters = descriptor.Parameters.ToDictionary(p => p.Name, p => p.Default.DeepClone());
-            parameters["batch_size"] = images;
+            parameters["batch_size"] = (long)images;
             var spec = new MethodSpec(id, parameters);
             var (timed, untimed) = (Math.Max(1, result.GetValue(steps)), Math.Max(0, result.GetValue(warmup)));
             var threadCount = Math.Max(1, result.GetValue(threads));

@@ -110,7 +110,7 @@ public class ExperimentFilesTests
         Assert.Equal(2, ci.Pretrain.Methods["byol"].Integer("epochs"));
         // synthetic.yaml's settings below ci.yaml's own survive the merge.
         Assert.Equal(32, ci.Pretrain.Methods["byol"].Integer("batch_size"));
-        Assert.Equal(new SyntheticSpec { Size = 64, Series = 3, SlicesPerSeries = 16 }, ci.Datasets["lidc"].Synthetic);
+        Assert.Equal(new SyntheticSpec { Size = 64, Series = 5, SlicesPerSeries = 16 }, ci.Datasets["lidc"].Synthetic);
         Assert.Equal("resnet18", ci.Pretrain.Arch);
     }
 

@@ -1,3 +1,5 @@
+using Reproduce.Learning.Checkpoints;
+
 namespace Reproduce.Cli.Tests;
 
 /// <summary>The executing verbs through the real CLI: run, run-cell, status, clean, unlock.</summary>
@@ -42,6 +44,31 @@ public class RunCommandTests : IDisposable
         Assert.All(stores, s => Assert.True(new FileInfo(Path.Combine(Path.GetDirectoryName(s)!, "images.u8")).Length > 0));
 
         var again = Reproduce("run", "--manifest", Ci, "--only", "preprocess");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("nothing to do", again.StandardOutput);
+    }
+
+    [Fact]
+    public void PretrainPublishesEachEncoderInTorchvisionNamesWithItsLossCurveAndARerunComputesNothing()
+    {
+        var first = Reproduce("run", "--manifest", Ci, "--only", "pretrain");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains(first.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["pretrain", "0", "2", "0", ..]);
+        var cells = Directory.GetFiles(Path.Combine(temp, "cache", "pretrain"), "encoder.safetensors", SearchOption.AllDirectories).Select(Path.GetDirectoryName).ToList();
+        Assert.Equal(2, cells.Count);
+        foreach (var cell in cells)
+        {
+            var (weights, metadata) = SafeTensors.Read(Path.Combine(cell!, "encoder.safetensors"));
+            Assert.Equal("resnet18", metadata["arch"]);
+            Assert.Contains("layer4.1.bn2.running_var", weights.Keys);
+            Assert.DoesNotContain(weights.Keys, k => k.StartsWith("fc.", StringComparison.Ordinal));
+            // ci.yaml: 2 epochs of 2 steps; the checkpoint is not published.
+            Assert.Equal(5, File.ReadAllLines(Path.Combine(cell!, "loss.csv")).Length);
+            Assert.False(File.Exists(Path.Combine(cell!, "checkpoint.safetensors")));
+        }
+
+        var again = Reproduce("run", "--manifest", Ci, "--only", "pretrain");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("nothing to do", again.StandardOutput);
     }

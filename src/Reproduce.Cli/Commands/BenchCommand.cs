@@ -121,9 +121,7 @@ internal static class BenchCommand
         {
             var (id, network, side, images) = (result.GetValue(method)!, result.GetValue(arch)!, result.GetValue(size), result.GetValue(batch));
             var descriptor = MethodRegistry.Catalog.Find(id) ?? throw new UsageException($"unknown method '{id}' ({string.Join(", ", MethodRegistry.Catalog.Ids)})");
-            var parameters = descriptor.Parameters.ToDictionary(p => p.Name, p => p.Default.DeepClone());
-            parameters["batch_size"] = (long)images;
-            var spec = new MethodSpec(id, parameters);
+            var spec = MethodSpec.Defaults(descriptor).With("batch_size", images);
             var (timed, untimed) = (Math.Max(1, result.GetValue(steps)), Math.Max(0, result.GetValue(warmup)));
             var threadCount = Math.Max(1, result.GetValue(threads));
             var device = ComputeDevice.Prepare("cpu", threadCount, seed: 0);
@@ -134,18 +132,7 @@ internal static class BenchCommand
                 .Select(v => torch.rand([images, v.OutputChannels, v.OutputSize, v.OutputSize]).DetachFromDisposeScope())
                 .ToArray();
             model.State.train();
-            void Step(long step)
-            {
-                using var scope = torch.NewDisposeScope();
-                var progress = new TrainingProgress(step, 1_000_000, 1000);
-                recipe.Apply(progress);
-                recipe.Optimizer.ZeroGrad();
-                var loss = model.Loss(views, progress);
-                loss.backward();
-                model.AfterBackward(progress);
-                recipe.Optimizer.Step();
-                model.AfterStep(progress);
-            }
+            void Step(long step) => PretrainingStep.Run(model, recipe, views, new TrainingProgress(step, 1_000_000, 1000));
 
             for (var step = 0; step < untimed; step++)
             {

@@ -174,27 +174,34 @@ public static class SafeTensors
 
     private static (ScalarType Type, long[] Shape, long Begin, long End) Describe(string path, string name, JsonNode? node)
     {
-        try
+        var malformed = new DataFormatException(path, $"tensor '{name}': malformed header entry (needs dtype, shape and two data_offsets)", 8);
+        if (node is not JsonObject entry
+            || entry["dtype"] is not JsonValue dtype || !dtype.TryGetValue<string>(out var typeName)
+            || entry["shape"] is not JsonArray shapeNode
+            || entry["data_offsets"] is not JsonArray { Count: 2 } offsets
+            || Integer(offsets[0]) is not { } begin || Integer(offsets[1]) is not { } end)
         {
-            var entry = node!.AsObject();
-            var typeName = entry["dtype"]!.GetValue<string>();
-            if (!TypesByName.TryGetValue(typeName, out var type))
-            {
-                throw new DataFormatException(path, $"tensor '{name}': unsupported dtype '{typeName}'", 8);
-            }
-
-            var shape = entry["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            if (shape.Any(d => d < 0))
-            {
-                throw new DataFormatException(path, $"tensor '{name}': negative dimension in [{string.Join(", ", shape)}]", 8);
-            }
-
-            var offsets = entry["data_offsets"]!.AsArray();
-            return (type, shape, offsets[0]!.GetValue<long>(), offsets[1]!.GetValue<long>());
+            throw malformed;
         }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+
+        if (!TypesByName.TryGetValue(typeName, out var type))
         {
-            throw new DataFormatException(path, $"tensor '{name}': malformed header entry ({e.Message})", 8, e);
+            throw new DataFormatException(path, $"tensor '{name}': unsupported dtype '{typeName}'", 8);
         }
+
+        var shape = shapeNode.Select(Integer).ToArray();
+        if (shape.Any(d => d is null))
+        {
+            throw malformed;
+        }
+
+        if (shape.Any(d => d < 0))
+        {
+            throw new DataFormatException(path, $"tensor '{name}': negative dimension in [{string.Join(", ", shape)}]", 8);
+        }
+
+        return (type, [.. shape.Select(d => d!.Value)], begin, end);
     }
+
+    private static long? Integer(JsonNode? node) => node is JsonValue value && value.TryGetValue<long>(out var integer) ? integer : null;
 }

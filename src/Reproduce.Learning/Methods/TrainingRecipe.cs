@@ -33,7 +33,7 @@ public sealed class TrainingRecipe(Optimizer optimizer, Func<TrainingProgress, d
         var steps = (long)Math.Round(spec.Real(parameter) * stepsPerEpoch, MidpointRounding.ToEven);
         return steps + 1 < totalSteps
             ? steps
-            : throw new UsageException($"{spec.Id}: {parameter} = {spec.Real(parameter)} is {steps} steps, which leaves nothing of the run's {totalSteps} steps to decay over; lower it or train longer");
+            : throw new UsageException($"{spec.Id}: {parameter} = {spec.Real(parameter)} is {steps} step(s), which leaves nothing of the run's {totalSteps} steps to decay over; lower it or train longer");
     }
 
     public void Dispose() => Optimizer.Dispose();

@@ -52,7 +52,6 @@ public sealed class SparseMask
         var mask = grid.to_type(ScalarType.Float32)
             .repeat_interleave(height / rows, dim: 2)
             .repeat_interleave(width / columns, dim: 3)
-            .to(grid.device)
             .DetachFromDisposeScope();
         upsampled[(height, width)] = mask;
         return mask;

@@ -8,8 +8,6 @@ public sealed class PretrainImages(TensorStore store) : IDisposable
 {
     public int Count => store.Count;
 
-    public int Size => store.Height;
-
     /// <summary>The image at <paramref name="position"/>; thread-safe (the store is memory-mapped and read-only).</summary>
     public Tensor Gray(int position)
     {

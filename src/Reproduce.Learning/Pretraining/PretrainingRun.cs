@@ -8,9 +8,8 @@ using static TorchSharp.torch;
 namespace Reproduce.Learning.Pretraining;
 
 /// <summary>
-/// The pre-training loop: per step, the schedule sets the optimizer's hyper-parameters, then
-/// zero_grad → loss → backward → the method's after-backward hook → optimizer step → after-step hook
-/// (METHODS.md §6). Batches are augmented in the background. Every <c>checkpointEvery</c> steps the
+/// The pre-training loop: one <see cref="PretrainingStep"/> per step of the plan, on batches augmented
+/// in the background. Every <c>checkpointEvery</c> steps the
 /// loss curve and then a checkpoint are written into the run's directory; a run that finds a
 /// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends.
 /// </summary>
@@ -85,21 +84,14 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
     {
         using var scope = NewDisposeScope();
         var progress = new TrainingProgress(step, plan.TotalSteps, plan.StepsPerEpoch);
-        var learningRate = recipe.Apply(progress);
         IReadOnlyList<Tensor> inputs = device.type == DeviceType.CPU ? batch : [.. batch.Select(v => v.to(device))];
-        recipe.Optimizer.ZeroGrad();
-        var loss = model.Loss(inputs, progress);
-        var value = loss.item<float>();
-        if (!float.IsFinite(value))
+        var (loss, learningRate) = PretrainingStep.Run(model, recipe, inputs, progress);
+        if (!float.IsFinite(loss))
         {
-            throw new InvalidOperationException($"the loss is {value} at step {step} (epoch {progress.Epoch:0.00}, learning rate {learningRate:G4}): training diverged; lower learning_rate or check the data");
+            throw new InvalidOperationException($"the loss is {loss} at step {step} (epoch {progress.Epoch:0.00}, learning rate {learningRate:G4}): training diverged; lower learning_rate or check the data");
         }
 
-        loss.backward();
-        model.AfterBackward(progress);
-        recipe.Optimizer.Step();
-        model.AfterStep(progress);
-        return new StepRecord(step, progress.Epoch, value, learningRate);
+        return new StepRecord(step, progress.Epoch, loss, learningRate);
     }
 
     /// <summary>Optimizer state copies, disposed once written.</summary>

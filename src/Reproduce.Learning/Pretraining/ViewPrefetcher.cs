@@ -95,7 +95,8 @@ public sealed class ViewPrefetcher : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            failure = e;
+            // The batcher augments on Parallel.For, which wraps what a sample threw.
+            failure = e is AggregateException { InnerExceptions.Count: 1 } wrapped ? wrapped.InnerException! : e;
         }
         finally
         {

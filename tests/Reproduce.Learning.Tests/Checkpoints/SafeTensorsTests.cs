@@ -68,6 +68,8 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData("""{"a":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}""", "unsupported dtype 'C64'")]
     [InlineData("""{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,8]}}""", "negative dimension")]
     [InlineData("""{"a":{"dtype":"F32"}}""", "malformed header entry")]
+    [InlineData("""{"a":{"dtype":"F32","shape":["2"],"data_offsets":[0,8]}}""", "malformed header entry")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8,16]}}""", "malformed header entry")]
     [InlineData("""{"a":""", "not valid JSON")]
     public void A_lying_header_fails_naming_the_file_and_the_problem(string json, string problem)
     {

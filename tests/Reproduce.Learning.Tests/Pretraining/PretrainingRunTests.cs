@@ -23,7 +23,7 @@ public sealed class PretrainingRunTests : IDisposable
     [Fact]
     public void A_run_interrupted_after_a_checkpoint_resumes_to_the_uninterrupted_result()
     {
-        var store = WriteStore(count: 6);
+        var store = TinyStore.Write(Path.Combine(folder, "store"), count: 6, Size);
         // SparK draws masks and drop path from torch's generator, so the resumed run also needs it restored.
         var spec = Spec(SparK.Descriptor, ("batch_size", 2), ("epochs", 2), ("warmup_epochs", 0.5), ("decoder_width", 32), ("learning_rate", 1e-3));
 
@@ -57,22 +57,6 @@ public sealed class PretrainingRunTests : IDisposable
         var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU).Run(directory, checkpointEvery: 2, progress, cancel.Token);
         var encoder = model.Encoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
         return (encoder, outcome.Curve);
-    }
-
-    private string WriteStore(int count)
-    {
-        var directory = Path.Combine(folder, "store");
-        using var writer = new TensorStoreWriter(directory, Size, Size);
-        var random = new Random(3);
-        for (var i = 0; i < count; i++)
-        {
-            var image = new byte[Size * Size];
-            random.NextBytes(image);
-            writer.Add($"slice{i}", StoreItem.Unlabelled, OfficialSplit.Train, $"slice{i}.dcm", image);
-        }
-
-        writer.Complete("lidc", [], new JsonObject());
-        return directory;
     }
 
     /// <summary>Cancels the run once <c>stopAfter</c> steps are done, as a kill between steps would leave it.</summary>

@@ -1,0 +1,113 @@
+using Reproduce.Core.Errors;
+using Reproduce.Data.Store;
+using Reproduce.Learning.Augmentations;
+using Reproduce.Learning.Checkpoints;
+using Reproduce.Learning.Methods;
+using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Pretraining;
+using Reproduce.Learning.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static Reproduce.Learning.Tests.TestSpecs;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Pretraining;
+
+/// <summary>The pieces around the loop: loss curve files, checkpoints, recipes, the prefetcher and the device switch, and their errors.</summary>
+public sealed class PretrainingPartsTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("reproduce-pretrain-parts-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void The_loss_curve_round_trips_and_keeps_only_the_checkpointed_steps()
+    {
+        var path = Path.Combine(folder, LossCurve.FileName);
+        StepRecord[] records = [new(0, 0, 1.5, 0.1), new(1, 0.5, 1.25, 0.2), new(2, 1, 1.0 / 3, 0.3)];
+
+        LossCurve.Write(path, records);
+
+        Assert.Equal(records[..2], LossCurve.Read(path, completedSteps: 2));
+        Assert.Equal(records, LossCurve.Read(path, completedSteps: 3));
+        Assert.Empty(LossCurve.Read(Path.Combine(folder, "absent.csv"), completedSteps: 0));
+    }
+
+    [Fact]
+    public void A_damaged_loss_curve_fails_naming_the_file_and_line()
+    {
+        var path = Path.Combine(folder, LossCurve.FileName);
+        File.WriteAllLines(path, ["step,epoch,loss,learning_rate", "0,0,1.5,0.1", "1,0.5,oops,0.2"]);
+        var error = Assert.Throws<DataFormatException>(() => LossCurve.Read(path, 2));
+        Assert.Equal(path, error.Path);
+        Assert.Contains("line 3", error.Message, StringComparison.Ordinal);
+
+        File.WriteAllLines(path, ["step,epoch,loss,learning_rate", "0,0,1.5,0.1"]);
+        Assert.Contains("holds 1 of the checkpoint's 2 steps", Assert.Throws<DataFormatException>(() => LossCurve.Read(path, 2)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_checkpoint_is_refused_by_name()
+    {
+        var path = Path.Combine(folder, PretrainingCheckpoint.FileName);
+        SafeTensors.Write(path, new Dictionary<string, Tensor> { ["weight"] = zeros(2) });
+        using var module = nn.Linear(2, 2);
+
+        var error = Assert.Throws<DataFormatException>(() => PretrainingCheckpoint.Load(path, module, _ => { }));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains("not a pre-training checkpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_warm_up_that_leaves_no_decay_is_a_usage_error_naming_the_parameter()
+    {
+        var spec = Spec(SparK.Descriptor, ("warmup_epochs", 2));
+
+        var error = Assert.Throws<UsageException>(() => TrainingRecipe.WarmupSteps(spec, "warmup_epochs", stepsPerEpoch: 3, totalSteps: 6));
+
+        Assert.Contains("spark: warmup_epochs = 2 is 6 step(s)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, TrainingRecipe.WarmupSteps(Spec(SparK.Descriptor, ("warmup_epochs", 1)), "warmup_epochs", 3, 6));
+    }
+
+    [Fact]
+    public void A_per_epoch_schedule_changes_the_learning_rate_only_at_epoch_boundaries()
+    {
+        using var parameter = new Parameter(zeros(1));
+        using var sgd = new Sgd([new ParameterGroup([parameter], 1)]);
+        var recipe = TrainingRecipe.Following(sgd, new MoCoCosineSchedule(1.0, Epochs: 2));
+
+        var rates = Enumerable.Range(0, 4).Select(step => recipe.Apply(new TrainingProgress(step, 4, StepsPerEpoch: 2))).ToList();
+
+        Assert.Equal([1.0, 1.0, 0.5, 0.5], rates.Select(r => Math.Round(r, 12)));
+        Assert.Equal(0.5, sgd.Groups[0].LearningRate, 12);
+    }
+
+    [Fact]
+    public void A_batch_that_cannot_be_prepared_stops_the_run_with_the_reason()
+    {
+        using var images = new PretrainImages(TensorStore.Open(TinyStore.Write(Path.Combine(folder, "store"), count: 4, size: 8)));
+        var plan = new EpochPlan(images.Count, 2, epochs: 1, maxSteps: 0, seed: 1);
+        var views = new ViewBatcher([new ViewPipeline("broken", 8, 1, [new Broken()])], 1);
+        using var prefetcher = new ViewPrefetcher(images, plan, views, seed: 1, firstStep: 0);
+
+        var error = Assert.Throws<InvalidOperationException>(() => prefetcher.Take(CancellationToken.None));
+
+        Assert.Equal("preparing a batch failed: the transform is broken", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_or_missing_device_is_refused_clearly()
+    {
+        Assert.Contains("unknown device 'tpu'", Assert.Throws<UsageException>(() => ComputeDevice.Prepare("tpu", 1, 0)).Message, StringComparison.Ordinal);
+        if (!cuda.is_available())
+        {
+            Assert.Contains("no CUDA device is visible", Assert.Throws<EnvironmentException>(() => ComputeDevice.Prepare("cuda", 1, 0)).Message, StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class Broken : IImageTransform
+    {
+        public Tensor Apply(Tensor image, SampleRandom random) => throw new ArgumentException("the transform is broken");
+    }
+}

@@ -106,6 +106,13 @@ public sealed class PretrainingPartsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_native_heap_thresholds_take_on_glibc()
+    {
+        // libtorch's Linux build needs glibc, so on Linux the call must take: failing silently costs a quarter of a step.
+        Assert.Equal(OperatingSystem.IsLinux(), NativeHeap.KeepFreedBuffers());
+    }
+
     private sealed class Broken : IImageTransform
     {
         public Tensor Apply(Tensor image, SampleRandom random) => throw new ArgumentException("the transform is broken");

@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace Reproduce.Learning.Runtime;
+
+/// <summary>
+/// Keeps libtorch's large CPU buffers in glibc's heap once freed, instead of handing them back to the kernel.
+/// </summary>
+/// <remarks>
+/// libtorch allocates every CPU tensor with plain <c>malloc</c>. glibc serves blocks above its mmap threshold
+/// (dynamic, at most 32 MB) with a fresh <c>mmap</c> and unmaps them on free, so a training step that makes and
+/// drops hundreds of 10–100 MB activations pays for every page again in page faults and kernel zeroing.
+/// Measured with <c>reproduce bench pretrain --arch resnet50 --size 224 --batch 16 --threads 2</c>: BYOL 2.03–2.38
+/// images/s with glibc's defaults, 2.91–3.10 with the thresholds raised (peak working set 5.8 → 6.7 GB); SwAV
+/// 1.40 → 2.78, MoCo v2 4.67 → 6.45, SparK 1.31 → 1.99.
+/// The price is that freed memory stays with the process until it exits, which a training cell does anyway.
+/// </remarks>
+public static class NativeHeap
+{
+    private const int TrimThreshold = -1;   // M_TRIM_THRESHOLD
+    private const int MmapThreshold = -3;   // M_MMAP_THRESHOLD
+
+    /// <summary>Raises glibc's mmap and trim thresholds for this process; a no-op off glibc. Returns whether both took.</summary>
+    public static bool KeepFreedBuffers()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            // mallopt takes an int: 1 GB is the largest power of two it accepts, and above any tensor a step makes.
+            return Mallopt(MmapThreshold, 1 << 30) == 1 & Mallopt(TrimThreshold, int.MaxValue) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;   // a libc without mallopt (e.g. musl): its allocator is left as it is
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int Mallopt(int parameter, int value);
+}

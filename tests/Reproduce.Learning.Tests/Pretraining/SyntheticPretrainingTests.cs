@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
+using Reproduce.Data.Datasets;
+using Reproduce.Data.Preprocessing;
+using Reproduce.Data.Store;
+using Reproduce.Data.Synthetic;
+using Reproduce.Learning.Augmentations;
+using Reproduce.Learning.Methods;
+using Reproduce.Learning.Models;
+using Reproduce.Learning.Pretraining;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Pretraining;
+
+/// <summary>
+/// Each method, with the quickstart manifest's settings but batch 16 and 200 steps, learns something on
+/// synthetic CT: its loss falls, its trunk's features do not collapse, and a k-NN classifier on them beats
+/// the same classifier on a randomly initialised trunk, by a margin, on a labelled synthetic task (the
+/// 11 organ classes). Measured (220 test images, random trunk 0.732): BYOL 0.86, MoCo v2 0.96, SwAV 0.80,
+/// SparK 0.83 at 120–200 steps.
+/// </summary>
+public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Size = 64;
+    private const int Batch = 16;
+    private const int Steps = 200;
+    private const double Margin = 0.03;   // 7 of 220 test images
+    private readonly string folder = Directory.CreateTempSubdirectory("reproduce-ssl-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Theory]
+    [InlineData("byol")]
+    [InlineData("mocov2")]
+    [InlineData("swav")]
+    [InlineData("spark")]
+    public void A_short_run_lowers_the_loss_without_collapse_and_beats_a_random_trunk_at_knn(string method)
+    {
+        var manifest = ManifestLoader.Load(Path.Combine(RepositoryRoot(), "experiments", "synthetic.yaml"), MethodRegistry.Catalog);
+        var settings = manifest.Pretrain.Methods[method];
+        var spec = settings with { Parameters = new Dictionary<string, JsonNode>(settings.Parameters) { ["batch_size"] = (long)Batch, ["max_steps"] = (long)Steps } };
+        var slices = Store(manifest, "lidc", new SyntheticSpec { Size = Size, Series = 4, SlicesPerSeries = 24 });
+        var organs = Store(manifest, "organsmnist", new SyntheticSpec { Size = Size, Train = 220, Validation = 0, Test = 220 });
+
+        manual_seed(3);
+        using var random = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+        using var images = new PretrainImages(TensorStore.Open(slices));
+        var plan = new EpochPlan(images.Count, Batch, epochs: 1, maxSteps: Steps, seed: 4);
+        using var model = MethodRegistry.Create(spec, new ResNetOptions(ResNetOptions.ResNet18), Size);
+        using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
+        var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
+        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU).Run(Path.Combine(folder, "run"), 1000, SilentProgress.Instance, CancellationToken.None).Curve;
+
+        // MoCo's loss rises while its queue fills with real keys; compare from then on.
+        var start = method == "mocov2" ? (int)Math.Min(Steps / 2, spec.Integer("queue_size") / Batch) : 0;
+        var early = curve.Skip(start).Take(10).Average(r => r.Loss);
+        var late = curve.TakeLast(10).Average(r => r.Loss);
+        using var organStore = TensorStore.Open(organs);
+        // As fine-tuning will: the published weights in a plain trunk (MoCo trains with split BN).
+        using var encoder = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+        encoder.load_state_dict(model.Encoder.state_dict());
+        var (trained, spread) = KnnAccuracy(encoder, organStore);
+        var (baseline, _) = KnnAccuracy(random, organStore);
+        output.WriteLine($"{method}: loss {early:0.000} → {late:0.000}; embedding spread {spread:0.0000}; k-NN accuracy {trained:0.000} vs random trunk {baseline:0.000}");
+
+        Assert.True(late < early, $"{method}: the loss did not fall ({early:0.000} → {late:0.000})");
+        Assert.True(spread > 0.2, $"{method}: the normalised embeddings collapsed (spread {spread:0.0000})");
+        Assert.True(trained >= baseline + Margin, $"{method}: k-NN accuracy {trained:0.000} does not beat a random trunk's {baseline:0.000} by {Margin}");
+    }
+
+    /// <summary>
+    /// 5-NN accuracy by cosine similarity from the train to the test images, on the trunk's pooled features;
+    /// and the spread: the mean per-dimension standard deviation of the L2-normalised test
+    /// features, times √D (about 1 for features spread evenly over directions, 0 when they collapse).
+    /// </summary>
+    private static (double Accuracy, double Spread) KnnAccuracy(ResNet trunk, TensorStore store)
+    {
+        using var scope = NewDisposeScope();
+        // BN with batch statistics (each split is one batch), for both trunks: SparK's running statistics come
+        // from visible positions of masked inputs only (METHODS.md §1.5), so eval mode would not compare like with like.
+        trunk.train();
+        var items = store.Items;
+        Tensor Features(IReadOnlyList<StoreItem> subset)
+        {
+            using var noGrad = no_grad();
+            var pixels = stack(subset.Select(i => tensor(store.Image(i.Position), [1, store.Height, store.Width])).ToArray()).to_type(ScalarType.Float32) / 255;
+            var inputs = ((pixels - 0.449) / 0.226).expand(-1, 3, -1, -1);
+            return nn.functional.normalize(trunk.forward(inputs), dim: 1);
+        }
+
+        var train = items.Where(i => i.Split == Data.Splits.OfficialSplit.Train).ToList();
+        var test = items.Where(i => i.Split == Data.Splits.OfficialSplit.Test).ToList();
+        var (trainFeatures, testFeatures) = (Features(train), Features(test));
+        var neighbours = testFeatures.matmul(trainFeatures.t()).topk(5, dim: 1).indexes;
+        var labels = tensor(train.Select(i => (long)i.Label).ToArray());
+        var votes = labels[neighbours].mode(dim: 1).values;
+        var correct = votes.eq(tensor(test.Select(i => (long)i.Label).ToArray())).sum().item<long>();
+        var spread = testFeatures.std(dimensions: [0L]).mean().item<float>() * Math.Sqrt(testFeatures.shape[1]);
+        return ((double)correct / test.Count, spread);
+    }
+
+    private string Store(Manifest manifest, string dataset, SyntheticSpec synthetic)
+    {
+        var spec = manifest.Datasets[dataset] with { Synthetic = synthetic, Preprocess = manifest.Datasets[dataset].Preprocess with { Size = Size } };
+        var raw = Path.Combine(folder, dataset, "raw");
+        SyntheticDatasets.Write(dataset, synthetic, 1, raw, SilentProgress.Instance);
+        var store = Path.Combine(folder, dataset, "store");
+        new StoreBuilder(ImageRecipe.Create(spec.Preprocess), 2, SilentProgress.Instance).Build(RawDataset.Open(spec, raw), dataset, [], store, CancellationToken.None);
+        return store;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Reproduce.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("the repository root (Reproduce.sln) is not above the test output");
+    }
+}

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Planning;
@@ -69,7 +68,6 @@ public sealed class LocalExecutor
     /// </summary>
     private async Task<CellOutcome> ComputeAsync(PlanEntry entry, Plan plan, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        var watch = Stopwatch.StartNew();
         var announced = false;
         try
         {
@@ -83,7 +81,7 @@ public sealed class LocalExecutor
                         using (cellLock)
                         {
                             // Off the caller's thread: stages are mostly synchronous, CPU-bound code.
-                            return await Task.Run(() => ComputeLockedAsync(entry, plan, watch, cancellationToken), CancellationToken.None);
+                            return await Task.Run(() => ComputeLockedAsync(entry, plan, cancellationToken), CancellationToken.None);
                         }
                     }
                 }
@@ -103,16 +101,19 @@ public sealed class LocalExecutor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
+            return new CellOutcome(entry, OutcomeKind.Cancelled, TimeSpan.Zero);
         }
     }
 
-    private async Task<CellOutcome> ComputeLockedAsync(PlanEntry entry, Plan plan, Stopwatch watch, CancellationToken cancellationToken)
+    /// <summary>Computes a cell whose slot and lock are held; its time starts here, not while it queued for a slot.</summary>
+    private async Task<CellOutcome> ComputeLockedAsync(PlanEntry entry, Plan plan, CancellationToken cancellationToken)
     {
+        var timestamp = clock.GetTimestamp();
+        TimeSpan Elapsed() => clock.GetElapsedTime(timestamp);
         var cell = entry.Cell;
         if (entry.Status != CellStatus.Forced && cache.TryReadComplete(cell.Stage, entry.Key) is not null)
         {
-            return new CellOutcome(entry, OutcomeKind.Cached, watch.Elapsed);
+            return new CellOutcome(entry, OutcomeKind.Cached, Elapsed());
         }
 
         var stage = stages.Get(cell.Stage);
@@ -142,17 +143,17 @@ public sealed class LocalExecutor
             };
             var result = await stage.RunAsync(context, cancellationToken);
             cache.Publish(MetaOf(entry, plan, started, result), work);
-            return new CellOutcome(entry, OutcomeKind.Computed, watch.Elapsed);
+            return new CellOutcome(entry, OutcomeKind.Computed, Elapsed());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             KeepOrDiscardWork(stage, entry);
-            return new CellOutcome(entry, OutcomeKind.Cancelled, watch.Elapsed);
+            return new CellOutcome(entry, OutcomeKind.Cancelled, Elapsed());
         }
         catch (Exception error)
         {
             KeepOrDiscardWork(stage, entry);
-            return new CellOutcome(entry, OutcomeKind.Failed, watch.Elapsed, error);
+            return new CellOutcome(entry, OutcomeKind.Failed, Elapsed(), error);
         }
     }
 

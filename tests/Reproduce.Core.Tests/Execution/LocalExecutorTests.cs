@@ -147,6 +147,47 @@ public class LocalExecutorTests
         Assert.Equal(1, observer.Waits);
     }
 
+    [Fact]
+    public async Task ACellsTimeIsItsOwnNotTheTimeItQueuedForAWorker()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var clock = new SteppingClock();
+        var stages = new StageRegistry([new ClockedStage(clock, TimeSpan.FromSeconds(10)), new ValueStage("sum")]);
+        var plan = PlanOf(TestGraphs.Fan(3), cache, stages);
+
+        // One worker: the three sources queue for it together, and each takes 10 s of the clock.
+        var report = await new LocalExecutor(stages, cache, new Roots(cache.Root, cache.Root, cache.Root), new RunSettings { Workers = 1 }, new SilentObserver(), clock, [])
+            .RunAsync(plan, CancellationToken.None);
+
+        Assert.All(report.Outcomes.Where(o => o.Entry.Cell.Stage == "source"), o => Assert.Equal(TimeSpan.FromSeconds(10), o.Duration));
+    }
+
+    /// <summary>A clock that moves only when told to.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref ticks);
+
+        public void Advance(TimeSpan span) => Interlocked.Add(ref ticks, span.Ticks);
+    }
+
+    /// <summary>A source stage whose every cell takes <paramref name="duration"/> of <paramref name="clock"/>.</summary>
+    private sealed class ClockedStage(SteppingClock clock, TimeSpan duration) : IStage
+    {
+        public StageDescriptor Descriptor { get; } = new("source", 1);
+
+        public async Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
+        {
+            clock.Advance(duration);
+            await File.WriteAllTextAsync(Path.Combine(context.WorkDirectory, ValueStage.ValueFile), "1", cancellationToken);
+            return StageResult.Empty;
+        }
+    }
+
     private sealed class MissingDataStage : IStage
     {
         public StageDescriptor Descriptor { get; } = new("source", 1);

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Reproduce.Core.Execution;
+using Reproduce.Data.Splits;
+using Reproduce.Data.Store;
+using Reproduce.Learning.Finetuning;
+using Reproduce.Learning.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reproduce.Learning.Tests.Finetuning;
+
+public sealed class FinetuneRunTests : IDisposable
+{
+    private const int Size = 64;
+    private readonly string folder = Directory.CreateTempSubdirectory("reproduce-finetune-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    /// <summary>
+    /// A binary task a ResNet learns in a few epochs: class 1 carries a bright square at a random place, class 0
+    /// does not; both have the same noise. Official train / validation / test of the given sizes, half per class.
+    /// </summary>
+    internal static TensorStore SquareStore(string directory, int train, int validation, int test)
+    {
+        using (var writer = new TensorStoreWriter(directory, Size, Size))
+        {
+            var random = new Random(7);
+            var index = 0;
+            foreach (var (split, count) in new[] { (OfficialSplit.Train, train), (OfficialSplit.Validation, validation), (OfficialSplit.Test, test) })
+            {
+                for (var i = 0; i < count; i++, index++)
+                {
+                    var label = i % 2;
+                    var image = new byte[Size * Size];
+                    for (var p = 0; p < image.Length; p++)
+                    {
+                        image[p] = (byte)random.Next(40, 120);
+                    }
+
+                    if (label == 1)
+                    {
+                        var (top, left) = (random.Next(0, Size - 16), random.Next(0, Size - 16));
+                        for (var y = top; y < top + 16; y++)
+                        {
+                            Array.Fill(image, (byte)230, (y * Size) + left, 16);
+                        }
+                    }
+
+                    writer.Add($"img{index}", label, split, $"img{index}.png", image);
+                }
+            }
+
+            writer.Complete("covid", ["NonCOVID", "COVID"], new JsonObject());
+        }
+
+        return TensorStore.Open(directory);
+    }
+
+    internal static FinetuneSettings Settings(int epochs = 4, int freeze = 1, string protocol = "official-split", double fraction = 1.0) => new()
+    {
+        Task = "covid",
+        Classes = 2,
+        PositiveClass = 1,
+        Init = "scratch",
+        Arch = ResNetOptions.ResNet18,
+        Protocol = protocol,
+        Folds = protocol == "kfold" ? 2 : 1,
+        Fold = 0,
+        Fraction = fraction,
+        ValidationFraction = 0.15,
+        Seed = 42,
+        LabelOrder = "disease-positive",
+        Reduction = "random",
+        Mean = [0.5, 0.5, 0.5],
+        Std = [0.25, 0.25, 0.25],
+        Flip = "vertical",
+        Epochs = epochs,
+        BatchSize = 16,
+        Optimizer = "adam",
+        LearningRate = 1e-3,
+        WeightDecay = 5e-4,
+        FreezeBackboneEpochs = freeze,
+        TrainBatchNormWhileFrozen = true,
+        AuthorsLearningRateDrop = false,
+        InputSize = Size,
+    };
+
+    private FinetuneOutcome Train(FinetuneSettings settings, string name, Classifier? model = null)
+    {
+        using var store = SquareStore(Path.Combine(folder, name), train: 64, validation: 16, test: 32);
+        using var data = FinetuneData.Load(store, settings);
+        manual_seed(1);
+        using var owned = model is null ? new Classifier(new ResNetOptions(settings.Arch), settings.Classes) : null;
+        return new FinetuneRun(model ?? owned!, settings, data, CPU, seed: 5).Run(SilentProgress.Instance, CancellationToken.None);
+    }
+
+    [Fact]
+    public void Learns_a_learnable_task_and_selects_the_best_validation_epoch()
+    {
+        var outcome = Train(Settings(epochs: 5), "learn");
+
+        Assert.Equal(5, outcome.Curve.Count);
+        Assert.Equal(outcome.Curve.Max(e => e.ValidationAccuracy), outcome.BestValidationAccuracy);
+        Assert.Equal(outcome.Curve.First(e => e.ValidationAccuracy == outcome.BestValidationAccuracy).Epoch, outcome.BestEpoch);
+        Assert.True(outcome.Curve[^1].TrainLoss < outcome.Curve[0].TrainLoss, $"train loss {outcome.Curve[0].TrainLoss} → {outcome.Curve[^1].TrainLoss}");
+        Assert.True(outcome.BestValidationAccuracy >= 0.8, $"best validation accuracy {outcome.BestValidationAccuracy}");
+        Assert.Equal(32, outcome.TestProbabilities.Count);
+        Assert.All(outcome.TestProbabilities, row => Assert.Equal(1.0, row.Sum(), 1e-9));
+    }
+
+    [Fact]
+    public void Two_runs_with_one_seed_are_bitwise_equal()
+    {
+        var first = Train(Settings(epochs: 2), "first");
+        var second = Train(Settings(epochs: 2), "second");
+
+        Assert.Equal(first.Curve, second.Curve);
+        Assert.Equal(first.TestProbabilities.SelectMany(r => r), second.TestProbabilities.SelectMany(r => r));
+    }
+
+    [Fact]
+    public void A_frozen_trunk_moves_only_its_batch_norm_affine_parameters()
+    {
+        var settings = Settings(epochs: 1, freeze: 1);
+        manual_seed(1);
+        using var model = new Classifier(new ResNetOptions(settings.Arch), settings.Classes);
+        var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+
+        Train(settings, "frozen", model);
+
+        var bn = model.Trunk.modules().OfType<MaskedBatchNorm2d>().SelectMany(m => m.named_parameters().Select(p => p.parameter)).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var moved = !parameter.eq(before[name]).all().item<bool>();
+            var shouldMove = name.StartsWith("fc.", StringComparison.Ordinal) || bn.Contains(parameter);
+            Assert.True(moved == shouldMove, $"{name}: moved {moved}, expected {shouldMove}");
+        }
+    }
+
+    [Fact]
+    public void The_authors_learning_rate_drop_starts_the_second_epoch_after_unfreezing()
+    {
+        var settings = Settings() with { Epochs = 70, FreezeBackboneEpochs = 10, LearningRate = 1e-4, AuthorsLearningRateDrop = true };
+
+        Assert.Equal(1e-4, settings.LearningRateAt(10));
+        Assert.Equal(1.5e-5, settings.LearningRateAt(11), 15);
+        Assert.Equal(1.5e-5, settings.LearningRateAt(69), 15);
+        Assert.Equal(1e-4, (settings with { AuthorsLearningRateDrop = false }).LearningRateAt(69));
+        Assert.True(settings.BackboneFrozenAt(9));
+        Assert.False(settings.BackboneFrozenAt(10));
+    }
+
+    [Fact]
+    public void Folds_and_fractions_shrink_only_the_training_set_and_the_authors_order_swaps_labels()
+    {
+        using var store = SquareStore(Path.Combine(folder, "splits"), train: 40, validation: 10, test: 20);
+        using var full = FinetuneData.Load(store, Settings(protocol: "kfold"));
+        using var quarter = FinetuneData.Load(store, Settings(protocol: "kfold", fraction: 0.25));
+        using var authors = FinetuneData.Load(store, Settings(protocol: "kfold") with { LabelOrder = "authors" });
+
+        Assert.Equal((25, 25, 20), (full.Train.Count, full.Validation.Count, full.Test.Count));
+        Assert.Equal((6, 25, 20), (quarter.Train.Count, quarter.Validation.Count, quarter.Test.Count));
+        Assert.Subset(full.Train.Ids.ToHashSet(), quarter.Train.Ids.ToHashSet());
+        Assert.Empty(full.Train.Ids.Intersect(full.Validation.Ids));
+        Assert.Equal(full.Test.Labels.Select(l => 1 - l), authors.Test.Labels);
+        Assert.Equal(full.Train.Count, full.TrainImagesPerClass.Sum());
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ScottPlot;
+using SkiaSharp;
+
+namespace Reproduce.Evaluation.Rendering;
+
+/// <summary>
+/// Data-reduction curves with ScottPlot: per task and metric, the metric against the training fraction, one line per
+/// init with markers and a ±std band over folds; and a panel of every task × metric.
+/// </summary>
+/// <remarks>
+/// The x axis is log10(fraction), ticked and labelled at the fractions used: fractions shrink by factors
+/// (1, 0.25, 0.1 …), and on a linear axis the small fractions, where pre-training is claimed to matter most, would
+/// crowd into the left edge.
+/// </remarks>
+public static partial class FigureRenderer
+{
+    public const int ChartWidth = 720;
+    public const int ChartHeight = 440;
+    public const int PanelCellWidth = 600;
+    public const int PanelCellHeight = 400;
+
+    /// <summary>Sans-serif families tried in order; without any of them ScottPlot's own choice stands.</summary>
+    private static readonly string[] PreferredFonts = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"];
+
+    public static void WriteChart(RenderInput input, string task, string metric, string pngPath, string svgPath)
+    {
+        var chart = Chart(input, task, metric);
+        chart.SavePng(pngPath, ChartWidth, ChartHeight);
+        WriteSvg(svgPath, chart.GetSvgXml(ChartWidth, ChartHeight));
+    }
+
+    /// <summary>The panel: a row per task, a column per metric, in the input's order.</summary>
+    public static void WritePanel(RenderInput input, string pngPath, string svgPath)
+    {
+        var width = PanelCellWidth * input.Metrics.Count;
+        var height = PanelCellHeight * input.Tasks.Count;
+        var panel = Panel(input);
+        panel.SavePng(pngPath, width, height);
+
+        using var svg = new MemoryStream();
+        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), svg))
+        {
+            panel.Render(canvas, new PixelRect(0, width, height, 0));
+        }
+
+        WriteSvg(svgPath, Encoding.UTF8.GetString(svg.ToArray()));
+    }
+
+    private static Multiplot Panel(RenderInput input)
+    {
+        var charts = input.Tasks.SelectMany(task => input.Metrics.Select(metric => Chart(input, task, metric))).ToList();
+        var panel = new Multiplot(charts[0]);
+        foreach (var chart in charts.Skip(1))
+        {
+            panel.AddPlot(chart);
+        }
+
+        panel.Layout = new ScottPlot.MultiplotLayouts.Grid(input.Tasks.Count, input.Metrics.Count);
+        return panel;
+    }
+
+    private static Plot Chart(RenderInput input, string task, string metric)
+    {
+        var plot = new Plot();
+        var font = PreferredFonts.FirstOrDefault(SKFontManager.Default.GetFontFamilies().Contains);
+        if (font is not null)
+        {
+            plot.Font.Set(font);
+        }
+
+        // Every band before any line, so that no init's band veils another's line.
+        var palette = new ScottPlot.Palettes.Category10();
+        var taskRows = input.Summaries.Where(row => row.Task == task).ToList();
+        var curves = input.Inits
+            .Select((init, index) => (Init: init, Color: palette.GetColor(index), Points: taskRows
+                .Where(row => row.Metric == metric && row.Init == init && row.N > 0 && !double.IsNaN(row.Mean))
+                .OrderBy(row => row.Fraction)
+                .ToList()))
+            .Where(curve => curve.Points.Count > 0)
+            .ToList();
+        foreach (var (_, color, points) in curves)
+        {
+            AddStdBands(plot, [.. points.Select(row => (X: Math.Log10(row.Fraction), row.Mean, row.Std))], color);
+        }
+
+        foreach (var (init, color, points) in curves)
+        {
+            var line = plot.Add.Scatter(
+                points.Select(row => Math.Log10(row.Fraction)).ToArray(),
+                points.Select(row => row.Mean).ToArray(),
+                color);
+            line.LegendText = init;
+            line.LineWidth = 2;
+            line.MarkerSize = 8;
+        }
+
+        var fractions = taskRows.Select(row => row.Fraction).Distinct().Order().ToArray();
+        if (fractions.Length > 0)
+        {
+            var positions = fractions.Select(Math.Log10).ToArray();
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                positions, [.. fractions.Select(RenderText.Percent)]);
+            var margin = Math.Max(0.05, 0.06 * (positions[^1] - positions[0]));
+            plot.Axes.SetLimitsX(positions[0] - margin, positions[^1] + margin);
+        }
+
+        plot.Title(task);
+        plot.XLabel("training fraction (log scale)");
+        plot.YLabel(RenderText.MetricName(metric));
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>
+    /// The mean ± std band over folds, drawn over each run of neighbouring fractions whose std is defined (a lone
+    /// such point gets an error bar); where the std is NaN (n = 1) nothing is drawn.
+    /// </summary>
+    private static void AddStdBands(Plot plot, List<(double X, double Mean, double Std)> points, Color color)
+    {
+        var start = 0;
+        while (start < points.Count)
+        {
+            if (double.IsNaN(points[start].Std))
+            {
+                start++;
+                continue;
+            }
+
+            var end = start;
+            while (end + 1 < points.Count && !double.IsNaN(points[end + 1].Std))
+            {
+                end++;
+            }
+
+            var run = points.GetRange(start, end - start + 1);
+            if (run.Count == 1)
+            {
+                var bar = plot.Add.ErrorBar([run[0].X], [run[0].Mean], [run[0].Std]);
+                bar.Color = color;
+            }
+            else
+            {
+                var band = plot.Add.FillY(
+                    [.. run.Select(point => point.X)],
+                    [.. run.Select(point => point.Mean - point.Std)],
+                    [.. run.Select(point => point.Mean + point.Std)]);
+                band.FillColor = color.WithAlpha(0.15);
+                band.LineWidth = 0;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    /// <summary>
+    /// Skia numbers an SVG's clip paths from a counter that lives as long as the process, so a second render of the
+    /// same chart gets other ids; renumbering them in order of appearance makes equal charts equal bytes.
+    /// </summary>
+    private static void WriteSvg(string path, string svg)
+    {
+        var ids = new Dictionary<string, string>();
+        var normalised = ClipPathId().Replace(svg, match =>
+        {
+            if (!ids.TryGetValue(match.Value, out var id))
+            {
+                id = $"clip{ids.Count}";
+                ids.Add(match.Value, id);
+            }
+
+            return id;
+        });
+        File.WriteAllText(path, normalised, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
+    [GeneratedRegex("""(?<=id="|url\(#)cl_[0-9a-f]+""")]
+    private static partial Regex ClipPathId();
+}

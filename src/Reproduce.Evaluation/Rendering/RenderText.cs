@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace Reproduce.Evaluation.Rendering;
+
+/// <summary>How numbers and identifiers read in every rendered table, figure and report.</summary>
+internal static class RenderText
+{
+    /// <summary>The table metrics' display names (DESIGN.md §7 "Metrics in tables"); any other metric keeps its id.</summary>
+    public static string MetricName(string metric) => metric switch
+    {
+        "auc" => "AUC",
+        "f1" => "F1",
+        "accuracy" => "Accuracy",
+        _ => metric,
+    };
+
+    /// <summary>A training fraction as a percentage: 1 → "100%", 0.25 → "25%", 0.005 → "0.5%".</summary>
+    public static string Percent(double fraction) =>
+        (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A fraction as the decimal the manifests use (DESIGN.md §7 "Identifiers"): 0.25 → "0.25".</summary>
+    public static string Decimal(double fraction) => fraction.ToString(CultureInfo.InvariantCulture);
+
+    public static string ThreeDecimals(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>A difference with its sign always shown, so a table of differences reads at a glance.</summary>
+    public static string SignedThreeDecimals(double value) =>
+        value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>A number for a machine-readable CSV: shortest round-trip text, empty when undefined.</summary>
+    public static string CsvNumber(double value) =>
+        double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string CsvField(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,22 @@
+namespace Reproduce.Evaluation.Rendering;
+
+/// <summary>
+/// The fixed layout of a rendered experiment directory, as relative paths with '/' (the report links them as
+/// written): <c>report.md</c>, <c>results.csv</c>, <c>tables/&lt;task&gt;_&lt;metric&gt;.{md,csv,tex}</c>,
+/// <c>figures/&lt;task&gt;_&lt;metric&gt;.{png,svg}</c> and <c>figures/panel.{png,svg}</c>.
+/// </summary>
+public static class RenderedFiles
+{
+    public const string Report = "report.md";
+    public const string Results = "results.csv";
+    public const string TablesFolder = "tables";
+    public const string FiguresFolder = "figures";
+
+    public static string Table(string task, string metric, string extension) =>
+        $"{TablesFolder}/{task}_{metric}.{extension}";
+
+    public static string Figure(string task, string metric, string extension) =>
+        $"{FiguresFolder}/{task}_{metric}.{extension}";
+
+    public static string Panel(string extension) => $"{FiguresFolder}/panel.{extension}";
+}

@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Reproduce.Evaluation.Rendering;
+
+/// <summary>
+/// A <see cref="MetricTable"/> as Markdown, CSV and LaTeX, and every summary row as the long-form
+/// <c>results.csv</c>. Lines end in "\n" whatever the platform, so the same table is the same bytes.
+/// </summary>
+public static partial class TableWriters
+{
+    public static string Markdown(MetricTable table)
+    {
+        var text = new StringBuilder();
+        text.Append("| Init |");
+        foreach (var fraction in table.Fractions)
+        {
+            text.Append(' ').Append(RenderText.Percent(fraction)).Append(" |");
+        }
+
+        text.Append("\n|---|");
+        text.Append(string.Concat(Enumerable.Repeat("---:|", table.Fractions.Count)));
+        text.Append('\n');
+        for (var row = 0; row < table.Rows.Count; row++)
+        {
+            text.Append("| ").Append(EscapeMarkdownCell(table.Rows[row].Init)).Append(" |");
+            for (var column = 0; column < table.Fractions.Count; column++)
+            {
+                text.Append(' ').Append(table.CellText(row, column, "±", value => $"**{value}**")).Append(" |");
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The table with numbers instead of text: per fraction its mean, std and n (empty where undefined), headed
+    /// <c>mean_0.25</c>, <c>std_0.25</c>, <c>n_0.25</c>.
+    /// </summary>
+    public static string Csv(MetricTable table)
+    {
+        var text = new StringBuilder("init");
+        foreach (var fraction in table.Fractions)
+        {
+            var suffix = RenderText.Decimal(fraction);
+            text.Append($",mean_{suffix},std_{suffix},n_{suffix}");
+        }
+
+        text.Append('\n');
+        foreach (var row in table.Rows)
+        {
+            text.Append(RenderText.CsvField(row.Init));
+            foreach (var cell in row.Cells)
+            {
+                text.Append(cell is null
+                    ? ",,,"
+                    : $",{RenderText.CsvNumber(cell.Mean)},{RenderText.CsvNumber(cell.Std)},{cell.N}");
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A booktabs table float, ready for <c>\input</c> (needs <c>\usepackage{booktabs}</c>).</summary>
+    public static string Latex(MetricTable table)
+    {
+        var text = new StringBuilder();
+        text.Append("\\begin{table}[ht]\n\\centering\n");
+        text.Append($"\\caption{{{EscapeLatex(table.Task)}: {EscapeLatex(RenderText.MetricName(table.Metric))}, ")
+            .Append("mean $\\pm$ standard deviation over folds by training fraction; best mean per column in bold.}\n");
+        text.Append($"\\label{{tab:{LabelUnsafe().Replace($"{table.Task}-{table.Metric}", "-")}}}\n");
+        text.Append("\\begin{tabular}{l").Append('r', table.Fractions.Count).Append("}\n\\toprule\nInit");
+        foreach (var fraction in table.Fractions)
+        {
+            text.Append(" & ").Append(EscapeLatex(RenderText.Percent(fraction)));
+        }
+
+        text.Append(" \\\\\n\\midrule\n");
+        for (var row = 0; row < table.Rows.Count; row++)
+        {
+            text.Append(EscapeLatex(table.Rows[row].Init));
+            for (var column = 0; column < table.Fractions.Count; column++)
+            {
+                text.Append(" & ").Append(table.CellText(row, column, "$\\pm$", value => $"\\textbf{{{value}}}"));
+            }
+
+            text.Append(" \\\\\n");
+        }
+
+        text.Append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Every summary row, one per line, with n and the 95% CI (PIPELINE.md §3.4): ordered by the input's task, metric
+    /// and init order (anything not listed after, by name), then by fraction, largest first.
+    /// </summary>
+    public static string ResultsCsv(RenderInput input)
+    {
+        var text = new StringBuilder("task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images\n");
+        var ordered = input.Summaries
+            .OrderBy(row => Position(input.Tasks, row.Task)).ThenBy(row => row.Task, StringComparer.Ordinal)
+            .ThenBy(row => Position(input.Metrics, row.Metric)).ThenBy(row => row.Metric, StringComparer.Ordinal)
+            .ThenBy(row => Position(input.Inits, row.Init)).ThenBy(row => row.Init, StringComparer.Ordinal)
+            .ThenByDescending(row => row.Fraction);
+        foreach (var row in ordered)
+        {
+            text.Append(string.Join(',',
+                RenderText.CsvField(row.Task),
+                RenderText.CsvField(row.Init),
+                RenderText.Decimal(row.Fraction),
+                RenderText.CsvField(row.Metric),
+                row.N,
+                RenderText.CsvNumber(row.Mean),
+                RenderText.CsvNumber(row.Std),
+                RenderText.CsvNumber(row.CiLow),
+                RenderText.CsvNumber(row.CiHigh),
+                RenderText.CsvNumber(row.TrainImages),
+                row.MinClassImages)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    internal static string EscapeMarkdownCell(string text) => text.Replace("|", "\\|");
+
+    /// <summary>Text as LaTeX typesets it literally: the ten special characters escaped.</summary>
+    public static string EscapeLatex(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var character in text)
+        {
+            escaped.Append(character switch
+            {
+                '\\' => "\\textbackslash{}",
+                '&' or '%' or '$' or '#' or '_' or '{' or '}' => "\\" + character,
+                '~' => "\\textasciitilde{}",
+                '^' => "\\textasciicircum{}",
+                _ => character.ToString(),
+            });
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>Where <paramref name="value"/> stands in <paramref name="order"/>; past the end when not listed.</summary>
+    internal static int Position(IReadOnlyList<string> order, string value)
+    {
+        for (var index = 0; index < order.Count; index++)
+        {
+            if (order[index] == value)
+            {
+                return index;
+            }
+        }
+
+        return order.Count;
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9-]")]
+    private static partial Regex LabelUnsafe();
+}

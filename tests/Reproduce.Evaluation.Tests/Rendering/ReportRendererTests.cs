@@ -1,0 +1,59 @@
+using Reproduce.Evaluation.Rendering;
+
+namespace Reproduce.Evaluation.Tests.Rendering;
+
+public sealed class ReportRendererTests
+{
+    [Fact]
+    public void WritesTheFixedLayout()
+    {
+        using var directory = new TemporaryDirectory();
+
+        ReportRenderer.Render(SampleRenderInput.Create(), directory.Path);
+
+        var expected = new List<string> { "report.md", "results.csv", "figures/panel.png", "figures/panel.svg" };
+        foreach (var name in new[] { "covid_auc", "covid_f1", "organsmnist_auc", "organsmnist_f1" })
+        {
+            expected.AddRange([$"tables/{name}.md", $"tables/{name}.csv", $"tables/{name}.tex", $"figures/{name}.png", $"figures/{name}.svg"]);
+        }
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Files(directory.Path).Keys);
+        Assert.Equal(
+            TableWriters.Markdown(MetricTable.From(SampleRenderInput.Create(), "covid", "auc")),
+            File.ReadAllText(Path.Combine(directory.Path, "tables", "covid_auc.md")));
+    }
+
+    [Fact]
+    public void RendersTheSameBytesTwice()
+    {
+        using var first = new TemporaryDirectory();
+        using var second = new TemporaryDirectory();
+
+        ReportRenderer.Render(SampleRenderInput.Create(), first.Path);
+        ReportRenderer.Render(SampleRenderInput.Create(), second.Path);
+
+        var firstFiles = Files(first.Path);
+        var secondFiles = Files(second.Path);
+        Assert.Equal(firstFiles.Keys, secondFiles.Keys);
+        foreach (var (name, bytes) in firstFiles)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(secondFiles[name]), $"{name} differs between two renders.");
+        }
+    }
+
+    [Theory]
+    [InlineData("../covid")]
+    [InlineData("")]
+    public void RejectsATaskThatCannotNameAFile(string task)
+    {
+        using var directory = new TemporaryDirectory();
+
+        Assert.Throws<ArgumentException>(
+            () => ReportRenderer.Render(SampleRenderInput.Create() with { Tasks = [task] }, directory.Path));
+    }
+
+    private static SortedDictionary<string, byte[]> Files(string root) => new(
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetRelativePath(root, path).Replace('\\', '/'), File.ReadAllBytes),
+        StringComparer.Ordinal);
+}

@@ -1,0 +1,62 @@
+using Reproduce.Evaluation.Aggregation;
+using Reproduce.Evaluation.Rendering;
+
+namespace Reproduce.Evaluation.Tests.Rendering;
+
+/// <summary>
+/// A hand-made render input: two tasks, two metrics, three inits, three folds, fractions 1, 0.25 and 0.1. covid's
+/// AUC holds every kind of cell — full, fewer folds, a single fold, undefined, missing, and a tie for best.
+/// </summary>
+internal static class SampleRenderInput
+{
+    public static RenderInput Create() => new(
+        ExperimentId: "sample",
+        Title: "Sample experiment",
+        Tasks: ["covid", "organsmnist"],
+        Metrics: ["auc", "f1"],
+        Inits: ["scratch", "byol", "spark"],
+        Folds: 3,
+        Summaries:
+        [
+            Row("covid", "scratch", 1.0, "auc", 3, 0.8123, 0.0214),
+            Row("covid", "scratch", 0.25, "auc", 3, 0.7, 0.05),
+            Row("covid", "scratch", 0.1, "auc", 1, 0.61, double.NaN),
+            Row("covid", "byol", 1.0, "auc", 3, 0.8501, 0.0102),
+            Row("covid", "byol", 0.25, "auc", 2, 0.7812, 0.0301),
+            Row("covid", "byol", 0.1, "auc", 3, 0.65, 0.04),
+            Row("covid", "spark", 1.0, "auc", 3, 0.8504, 0.02),
+            Row("covid", "spark", 0.25, "auc", 0, double.NaN, double.NaN),
+            Row("covid", "scratch", 1.0, "f1", 3, 0.7, 0.03),
+            Row("covid", "byol", 1.0, "f1", 3, 0.72, 0.02),
+            Row("covid", "spark", 1.0, "f1", 3, 0.69, 0.01),
+            Row("organsmnist", "scratch", 1.0, "auc", 3, 0.95, 0.01),
+            Row("organsmnist", "scratch", 0.1, "auc", 3, 0.9, 0.02),
+            Row("organsmnist", "byol", 1.0, "auc", 3, 0.96, 0.005),
+            Row("organsmnist", "byol", 0.1, "auc", 3, 0.93, 0.01),
+            Row("organsmnist", "spark", 1.0, "f1", 3, 0.8, 0.01),
+        ],
+        Comparisons:
+        [
+            new ComparisonRow("covid", 1.0, "auc", "byol", "scratch", 3, 0.0378, -0.01, 0.0856, "paired-t", 2.1, 0.17),
+            new ComparisonRow("covid", 0.1, "auc", "byol", "scratch", 1, 0.04, double.NaN, double.NaN, "paired-t", double.NaN, double.NaN),
+            new ComparisonRow("covid", 1.0, "auc", "spark", "scratch", 3, -0.0006, -0.0009, -0.0001, "paired-t", -40, 0.0004),
+        ],
+        Claims:
+        [
+            new ClaimCheck("a", "Pre-training helps at every fraction.", ClaimVerdict.Holds, "byol beats scratch at 1 of 1."),
+            new ClaimCheck("b", "SparK is the best method.", ClaimVerdict.DoesNotHold, "byol leads at 10%."),
+            new ClaimCheck("c", "Gains grow below 100 images per class.", ClaimVerdict.NotEvaluable, "No fraction that small."),
+        ],
+        Deviations: ["Synthetic data.", "Three folds."],
+        Provenance: new RenderProvenance(
+            Commit: "0123abc",
+            Versions: new Dictionary<string, string> { ["TorchSharp"] = "0.107.0", ["ScottPlot"] = "5.1.59" },
+            Device: "cpu",
+            Threads: 2,
+            Host: "node1",
+            Time: new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero)));
+
+    private static SummaryRow Row(string task, string init, double fraction, string metric, int n, double mean, double std) =>
+        new(task, init, fraction, metric, n, mean, std,
+            n > 1 ? Math.Round(mean - 2 * std, 4) : double.NaN, n > 1 ? Math.Round(mean + 2 * std, 4) : double.NaN, 100 * fraction, (int)(40 * fraction));
+}

@@ -35,8 +35,8 @@ public static class PredictionsCsv
 
     public static void Write(TextWriter writer, Predictions predictions)
     {
-        writer.NewLine = "\n";
-        writer.WriteLine(string.Join(',', Enumerable.Range(0, predictions.Classes + 2).Select(ColumnName)));
+        writer.Write(string.Join(',', Enumerable.Range(0, predictions.Classes + 2).Select(ColumnName)));
+        writer.Write('\n');
         foreach (var row in predictions.Rows)
         {
             if (row.Id.Length == 0 || row.Id.AsSpan().ContainsAny('\r', '\n'))
@@ -58,7 +58,7 @@ public static class PredictionsCsv
                 writer.Write(probability.ToString("R", Invariant));
             }
 
-            writer.WriteLine();
+            writer.Write('\n');
         }
     }
 

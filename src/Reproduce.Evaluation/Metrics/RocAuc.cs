@@ -19,8 +19,8 @@ public static class RocAuc
         var positives = isPositive.Count(p => p);
         if (positives == 0 || positives == isPositive.Length)
         {
-            var only = positives == 0 ? "negative (no label is " + positive + ")" : "positive (every label is " + positive + ")";
-            return MetricValue.NotDefined($"the labels hold one class only, all {only}; AUC needs both");
+            var which = positives == 0 ? "no label is" : "every label is";
+            return MetricValue.NotDefined($"{which} the positive class {positive}; AUC needs both classes in the labels");
         }
 
         return MetricValue.Of(MannWhitney(isPositive, scores));

@@ -1,3 +1,4 @@
+using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Metrics;
 
 namespace Reproduce.Evaluation.Tests.Metrics;
@@ -94,7 +95,7 @@ public class ClassificationMetricsTests
 
         Assert.Null(metrics.Metrics["auc"].Value);
         Assert.Null(metrics.FlatValues()["auc"]);
-        Assert.Equal("the labels hold one class only, all negative (no label is 1); AUC needs both", metrics.NotDefined()["auc"]);
+        Assert.Equal("no label is the positive class 1; AUC needs both classes in the labels", metrics.NotDefined()["auc"]);
         Assert.Equal(["auc"], metrics.NotDefined().Keys);
         Assert.Equal(0.5, metrics.Metrics["accuracy"].Value!.Value, Tolerance);
         Assert.Equal(0.0, metrics.Metrics["precision"].Value!.Value);
@@ -127,6 +128,22 @@ public class ClassificationMetricsTests
 
         Assert.Equal(2.0 / 3, metrics.Metrics["f1_macro"].Value!.Value, Tolerance);
         Assert.Equal(0.75, metrics.Metrics["balanced_accuracy"].Value!.Value, Tolerance);
+    }
+
+    [Fact]
+    public void TheFlatValuesAreWhatACellsMetricsJsonHoldsUnderTest()
+    {
+        var metrics = ClassificationMetrics.Compute([1, 1], Binary(0.3, 0.7), 2);
+        var path = Path.Combine(Path.GetTempPath(), "reproduce-tests", Guid.NewGuid().ToString("N") + ".json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var cell = new CellResult("brain", "byol", 0, 1.0, 2, 10, [5, 5], 3, 0.9, metrics.FlatValues());
+
+        File.WriteAllText(path, CellResultJson.ToText(cell));
+        var read = CellResultJson.Read(path);
+        File.Delete(path);
+
+        Assert.Equal(metrics.FlatValues(), read.Test);
+        Assert.Null(read.Test["auc"]);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal static class Program
             CleanCommand.Create(common),
             UnlockCommand.Create(),
             InspectCommand.Create(),
+            MetricsCommand.Create(),
             BenchCommand.Create(),
             RegressCommand.Create(common),
         };

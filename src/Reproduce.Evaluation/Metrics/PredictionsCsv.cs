@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using Reproduce.Core.Errors;
+
+namespace Reproduce.Evaluation.Metrics;
+
+/// <summary>
+/// The per-image predictions file a finetune cell writes and <c>reproduce metrics</c> reads:
+/// <code>
+/// id,label,p_0,p_1
+/// covid/2020.01.24.919183-p27-132.png,1,0.0312,0.9688
+/// </code>
+/// K (the number of classes) is the number of <c>p_k</c> columns in the header. Invariant culture;
+/// probabilities written round-trip (<c>"R"</c>); an id holding a comma or a quote is quoted as in
+/// RFC 4180 (ids never hold line breaks). Reading validates everything metrics rely on, and every
+/// problem names the file, the line and the column.
+/// </summary>
+public static class PredictionsCsv
+{
+    /// <summary>
+    /// How far a row's probabilities may sum from 1: softmax outputs are stored from float32, whose
+    /// sums are off by about 1e-7; anything beyond 1e-3 is not a probability vector.
+    /// </summary>
+    public const double SumTolerance = 1e-3;
+
+    private const NumberStyles NumberStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+
+    private static CultureInfo Invariant => CultureInfo.InvariantCulture;
+
+    public static void Write(string path, Predictions predictions)
+    {
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        Write(writer, predictions);
+    }
+
+    public static void Write(TextWriter writer, Predictions predictions)
+    {
+        writer.Write(string.Join(',', Enumerable.Range(0, predictions.Classes + 2).Select(ColumnName)));
+        writer.Write('\n');
+        foreach (var row in predictions.Rows)
+        {
+            if (row.Id.Length == 0 || row.Id.AsSpan().ContainsAny('\r', '\n'))
+            {
+                throw new ArgumentException($"id '{row.Id}': an id is not empty and holds no line break", nameof(predictions));
+            }
+
+            if (row.Probabilities.Count != predictions.Classes || (uint)row.Label >= (uint)predictions.Classes)
+            {
+                throw new ArgumentException($"id '{row.Id}': label {row.Label} and {row.Probabilities.Count} probabilities do not fit {predictions.Classes} classes", nameof(predictions));
+            }
+
+            writer.Write(Quoted(row.Id));
+            writer.Write(',');
+            writer.Write(row.Label.ToString(Invariant));
+            foreach (var probability in row.Probabilities)
+            {
+                writer.Write(',');
+                writer.Write(probability.ToString("R", Invariant));
+            }
+
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>Reads and validates a predictions file; every problem is a <see cref="DataFormatException"/> naming the line and column.</summary>
+    public static Predictions Read(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, path);
+    }
+
+    /// <summary>Reads predictions from <paramref name="reader"/>; <paramref name="path"/> names the source in errors.</summary>
+    public static Predictions Read(TextReader reader, string path)
+    {
+        var header = reader.ReadLine() ?? throw Problem(path, 1, "the file is empty; expected the header 'id,label,p_0,p_1,…'");
+        var columns = Fields(header, path, 1);
+        var classes = columns.Count - 2;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            if (columns[c] != ColumnName(c))
+            {
+                throw Problem(path, 1, c, $"found '{columns[c]}'; the header is id,label,p_0,…,p_{{K-1}}");
+            }
+        }
+
+        if (classes < 2)
+        {
+            throw Problem(path, 1, $"the header has {Math.Max(classes, 0)} probability column(s); a classification has at least 2 (id,label,p_0,p_1,…)");
+        }
+
+        var rows = new List<Prediction>();
+        var lineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lineNumber = 1;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            var fields = Fields(line, path, lineNumber);
+            if (fields.Count < columns.Count)
+            {
+                throw Problem(path, lineNumber, fields.Count, $"missing; the line has {fields.Count} field(s), the header {columns.Count}");
+            }
+
+            if (fields.Count > columns.Count)
+            {
+                throw new DataFormatException(path, $"line {lineNumber}, column {columns.Count + 1}: unexpected; the line has {fields.Count} fields, the header {columns.Count}");
+            }
+
+            var id = fields[0];
+            if (id.Length == 0)
+            {
+                throw Problem(path, lineNumber, 0, "the id is empty");
+            }
+
+            if (!lineOfId.TryAdd(id, lineNumber))
+            {
+                throw Problem(path, lineNumber, 0, $"'{id}' repeats the id of line {lineOfId[id]}");
+            }
+
+            var label = Label(fields[1], classes, path, lineNumber);
+            var probabilities = new double[classes];
+            for (var k = 0; k < classes; k++)
+            {
+                probabilities[k] = Probability(fields[k + 2], path, lineNumber, k + 2);
+            }
+
+            var sum = probabilities.Sum();
+            if (Math.Abs(sum - 1.0) > SumTolerance)
+            {
+                throw new DataFormatException(path, $"line {lineNumber}, columns 3–{columns.Count} (p_0…p_{classes - 1}): the probabilities sum to {sum.ToString("R", Invariant)}, not 1 within {SumTolerance.ToString(Invariant)}");
+            }
+
+            rows.Add(new Prediction(id, label, probabilities));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw Problem(path, 2, "no predictions after the header");
+        }
+
+        return new Predictions(classes, rows);
+    }
+
+    /// <summary>The name of column <paramref name="index"/> (0-based): id, label, p_0, p_1, …</summary>
+    private static string ColumnName(int index) => index switch
+    {
+        0 => "id",
+        1 => "label",
+        _ => "p_" + (index - 2).ToString(Invariant),
+    };
+
+    private static int Label(string text, int classes, string path, int line)
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, Invariant, out var label))
+        {
+            throw Problem(path, line, 1, $"'{text}' is not an integer");
+        }
+
+        if ((uint)label >= (uint)classes)
+        {
+            throw Problem(path, line, 1, $"{label} is outside 0..{classes - 1} (the header has {classes} classes)");
+        }
+
+        return label;
+    }
+
+    private static double Probability(string text, string path, int line, int column)
+    {
+        if (!double.TryParse(text, NumberStyle, Invariant, out var probability))
+        {
+            throw Problem(path, line, column, $"'{text}' is not a number");
+        }
+
+        if (!double.IsFinite(probability))
+        {
+            throw Problem(path, line, column, $"'{text}' is not a finite number");
+        }
+
+        if (probability is < 0.0 or > 1.0)
+        {
+            throw Problem(path, line, column, $"{text} is outside [0, 1]");
+        }
+
+        return probability;
+    }
+
+    /// <summary>Splits one line into its fields; a field that starts with a quote is quoted as in RFC 4180.</summary>
+    private static List<string> Fields(string line, string path, int lineNumber)
+    {
+        var fields = new List<string>();
+        var position = 0;
+        while (true)
+        {
+            var column = fields.Count;
+            if (position < line.Length && line[position] == '"')
+            {
+                var text = new StringBuilder();
+                var at = position + 1;
+                while (true)
+                {
+                    var quote = line.IndexOf('"', at);
+                    if (quote < 0)
+                    {
+                        throw Problem(path, lineNumber, column, "the quoted field is not closed");
+                    }
+
+                    text.Append(line, at, quote - at);
+                    if (quote + 1 < line.Length && line[quote + 1] == '"')
+                    {
+                        text.Append('"');
+                        at = quote + 2;
+                        continue;
+                    }
+
+                    position = quote + 1;
+                    break;
+                }
+
+                fields.Add(text.ToString());
+                if (position == line.Length)
+                {
+                    return fields;
+                }
+
+                if (line[position] != ',')
+                {
+                    throw Problem(path, lineNumber, column, "text after the closing quote");
+                }
+
+                position++;
+            }
+            else
+            {
+                var comma = line.IndexOf(',', position);
+                if (comma < 0)
+                {
+                    fields.Add(line[position..]);
+                    return fields;
+                }
+
+                fields.Add(line[position..comma]);
+                position = comma + 1;
+            }
+        }
+    }
+
+    private static string Quoted(string id) =>
+        id.AsSpan().ContainsAny(',', '"') ? "\"" + id.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : id;
+
+    private static DataFormatException Problem(string path, int line, string problem) => new(path, $"line {line}: {problem}");
+
+    /// <summary>A problem in one field: <c>line 7, column 4 (p_1): …</c>, the column 1-based and named as in the header.</summary>
+    private static DataFormatException Problem(string path, int line, int columnIndex, string problem) =>
+        new(path, $"line {line}, column {columnIndex + 1} ({ColumnName(columnIndex)}): {problem}");
+}

@@ -3,6 +3,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Pipeline;
+using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Pretraining;
 
 namespace Reproduce.Cli.Composition;
@@ -18,7 +19,7 @@ internal static class PipelineStages
         new DownloadStage(manifest.Datasets, Http.Value, RetryPolicy.Default, Environment.GetEnvironmentVariable),
         new PreprocessStage(manifest.Datasets),
         new PretrainStage(manifest.Pretrain),
-        new NotImplementedStage(Stages.Finetune, "issue 4/5, fine-tuning", usesTorch: true),
+        new FinetuneStage(),
         new NotImplementedStage(Stages.Aggregate, "issue 4/5, aggregation"),
         new NotImplementedStage(Stages.Render, "issue 4/5, rendering"),
     ]);

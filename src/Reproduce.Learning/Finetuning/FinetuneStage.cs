@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Planning;
+using Reproduce.Data.Store;
+using Reproduce.Evaluation.Aggregation;
+using Reproduce.Evaluation.Metrics;
+using Reproduce.Learning.Checkpoints;
+using Reproduce.Learning.Models;
+using Reproduce.Learning.Pretraining;
+using Reproduce.Learning.Runtime;
+using TorchSharp;
+
+namespace Reproduce.Learning.Finetuning;
+
+/// <summary>
+/// The finetune stage: one cell per task × init × fold × training fraction (DESIGN.md §1). Builds the classifier
+/// from the init's pre-trained encoder (or a fresh trunk for <c>scratch</c>), fine-tunes it on the cell's
+/// training set (<see cref="FinetuneRun"/>), and publishes the selected model's per-image test predictions
+/// (<c>predictions.csv</c>, the schema <c>reproduce metrics</c> reads), the metrics and set sizes
+/// (<c>metrics.json</c>, what the aggregate stage reads) and the training curve (<c>curve.csv</c>).
+/// </summary>
+public sealed class FinetuneStage : IStage
+{
+    public const string PredictionsFile = "predictions.csv";
+    public const string CurveFile = "curve.csv";
+
+    public StageDescriptor Descriptor { get; } = new(Stages.Finetune, Version: 1, UsesTorch: true);
+
+    public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
+    {
+        var settings = FinetuneSettings.FromParameters(context.Parameters);
+        var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads, context.Seed("torch"));
+        using var store = TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory);
+        using var data = FinetuneData.Load(store, settings);
+        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Classes);
+        if (settings.Init != "scratch")
+        {
+            LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(Stages.Pretrain).Directory, PretrainStage.EncoderFile));
+        }
+
+        // After the weights are in and before the optimizer exists: moving a module replaces its parameters.
+        model.to(device);
+        var outcome = new FinetuneRun(model, settings, data, device, context.Seed("batches")).Run(context.Progress, cancellationToken);
+
+        var predictions = new Predictions(settings.Classes, [.. data.Test.Ids.Select((id, i) => new Prediction(id, data.Test.Labels[i], outcome.TestProbabilities[i]))]);
+        var metrics = ClassificationMetrics.Compute(predictions, settings.PositiveClass ?? ClassificationMetrics.DefaultPositiveClass);
+        var result = new CellResult(
+            settings.Task, settings.Init, settings.Fold, settings.Fraction, settings.Classes,
+            data.Train.Count, data.TrainImagesPerClass, outcome.BestEpoch, outcome.BestValidationAccuracy, metrics.FlatValues());
+
+        PredictionsCsv.Write(Path.Combine(context.WorkDirectory, PredictionsFile), predictions);
+        File.WriteAllText(Path.Combine(context.WorkDirectory, CellResultJson.FileName), CellResultJson.ToText(result));
+        File.WriteAllText(Path.Combine(context.WorkDirectory, CurveFile), CurveCsv(outcome.Curve));
+
+        var headline = new JsonObject();
+        foreach (var (name, value) in metrics.FlatValues())
+        {
+            headline[name] = value;
+        }
+
+        headline["validation_accuracy"] = outcome.BestValidationAccuracy;
+        return Task.FromResult(new StageResult(headline, new JsonObject
+        {
+            ["best_epoch"] = outcome.BestEpoch,
+            ["train_images"] = data.Train.Count,
+            ["validation_images"] = data.Validation.Count,
+            ["test_images"] = data.Test.Count,
+            ["device"] = context.Settings.Device,
+        }));
+    }
+
+    /// <summary>
+    /// The pretrain cell's trunk into <paramref name="trunk"/>, strictly: the encoder file holds exactly the trunk's
+    /// tensors in torchvision names (no fc), so any missing or extra name means an encoder of another architecture.
+    /// </summary>
+    private static void LoadEncoder(ResNet trunk, string path)
+    {
+        var (tensors, metadata) = SafeTensors.Read(path);
+        try
+        {
+            if (metadata.TryGetValue("arch", out var arch) && arch != trunk.Options.Arch)
+            {
+                throw new DataFormatException(path, $"the encoder is a {arch}, but this fine-tuning builds a {trunk.Options.Arch}");
+            }
+
+            var expected = trunk.state_dict();
+            var missing = expected.Keys.Except(tensors.Keys).ToList();
+            var extra = tensors.Keys.Except(expected.Keys).ToList();
+            var misshapen = expected.Keys.Intersect(tensors.Keys).Where(k => !expected[k].shape.SequenceEqual(tensors[k].shape)).ToList();
+            if (missing.Count + extra.Count + misshapen.Count > 0)
+            {
+                throw new DataFormatException(path, $"the encoder does not fit a {trunk.Options.Arch} trunk: missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", extra.Take(5))}], other shape [{string.Join(", ", misshapen.Take(5))}]");
+            }
+
+            trunk.load_state_dict(tensors);
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private static string CurveCsv(IReadOnlyList<EpochRecord> curve)
+    {
+        var text = new StringBuilder("epoch,learning_rate,backbone_frozen,train_loss,validation_loss,validation_accuracy\n");
+        foreach (var e in curve)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.LearningRate:R},{(e.BackboneFrozen ? "true" : "false")},{e.TrainLoss:R},{e.ValidationLoss:R},{e.ValidationAccuracy:R}\n");
+        }
+
+        return text.ToString();
+    }
+}

@@ -89,6 +89,8 @@ public sealed class Aggregator
     /// both inits are among the cells; per fraction where both have cells and per metric, paired over the folds where
     /// both define the metric: a <see cref="PairedT"/> row (its statistics NaN below two pairs), and a
     /// <see cref="Wilcoxon"/> row with the same mean difference and interval from <see cref="WilcoxonFromPairs"/> pairs.
+    /// Both rows give the number of pairs as n; the Wilcoxon test itself drops pairs whose difference is zero
+    /// (<see cref="WilcoxonSignedRankResult"/>).
     /// </summary>
     public IReadOnlyList<ComparisonRow> Comparisons()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Reproduce.Evaluation.Statistics;
 
 /// <summary>
@@ -193,5 +195,5 @@ public static class SpecialFunctions
     }
 
     private static ArithmeticException NotConverged(string what, params double[] arguments) =>
-        new($"{what} did not converge in {MaxIterations} iterations at ({string.Join(", ", arguments.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))})");
+        new($"{what} did not converge in {MaxIterations} iterations at ({string.Join(", ", arguments.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))})");
 }

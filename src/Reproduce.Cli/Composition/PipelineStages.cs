@@ -3,6 +3,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Pipeline;
+using Reproduce.Evaluation.Pipeline;
 using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Pretraining;
 
@@ -20,7 +21,7 @@ internal static class PipelineStages
         new PreprocessStage(manifest.Datasets),
         new PretrainStage(manifest.Pretrain),
         new FinetuneStage(),
-        new NotImplementedStage(Stages.Aggregate, "issue 4/5, aggregation"),
+        new AggregateStage(),
         new NotImplementedStage(Stages.Render, "issue 4/5, rendering"),
     ]);
 

@@ -3,6 +3,7 @@ using Reproduce.Cli.Progress;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
+using Reproduce.Evaluation.Rendering;
 using Spectre.Console;
 
 namespace Reproduce.Cli.Commands;
@@ -15,6 +16,7 @@ internal static class Execution
         if (plan.ToRun == 0)
         {
             Console.WriteLine($"nothing to do: all {plan.Entries.Count} cells are cached");
+            PublishResults(session, plan);
             return ExitCodes.Success;
         }
 
@@ -56,6 +58,24 @@ internal static class Execution
             }
         }
 
+        PublishResults(session, plan);
         return report.ExitCode;
+    }
+
+    /// <summary>
+    /// Copies a planned render cell, once complete, to <c>results/&lt;experiment&gt;/</c>: also when it was cached, so a
+    /// deleted or edited results folder is restored by the next run.
+    /// </summary>
+    private static void PublishResults(Session session, Plan plan)
+    {
+        foreach (var entry in plan.Entries.Where(e => e.Cell.Stage == Stages.Render))
+        {
+            if (session.Cache.TryReadComplete(Stages.Render, entry.Key) is not null)
+            {
+                var destination = Path.Combine(session.Roots.Results, entry.Cell.Parameters["experiment"]!.GetValue<string>());
+                ResultsPublisher.Publish(session.Cache.CellDirectory(Stages.Render, entry.Key), destination);
+                Console.WriteLine($"results: {Path.GetRelativePath(Directory.GetCurrentDirectory(), destination)}");
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ internal static class PipelineStages
         new PretrainStage(manifest.Pretrain),
         new FinetuneStage(),
         new AggregateStage(),
-        new NotImplementedStage(Stages.Render, "issue 4/5, rendering"),
+        new RenderStage(),
     ]);
 
     /// <summary>

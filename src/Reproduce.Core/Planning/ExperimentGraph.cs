@@ -176,6 +176,8 @@ public static class ExperimentGraph
     {
         ["experiment"] = manifest.Experiment,
         ["title"] = manifest.Title,
+        ["inits"] = ToJsonArray(manifest.Finetune.Inits),
+        ["folds"] = manifest.Evaluation.Folds,
         ["metrics"] = ToJsonArray(manifest.Evaluation.Metrics),
         ["deviations"] = ToJsonArray(manifest.Deviations),
     };

@@ -1,3 +1,5 @@
+using Reproduce.Core.Cache;
+
 namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Reproduce.Evaluation.Rendering;
 /// <remarks>
 /// Between the two renames the experiment's folder is briefly absent (the previous one waits as
 /// <c>.&lt;name&gt;.replaced</c>); it is never partial. Other folders under <c>results/</c> (e.g. <c>baselines/</c>)
-/// are not touched. Two publishers of the same experiment at once are not supported.
+/// are not touched, and a cell's <c>meta.json</c> is not copied. Two publishers of the same experiment at once are not supported.
 /// </remarks>
 public static class ResultsPublisher
 {
@@ -70,7 +72,8 @@ public static class ResultsPublisher
     private static void CopyDirectory(string source, string destination)
     {
         Directory.CreateDirectory(destination);
-        foreach (var file in Directory.EnumerateFiles(source))
+        // A published cell's meta.json is the cache's bookkeeping (host, times), not a result.
+        foreach (var file in Directory.EnumerateFiles(source).Where(f => Path.GetFileName(f) != CellMeta.FileName))
         {
             File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
         }

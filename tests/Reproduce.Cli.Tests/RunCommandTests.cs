@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Reproduce.Learning.Checkpoints;
 
 namespace Reproduce.Cli.Tests;
@@ -20,15 +21,25 @@ public class RunCommandTests : IDisposable
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     [Fact]
-    public void RunningAStageThatHasNotLandedFailsClearlyWithExitCode1AfterItsUpstreamCells()
+    public void OneFinetuneCellPublishesPredictionsWhoseMetricsTheMetricsVerbReproduces()
     {
         var result = Reproduce("run", "--manifest", Ci, "--only", "finetune", "--task", "brain", "--init", "scratch", "--fold", "0", "--fraction", "1.0");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("stage 'finetune' is not implemented yet", result.StandardError);
-        Assert.Contains(result.OutputLines, l => l.StartsWith("finetune ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1");
-        Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["preprocess", "0", "1", "0", ..]);
-        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "finetune")));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["finetune", "0", "1", "0", ..]);
+        var cell = Path.GetDirectoryName(Assert.Single(Directory.GetFiles(Path.Combine(temp, "cache", "finetune"), "metrics.json", SearchOption.AllDirectories)))!;
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(cell, "metrics.json")))!;
+        Assert.Equal("brain", metrics["task"]!.GetValue<string>());
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(cell, "curve.csv")).Length - 1);
+
+        // The predictions file is the one `reproduce metrics` reads, and gives the cell's own test metrics back.
+        var recomputed = Reproduce("metrics", Path.Combine(cell, "predictions.csv"), "--json");
+        Assert.Equal(0, recomputed.ExitCode);
+        var flat = JsonNode.Parse(recomputed.StandardOutput)!.AsObject();
+        foreach (var (name, value) in metrics["test"]!.AsObject())
+        {
+            Assert.Equal(value?.GetValue<double>(), flat[name]?.GetValue<double>());
+        }
     }
 
     [Fact]

@@ -9,10 +9,7 @@ using Reproduce.Learning.Pretraining;
 
 namespace Reproduce.Cli.Composition;
 
-/// <summary>
-/// Wires every pipeline stage to its implementation. Stages whose issue has not landed are
-/// <see cref="NotImplementedStage"/>s: they plan like the others and fail clearly when run.
-/// </summary>
+/// <summary>Wires every pipeline stage to its implementation.</summary>
 internal static class PipelineStages
 {
     public static StageRegistry Create(Manifest manifest) => new(

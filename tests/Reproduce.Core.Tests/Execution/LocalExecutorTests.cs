@@ -80,21 +80,6 @@ public class LocalExecutorTests
     }
 
     [Fact]
-    public async Task ANotImplementedStageFailsClearly()
-    {
-        using var temp = new TempDirectory();
-        var cache = new CacheStore(temp.Path);
-        var stages = new StageRegistry([new NotImplementedStage("source", "issue 9/9"), new ValueStage("sum")]);
-
-        var report = await RunAsync(PlanOf(TestGraphs.Fan(1), cache, stages), cache, stages);
-
-        var failure = report.Outcomes.Single(o => o.Kind == OutcomeKind.Failed);
-        Assert.IsType<StageNotImplementedException>(failure.Error);
-        Assert.Contains("not implemented yet (planned in issue 9/9)", failure.Error!.Message);
-        Assert.Equal(ExitCodes.CellFailed, report.ExitCode);
-    }
-
-    [Fact]
     public async Task CancellationPublishesNothingPartial()
     {
         using var temp = new TempDirectory();

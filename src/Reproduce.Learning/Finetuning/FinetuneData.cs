@@ -35,16 +35,16 @@ public sealed class FinetuneData : IDisposable
             ? EvaluationSplits.KFold(items, settings.Folds, settings.Fold, settings.Seed)
             : EvaluationSplits.Official(items, settings.ValidationFraction, settings.Seed);
         var byIndex = items.ToDictionary(i => i.Index);
-        var train = EvaluationSplits.Reduce([.. sets.Train.Select(i => byIndex[i])], settings.Fraction, EvaluationSplits.ParseMode(settings.Reduction), settings.Seed, settings.Fold);
+        var train = EvaluationSplits.Reduce([.. sets.Train.Select(i => byIndex[i])], settings.Fraction, EvaluationSplits.ParseMode(settings.Task.Reduction), settings.Seed, settings.Fold);
         foreach (var (name, indices) in new[] { ("training", train), ("validation", sets.Validation), ("test", sets.Test) })
         {
             if (indices.Count == 0)
             {
-                throw new UsageException($"{settings.Task}: the {name} set of fold {settings.Fold} at fraction {settings.Fraction} is empty; use more images, fewer folds or a larger fraction");
+                throw new UsageException($"{settings.Task.Id}: the {name} set of fold {settings.Fold} at fraction {settings.Fraction} is empty; use more images, fewer folds or a larger fraction");
             }
         }
 
-        return new FinetuneData(Read(store, train, byIndex), Read(store, sets.Validation, byIndex), Read(store, sets.Test, byIndex), settings.Classes);
+        return new FinetuneData(Read(store, train, byIndex), Read(store, sets.Validation, byIndex), Read(store, sets.Test, byIndex), settings.Task.Classes);
     }
 
     public void Dispose()
@@ -56,7 +56,7 @@ public sealed class FinetuneData : IDisposable
 
     /// <summary>Stores keep the disease as label 1; the authors' COVID order puts COVID at 0 (DESIGN.md §7 "Labels").</summary>
     private static int MapLabel(int label, FinetuneSettings settings) =>
-        settings.LabelOrder == "authors" ? settings.Classes - 1 - label : label;
+        settings.Task.LabelOrder == "authors" ? settings.Task.Classes - 1 - label : label;
 
     private static FinetuneSet Read(TensorStore store, IReadOnlyList<int> positions, Dictionary<int, SplitItem> items)
     {

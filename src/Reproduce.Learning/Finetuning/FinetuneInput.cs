@@ -13,14 +13,14 @@ namespace Reproduce.Learning.Finetuning;
 /// </summary>
 public sealed class FinetuneInput(FinetuneSettings settings)
 {
-    private readonly Tensor mean = tensor(settings.Mean.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).DetachFromDisposeScope();
-    private readonly Tensor std = tensor(settings.Std.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).DetachFromDisposeScope();
+    private readonly Tensor mean = tensor(settings.Task.Mean.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).DetachFromDisposeScope();
+    private readonly Tensor std = tensor(settings.Task.Std.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).DetachFromDisposeScope();
 
     public Tensor Prepare(Tensor pixels, SplitMix64? flips, Device device)
     {
         var images = pixels.to(device).to_type(ScalarType.Float32).div_(255).expand(-1, 3, -1, -1);
         images = (images - mean.to(device)) / std.to(device);
-        var size = settings.InputSize;
+        var size = settings.Training.InputSize;
         if (images.shape[2] != size || images.shape[3] != size)
         {
             images = images.shape[2] < size
@@ -28,7 +28,7 @@ public sealed class FinetuneInput(FinetuneSettings settings)
                 : functional.interpolate(images, [size, size], mode: InterpolationMode.Area);
         }
 
-        return flips is null || settings.Flip == "none" ? images : Flip(images, flips, device);
+        return flips is null || settings.Task.Flip == "none" ? images : Flip(images, flips, device);
     }
 
     private Tensor Flip(Tensor images, SplitMix64 flips, Device device)
@@ -40,7 +40,7 @@ public sealed class FinetuneInput(FinetuneSettings settings)
         }
 
         // vertical = up–down (MONAI RandFlip(spatial_axis=0) on the image's rows); horizontal = left–right.
-        var axis = settings.Flip == "vertical" ? 2L : 3L;
+        var axis = settings.Task.Flip == "vertical" ? 2L : 3L;
         var index = tensor(chosen, device: device);
         return images.index_copy(0, index, images.index_select(0, index).flip(axis));
     }

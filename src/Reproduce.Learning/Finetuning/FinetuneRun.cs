@@ -33,12 +33,12 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
         var (bestEpoch, bestAccuracy) = (-1, double.NegativeInfinity);
         try
         {
-            for (var epoch = 0; epoch < settings.Epochs; epoch++)
+            for (var epoch = 0; epoch < settings.Training.Epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var frozen = settings.BackboneFrozenAt(epoch);
                 var learningRate = settings.LearningRateAt(epoch);
-                model.FreezeTrunk(frozen, settings.TrainBatchNormWhileFrozen);
+                model.FreezeTrunk(frozen, settings.Training.TrainBatchNormWhileFrozen);
                 optimizer.SetLearningRate(learningRate);
                 var trainLoss = TrainEpoch(optimizer, input, epoch);
                 var (validationLoss, validationAccuracy, _) = Evaluate(data.Validation, input);
@@ -50,7 +50,7 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
                     (bestEpoch, bestAccuracy) = (epoch, validationAccuracy);
                 }
 
-                progress.Report(epoch + 1, settings.Epochs, "epochs");
+                progress.Report(epoch + 1, settings.Training.Epochs, "epochs");
             }
 
             model.load_state_dict(best!);
@@ -65,13 +65,13 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
 
     private Optimizer CreateOptimizer()
     {
-        var groups = new[] { new ParameterGroup(model.parameters(), settings.LearningRate, settings.WeightDecay) };
-        return settings.Optimizer switch
+        var groups = new[] { new ParameterGroup(model.parameters(), settings.Training.LearningRate, settings.Training.WeightDecay) };
+        return settings.Training.Optimizer switch
         {
             "adam" => new Adam(groups),
             "adamw" => new AdamW(groups),
             "sgd" => new Sgd(groups, momentum: 0.9),
-            _ => throw new ArgumentException($"unknown fine-tuning optimizer '{settings.Optimizer}'"),
+            _ => throw new ArgumentException($"unknown fine-tuning optimizer '{settings.Training.Optimizer}'"),
         };
     }
 
@@ -84,10 +84,10 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
         shuffle.Shuffle(order);
         var flips = SplitMix64.For(seed, $"flips/epoch={epoch}");
         var (total, seen) = (0.0, 0);
-        for (var start = 0; start < order.Length; start += settings.BatchSize)
+        for (var start = 0; start < order.Length; start += settings.Training.BatchSize)
         {
             using var scope = NewDisposeScope();
-            var batch = order[start..Math.Min(order.Length, start + settings.BatchSize)];
+            var batch = order[start..Math.Min(order.Length, start + settings.Training.BatchSize)];
             var index = tensor(batch);
             var images = input.Prepare(set.Images.index_select(0, index), flips, device);
             var labels = tensor(batch.Select(i => (long)set.Labels[(int)i]).ToArray(), device: device);

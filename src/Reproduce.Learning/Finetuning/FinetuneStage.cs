@@ -35,7 +35,7 @@ public sealed class FinetuneStage : IStage
         var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads, context.Seed("torch"));
         using var store = TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory);
         using var data = FinetuneData.Load(store, settings);
-        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Classes);
+        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes);
         if (settings.Init != "scratch")
         {
             LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(Stages.Pretrain).Directory, PretrainStage.EncoderFile));
@@ -45,10 +45,10 @@ public sealed class FinetuneStage : IStage
         model.to(device);
         var outcome = new FinetuneRun(model, settings, data, device, context.Seed("batches")).Run(context.Progress, cancellationToken);
 
-        var predictions = new Predictions(settings.Classes, [.. data.Test.Ids.Select((id, i) => new Prediction(id, data.Test.Labels[i], outcome.TestProbabilities[i]))]);
-        var metrics = ClassificationMetrics.Compute(predictions, settings.PositiveClass ?? ClassificationMetrics.DefaultPositiveClass);
+        var predictions = new Predictions(settings.Task.Classes, [.. data.Test.Ids.Select((id, i) => new Prediction(id, data.Test.Labels[i], outcome.TestProbabilities[i]))]);
+        var metrics = ClassificationMetrics.Compute(predictions, settings.Task.PositiveClass ?? ClassificationMetrics.DefaultPositiveClass);
         var result = new CellResult(
-            settings.Task, settings.Init, settings.Fold, settings.Fraction, settings.Classes,
+            settings.Task.Id, settings.Init, settings.Fold, settings.Fraction, settings.Task.Classes,
             data.Train.Count, data.TrainImagesPerClass, outcome.BestEpoch, outcome.BestValidationAccuracy, metrics.FlatValues());
 
         PredictionsCsv.Write(Path.Combine(context.WorkDirectory, PredictionsFile), predictions);

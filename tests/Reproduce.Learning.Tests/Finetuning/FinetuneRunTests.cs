@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
 using Reproduce.Data.Splits;
 using Reproduce.Data.Store;
 using Reproduce.Learning.Finetuning;
+using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,41 +59,49 @@ public sealed class FinetuneRunTests : IDisposable
         return TensorStore.Open(directory);
     }
 
-    internal static FinetuneSettings Settings(int epochs = 4, int freeze = 1, string protocol = "official-split", double fraction = 1.0) => new()
-    {
-        Task = "covid",
-        Classes = 2,
-        PositiveClass = 1,
-        Init = "scratch",
-        Arch = ResNetOptions.ResNet18,
-        Protocol = protocol,
-        Folds = protocol == "kfold" ? 2 : 1,
-        Fold = 0,
-        Fraction = fraction,
-        ValidationFraction = 0.15,
-        Seed = 42,
-        LabelOrder = "disease-positive",
-        Reduction = "random",
-        Mean = [0.5, 0.5, 0.5],
-        Std = [0.25, 0.25, 0.25],
-        Flip = "vertical",
-        Epochs = epochs,
-        BatchSize = 16,
-        Optimizer = "adam",
-        LearningRate = 1e-3,
-        WeightDecay = 5e-4,
-        FreezeBackboneEpochs = freeze,
-        TrainBatchNormWhileFrozen = true,
-        AuthorsLearningRateDrop = false,
-        InputSize = Size,
-    };
+    internal static FinetuneSettings Settings(int epochs = 4, int freeze = 1, string protocol = "official-split", double fraction = 1.0) => new(
+        new TaskSpec
+        {
+            Id = "covid",
+            Dataset = "covid",
+            Classes = 2,
+            PositiveClass = 1,
+            LabelOrder = "disease-positive",
+            Reduction = "random",
+            Mean = [0.5, 0.5, 0.5],
+            Std = [0.25, 0.25, 0.25],
+            Flip = "vertical",
+        },
+        new FinetuneSpec
+        {
+            Inits = ["scratch"],
+            Epochs = epochs,
+            BatchSize = 16,
+            Optimizer = "adam",
+            LearningRate = 1e-3,
+            WeightDecay = 5e-4,
+            FreezeBackboneEpochs = freeze,
+            TrainBatchNormWhileFrozen = true,
+            AuthorsLearningRateDrop = false,
+            InputSize = Size,
+        },
+        Init: "scratch",
+        Arch: ResNetOptions.ResNet18,
+        Protocol: protocol,
+        Folds: protocol == "kfold" ? 2 : 1,
+        Fold: 0,
+        Fraction: fraction,
+        ValidationFraction: 0.15,
+        Seed: 42);
+
+    private static FinetuneSettings AuthorsOrder(FinetuneSettings settings) => settings with { Task = settings.Task with { LabelOrder = "authors" } };
 
     private FinetuneOutcome Train(FinetuneSettings settings, string name, Classifier? model = null)
     {
         using var store = SquareStore(Path.Combine(folder, name), train: 64, validation: 16, test: 32);
         using var data = FinetuneData.Load(store, settings);
         manual_seed(1);
-        using var owned = model is null ? new Classifier(new ResNetOptions(settings.Arch), settings.Classes) : null;
+        using var owned = model is null ? new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes) : null;
         return new FinetuneRun(model ?? owned!, settings, data, CPU, seed: 5).Run(SilentProgress.Instance, CancellationToken.None);
     }
 
@@ -123,7 +134,7 @@ public sealed class FinetuneRunTests : IDisposable
     {
         var settings = Settings(epochs: 1, freeze: 1);
         manual_seed(1);
-        using var model = new Classifier(new ResNetOptions(settings.Arch), settings.Classes);
+        using var model = new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes);
         var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
 
         Train(settings, "frozen", model);
@@ -138,14 +149,31 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
+    public void The_settings_are_read_back_from_a_planned_cell_as_the_manifest_declares_them()
+    {
+        var manifest = ManifestLoader.Load(Path.Combine(Roots.FindRepositoryRoot(AppContext.BaseDirectory), "experiments", "paper-official-split.yaml"), MethodRegistry.Catalog);
+        var cell = ExperimentGraph.Build(manifest).Cells.First(c => c.Stage == Stages.Finetune && c.Address["task"] == "covid" && c.Address["init"] == "spark");
+
+        var settings = FinetuneSettings.FromParameters(cell.Parameters);
+
+        var task = manifest.Tasks["covid"];
+        Assert.Equal(task, settings.Task with { Mean = task.Mean, Std = task.Std });
+        Assert.Equal(task.Mean, settings.Task.Mean);
+        Assert.Equal(task.Std, settings.Task.Std);
+        Assert.Equal(manifest.Finetune, settings.Training with { Inits = manifest.Finetune.Inits });
+        Assert.Equal(("spark", manifest.Pretrain.Arch, manifest.Evaluation.Protocol, 0, 1.0), (settings.Init, settings.Arch, settings.Protocol, settings.Fold, settings.Fraction));
+    }
+
+    [Fact]
     public void The_authors_learning_rate_drop_starts_the_second_epoch_after_unfreezing()
     {
-        var settings = Settings() with { Epochs = 70, FreezeBackboneEpochs = 10, LearningRate = 1e-4, AuthorsLearningRateDrop = true };
+        var defaults = Settings();
+        var settings = defaults with { Training = defaults.Training with { Epochs = 70, FreezeBackboneEpochs = 10, LearningRate = 1e-4, AuthorsLearningRateDrop = true } };
 
         Assert.Equal(1e-4, settings.LearningRateAt(10));
         Assert.Equal(1.5e-5, settings.LearningRateAt(11), 15);
         Assert.Equal(1.5e-5, settings.LearningRateAt(69), 15);
-        Assert.Equal(1e-4, (settings with { AuthorsLearningRateDrop = false }).LearningRateAt(69));
+        Assert.Equal(1e-4, (settings with { Training = settings.Training with { AuthorsLearningRateDrop = false } }).LearningRateAt(69));
         Assert.True(settings.BackboneFrozenAt(9));
         Assert.False(settings.BackboneFrozenAt(10));
     }
@@ -156,7 +184,7 @@ public sealed class FinetuneRunTests : IDisposable
         using var store = SquareStore(Path.Combine(folder, "splits"), train: 40, validation: 10, test: 20);
         using var full = FinetuneData.Load(store, Settings(protocol: "kfold"));
         using var quarter = FinetuneData.Load(store, Settings(protocol: "kfold", fraction: 0.25));
-        using var authors = FinetuneData.Load(store, Settings(protocol: "kfold") with { LabelOrder = "authors" });
+        using var authors = FinetuneData.Load(store, AuthorsOrder(Settings(protocol: "kfold")));
 
         Assert.Equal((25, 25, 20), (full.Train.Count, full.Validation.Count, full.Test.Count));
         Assert.Equal((6, 25, 20), (quarter.Train.Count, quarter.Validation.Count, quarter.Test.Count));

@@ -38,7 +38,7 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
     [InlineData("spark")]
     public void A_short_run_lowers_the_loss_without_collapse_and_beats_a_random_trunk_at_knn(string method)
     {
-        var manifest = ManifestLoader.Load(Path.Combine(RepositoryRoot(), "experiments", "synthetic.yaml"), MethodRegistry.Catalog);
+        var manifest = ManifestLoader.Load(Path.Combine(Roots.FindRepositoryRoot(AppContext.BaseDirectory), "experiments", "synthetic.yaml"), MethodRegistry.Catalog);
         var settings = manifest.Pretrain.Methods[method];
         var spec = settings with { Parameters = new Dictionary<string, JsonNode>(settings.Parameters) { ["batch_size"] = (long)Batch, ["max_steps"] = (long)Steps } };
         var slices = Store(manifest, "lidc", new SyntheticSpec { Size = Size, Series = 4, SlicesPerSeries = 24 });
@@ -109,16 +109,5 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
         var store = Path.Combine(folder, dataset, "store");
         new StoreBuilder(ImageRecipe.Create(spec.Preprocess), 2, SilentProgress.Instance).Build(RawDataset.Open(spec, raw), dataset, [], store, CancellationToken.None);
         return store;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Reproduce.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("the repository root (Reproduce.sln) is not above the test output");
     }
 }

@@ -8,6 +8,8 @@ namespace Reproduce.EndToEnd.Tests;
 /// </summary>
 public sealed class CiRunTests : IDisposable
 {
+    private static readonly TimeSpan WholeRun = TimeSpan.FromMinutes(10);
+
     private readonly string root = Path.Combine(Path.GetTempPath(), "reproduce-e2e-tests", Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -33,7 +35,7 @@ public sealed class CiRunTests : IDisposable
         };
         var results = Path.Combine(root, "results", "ci");
 
-        var first = CliProcess.Run(CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
+        var first = CliProcess.RunWithin(WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         var report = File.ReadAllText(Path.Combine(results, "report.md"));
@@ -50,7 +52,7 @@ public sealed class CiRunTests : IDisposable
         Assert.False(File.Exists(Path.Combine(results, "meta.json")));
 
         Directory.Delete(results, recursive: true);
-        var second = CliProcess.Run(CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
+        var second = CliProcess.RunWithin(WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("nothing to do", second.StandardOutput, StringComparison.Ordinal);

@@ -75,6 +75,13 @@ public static class ExperimentGraph
         return new CellGraph(cells);
     }
 
+    /// <summary>
+    /// A manifest record (a task, the fine-tuning protocol …) read back from a cell's parameters, where this class
+    /// wrote it in snake case; the stage and the planner thus agree on one naming by construction.
+    /// </summary>
+    public static T ReadRecord<T>(JsonNode? parameters) =>
+        parameters.Deserialize<T>(SnakeCase) ?? throw new JsonException($"no {typeof(T).Name} in the cell's parameters");
+
     /// <summary>A fraction as it appears in addresses and folder names: at least one decimal (1.0, 0.25).</summary>
     public static string FormatFraction(double fraction)
     {

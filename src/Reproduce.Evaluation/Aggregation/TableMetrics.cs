@@ -1,3 +1,6 @@
+using Reproduce.Core.Manifests;
+using Reproduce.Evaluation.Metrics;
+
 namespace Reproduce.Evaluation.Aggregation;
 
 /// <summary>
@@ -7,20 +10,21 @@ namespace Reproduce.Evaluation.Aggregation;
 /// </summary>
 public static class TableMetrics
 {
-    public const string Auc = "auc";
+    public const string Auc = MetricNames.Auc;
 
-    public const string F1 = "f1";
+    public const string F1 = MetricNames.F1;
 
-    public const string Accuracy = "accuracy";
+    public const string Accuracy = MetricNames.Accuracy;
 
-    public static readonly IReadOnlyList<string> All = [Auc, F1, Accuracy];
+    /// <summary>The table metrics a manifest may list (Core validates <c>evaluation.metrics</c> against the same list).</summary>
+    public static readonly IReadOnlyList<string> All = Identifiers.Metrics;
 
     /// <summary>The name in a cell's <c>test</c> metrics that <paramref name="metric"/> reads on a task of <paramref name="classes"/> classes.</summary>
     public static string SourceOf(string metric, int classes) => metric switch
     {
-        Auc => "auc",
-        F1 => classes == 2 ? "f1" : "f1_macro",
-        Accuracy => "accuracy",
+        Auc => MetricNames.Auc,
+        F1 => classes == 2 ? MetricNames.F1 : MetricNames.F1Macro,
+        Accuracy => MetricNames.Accuracy,
         _ => throw new ArgumentException($"'{metric}' is not a table metric ({string.Join(", ", All)})", nameof(metric)),
     };
 

@@ -27,10 +27,6 @@ internal static class RenderText
     public static string SignedThreeDecimals(double value) =>
         value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
-    /// <summary>A number for a machine-readable CSV: shortest round-trip text, empty when undefined.</summary>
-    public static string CsvNumber(double value) =>
-        double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
-
     public static string CsvField(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Reproduce.Evaluation.Aggregation;
 
 namespace Reproduce.Evaluation.Rendering;
 
@@ -56,7 +57,7 @@ public static partial class TableWriters
             {
                 text.Append(cell is null
                     ? ",,,"
-                    : $",{RenderText.CsvNumber(cell.Mean)},{RenderText.CsvNumber(cell.Std)},{cell.N}");
+                    : $",{CsvTable.Format(cell.Mean)},{CsvTable.Format(cell.Std)},{cell.N}");
             }
 
             text.Append('\n');
@@ -115,11 +116,11 @@ public static partial class TableWriters
                 RenderText.Decimal(row.Fraction),
                 RenderText.CsvField(row.Metric),
                 row.N,
-                RenderText.CsvNumber(row.Mean),
-                RenderText.CsvNumber(row.Std),
-                RenderText.CsvNumber(row.CiLow),
-                RenderText.CsvNumber(row.CiHigh),
-                RenderText.CsvNumber(row.TrainImages),
+                CsvTable.Format(row.Mean),
+                CsvTable.Format(row.Std),
+                CsvTable.Format(row.CiLow),
+                CsvTable.Format(row.CiHigh),
+                CsvTable.Format(row.TrainImages),
                 row.MinClassImages)).Append('\n');
         }
 

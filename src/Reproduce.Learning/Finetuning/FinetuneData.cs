@@ -1,4 +1,5 @@
 using Reproduce.Core.Errors;
+using Reproduce.Core.Planning;
 using Reproduce.Data.Splits;
 using Reproduce.Data.Store;
 using static TorchSharp.torch;
@@ -40,7 +41,7 @@ public sealed class FinetuneData : IDisposable
         {
             if (indices.Count == 0)
             {
-                throw new UsageException($"{settings.Task.Id}: the {name} set of fold {settings.Fold} at fraction {settings.Fraction} is empty; use more images, fewer folds or a larger fraction");
+                throw new UsageException($"{settings.Task.Id}: the {name} set of fold {settings.Fold} at fraction {ExperimentGraph.FormatFraction(settings.Fraction)} is empty; use more images, fewer folds or a larger fraction");
             }
         }
 

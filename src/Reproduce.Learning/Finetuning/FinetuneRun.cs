@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Randomness;
+using Reproduce.Evaluation.Metrics;
 using Reproduce.Learning.Optimization;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -124,22 +125,11 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
             {
                 var row = values.AsSpan(i * classes, classes).ToArray();
                 probabilities.Add(row);
-                correct += ArgMax(row) == labels[i] ? 1 : 0;
+                correct += ClassificationMetrics.Argmax(row) == labels[i] ? 1 : 0;
             }
         }
 
         return (loss / set.Count, (double)correct / set.Count, probabilities);
-    }
-
-    private static int ArgMax(double[] row)
-    {
-        var best = 0;
-        for (var c = 1; c < row.Length; c++)
-        {
-            best = row[c] > row[best] ? c : best;
-        }
-
-        return best;
     }
 
     private Dictionary<string, Tensor> Snapshot()

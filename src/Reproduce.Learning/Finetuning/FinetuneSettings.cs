@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
 
 namespace Reproduce.Learning.Finetuning;
 
@@ -21,8 +22,6 @@ public sealed record FinetuneSettings(
     double ValidationFraction,
     long Seed)
 {
-    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public static FinetuneSettings FromParameters(JsonObject parameters)
     {
         try
@@ -31,8 +30,8 @@ public sealed record FinetuneSettings(
             var training = parameters["finetune"]!.DeepClone().AsObject();
             training["inits"] = new JsonArray();
             return new FinetuneSettings(
-                parameters["task"].Deserialize<TaskSpec>(SnakeCase)!,
-                training.Deserialize<FinetuneSpec>(SnakeCase)!,
+                ExperimentGraph.ReadRecord<TaskSpec>(parameters["task"]),
+                ExperimentGraph.ReadRecord<FinetuneSpec>(training),
                 parameters["init"]!.GetValue<string>(),
                 parameters["arch"]!.GetValue<string>(),
                 parameters["protocol"]!.GetValue<string>(),

@@ -55,12 +55,8 @@ public sealed class FinetuneStage : IStage
         File.WriteAllText(Path.Combine(context.WorkDirectory, CellResultJson.FileName), CellResultJson.ToText(result));
         File.WriteAllText(Path.Combine(context.WorkDirectory, CurveFile), CurveCsv(outcome.Curve));
 
-        var headline = new JsonObject();
-        foreach (var (name, value) in metrics.FlatValues())
-        {
-            headline[name] = value;
-        }
-
+        // meta.json's metrics: the test metrics as metrics.json holds them, and the selected epoch's validation accuracy.
+        var headline = CellResultJson.ToJson(result)["test"]!.DeepClone().AsObject();
         headline["validation_accuracy"] = outcome.BestValidationAccuracy;
         return Task.FromResult(new StageResult(headline, new JsonObject
         {
@@ -76,7 +72,7 @@ public sealed class FinetuneStage : IStage
     /// The pretrain cell's trunk into <paramref name="trunk"/>, strictly: the encoder file holds exactly the trunk's
     /// tensors in torchvision names (no fc), so any missing or extra name means an encoder of another architecture.
     /// </summary>
-    private static void LoadEncoder(ResNet trunk, string path)
+    internal static void LoadEncoder(ResNet trunk, string path)
     {
         var (tensors, metadata) = SafeTensors.Read(path);
         try

@@ -9,7 +9,7 @@ public sealed class FigureRendererTests
     [Fact]
     public void ChartIsAPngOfTheChartSizeAndAnSvgWithTitleAxisLabelsAndLegend()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
         var png = Path.Combine(directory.Path, "covid_auc.png");
         var svg = Path.Combine(directory.Path, "covid_auc.svg");
 
@@ -36,7 +36,7 @@ public sealed class FigureRendererTests
     [Fact]
     public void PanelHasACellPerTaskAndMetric()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
         var png = Path.Combine(directory.Path, "panel.png");
         var svg = Path.Combine(directory.Path, "panel.svg");
 

@@ -7,7 +7,7 @@ public sealed class ReportRendererTests
     [Fact]
     public void WritesTheFixedLayout()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
 
         ReportRenderer.Render(SampleRenderInput.Create(), directory.Path);
 
@@ -26,8 +26,8 @@ public sealed class ReportRendererTests
     [Fact]
     public void RendersTheSameBytesTwice()
     {
-        using var first = new TemporaryDirectory();
-        using var second = new TemporaryDirectory();
+        using var first = new TempFolder();
+        using var second = new TempFolder();
 
         ReportRenderer.Render(SampleRenderInput.Create(), first.Path);
         ReportRenderer.Render(SampleRenderInput.Create(), second.Path);
@@ -46,7 +46,7 @@ public sealed class ReportRendererTests
     [InlineData("")]
     public void RejectsATaskThatCannotNameAFile(string task)
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
 
         Assert.Throws<ArgumentException>(
             () => ReportRenderer.Render(SampleRenderInput.Create() with { Tasks = [task] }, directory.Path));

@@ -7,7 +7,7 @@ public sealed class ResultsPublisherTests
     [Fact]
     public void PublishesIntoAResultsFolderThatDoesNotExistYet()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
         var rendered = Rendered(directory.Path, "new");
         var target = Path.Combine(directory.Path, "results", "sample");
 
@@ -20,7 +20,7 @@ public sealed class ResultsPublisherTests
     [Fact]
     public void ReplacesTheExperimentAndLeavesItsNeighboursAlone()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
         var results = Path.Combine(directory.Path, "results");
         var target = Path.Combine(results, "sample");
         Directory.CreateDirectory(Path.Combine(target, "stale"));
@@ -39,7 +39,7 @@ public sealed class ResultsPublisherTests
     [Fact]
     public void AFailedPublishLeavesThePreviousResultsAsTheyWere()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
         var results = Path.Combine(directory.Path, "results");
         var target = Path.Combine(results, "sample");
         Directory.CreateDirectory(target);
@@ -55,7 +55,7 @@ public sealed class ResultsPublisherTests
     [Fact]
     public void ClearsWhatADeadPublishLeftBehind()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempFolder();
         var results = Path.Combine(directory.Path, "results");
         var target = Path.Combine(results, "sample");
         Directory.CreateDirectory(Path.Combine(results, ".sample.publishing"));

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Splits;
 using Reproduce.Data.Store;
+using Reproduce.Learning.Checkpoints;
 using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
@@ -162,6 +164,32 @@ public sealed class FinetuneRunTests : IDisposable
         Assert.Equal(task.Std, settings.Task.Std);
         Assert.Equal(manifest.Finetune, settings.Training with { Inits = manifest.Finetune.Inits });
         Assert.Equal(("spark", manifest.Pretrain.Arch, manifest.Evaluation.Protocol, 0, 1.0), (settings.Init, settings.Arch, settings.Protocol, settings.Fold, settings.Fraction));
+    }
+
+    [Fact]
+    public void An_encoder_of_another_architecture_is_refused_naming_its_file()
+    {
+        var path = Path.Combine(folder, "encoder.safetensors");
+        using (var resnet18 = new ResNet(new ResNetOptions(ResNetOptions.ResNet18)))
+        {
+            SafeTensors.Write(path, resnet18.state_dict());
+        }
+
+        using var resnet50 = new ResNet(new ResNetOptions(ResNetOptions.ResNet50));
+        var error = Assert.Throws<DataFormatException>(() => FinetuneStage.LoadEncoder(resnet50, path));
+
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not fit a resnet50 trunk", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_validation_set_is_a_usage_error_naming_the_task_and_fold()
+    {
+        using var store = SquareStore(Path.Combine(folder, "no-validation"), train: 20, validation: 0, test: 10);
+
+        var error = Assert.Throws<UsageException>(() => FinetuneData.Load(store, Settings() with { ValidationFraction = 0 }));
+
+        Assert.Contains("covid: the validation set of fold 0 at fraction 1.0 is empty", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

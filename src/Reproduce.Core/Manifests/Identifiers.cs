@@ -12,6 +12,13 @@ public static class Identifiers
 
     public const string Synthetic = "synthetic";
 
+    /// <summary>
+    /// The version of what Reproduce.Data.Synthetic draws, part of a synthetic download cell's parameters: bump it
+    /// when a phantom changes, so synthetic data and everything after it recompute while real downloads keep their keys.
+    /// 2: larger, brighter COVID opacities and larger bleeds, so from-scratch training learns the tasks in a few epochs.
+    /// </summary>
+    public const int SyntheticGeneratorVersion = 2;
+
     public static readonly IReadOnlyList<string> Datasets = [Lidc, Covid, OrganSMnist, Brain];
 
     /// <summary>The downstream tasks; each reads the dataset of the same id.</summary>

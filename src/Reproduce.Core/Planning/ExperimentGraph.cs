@@ -95,6 +95,7 @@ public static class ExperimentGraph
         if (dataset.Synthetic is { } synthetic)
         {
             parameters["synthetic"] = ToJson(synthetic);
+            parameters["generator"] = Identifiers.SyntheticGeneratorVersion;
             parameters["seed"] = manifest.Seed;
         }
 

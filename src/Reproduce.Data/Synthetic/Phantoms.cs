@@ -5,7 +5,9 @@ namespace Reproduce.Data.Synthetic;
 /// <summary>
 /// CT-like phantoms (DESIGN.md §4) in Hounsfield units, drawn from a seeded generator so the same
 /// seed gives the same image everywhere. Labels are learnable but not trivial: the finding is
-/// small and faint against anatomy that varies from image to image, and noise is CT-like.
+/// small and faint against anatomy that varies from image to image, and noise is CT-like: from scratch, the
+/// quickstart's fine-tuning reaches a test AUC of about 0.8 on COVID and Brain, and 0.5 with shuffled labels
+/// (SyntheticTaskDifficultyTests). A change to what is drawn here bumps Identifiers.SyntheticGeneratorVersion.
 /// </summary>
 public static class Phantoms
 {
@@ -14,7 +16,7 @@ public static class Phantoms
     /// <summary>
     /// An axial chest slice: body, two lungs, heart, spine, vessels. <paramref name="lungScale"/>
     /// (0–1) shrinks the lungs towards the apex and base of a series. With
-    /// <paramref name="groundGlass"/>, one to three faint ground-glass opacities (+150 to +300 HU)
+    /// <paramref name="groundGlass"/>, two to four ground-glass opacities (+200 to +350 HU)
     /// sit inside the lungs, the COVID-CT stand-in's finding.
     /// </summary>
     public static float[] Chest(int size, SplitMix64 random, bool groundGlass, double lungScale = 1.0)
@@ -41,12 +43,12 @@ public static class Phantoms
 
         if (groundGlass)
         {
-            var count = 1 + random.NextInt(3);
+            var count = 2 + random.NextInt(3);
             for (var i = 0; i < count; i++)
             {
-                var radius = 0.04 + (0.05 * random.NextDouble());
+                var radius = 0.05 + (0.05 * random.NextDouble());
                 var x = random.NextInt(2) == 0 ? 0.33 : 0.67;
-                canvas.AddBlobWithin(x + ((random.NextDouble() - 0.5) * 0.12), 0.5 + ((random.NextDouble() - 0.5) * 0.25), radius, radius, 150 + (150 * (float)random.NextDouble()), lungs);
+                canvas.AddBlobWithin(x + ((random.NextDouble() - 0.5) * 0.12), 0.5 + ((random.NextDouble() - 0.5) * 0.25), radius, radius, 200 + (150 * (float)random.NextDouble()), lungs);
             }
         }
 
@@ -56,7 +58,7 @@ public static class Phantoms
 
     /// <summary>
     /// An axial head slice: skull, brain, ventricles. With <paramref name="bleed"/>, one small
-    /// hyperdense region (+50 to +70 HU over brain at its centre) sits in the brain, the hemorrhage stand-in.
+    /// hyperdense region (radius 5–8% of the image, +50 to +70 HU over brain at its centre) sits in the brain, the hemorrhage stand-in.
     /// </summary>
     public static float[] Head(int size, SplitMix64 random, bool bleed)
     {
@@ -72,7 +74,7 @@ public static class Phantoms
         {
             var angle = 2 * Math.PI * random.NextDouble();
             var distance = 0.1 + (0.15 * random.NextDouble());
-            var radius = 0.03 + (0.04 * random.NextDouble());
+            var radius = 0.05 + (0.03 * random.NextDouble());
             canvas.AddBlobWithin(cx + (distance * Math.Cos(angle)), cy + (distance * Math.Sin(angle)), radius, radius * 0.8, 50 + (20 * (float)random.NextDouble()), brain);
         }
 

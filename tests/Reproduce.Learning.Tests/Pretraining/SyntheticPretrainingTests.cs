@@ -38,11 +38,11 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
     [InlineData("spark")]
     public void A_short_run_lowers_the_loss_without_collapse_and_beats_a_random_trunk_at_knn(string method)
     {
-        var manifest = ManifestLoader.Load(Path.Combine(Roots.FindRepositoryRoot(AppContext.BaseDirectory), "experiments", "synthetic.yaml"), MethodRegistry.Catalog);
+        var manifest = SyntheticStores.Quickstart();
         var settings = manifest.Pretrain.Methods[method];
         var spec = settings with { Parameters = new Dictionary<string, JsonNode>(settings.Parameters) { ["batch_size"] = (long)Batch, ["max_steps"] = (long)Steps } };
-        var slices = Store(manifest, "lidc", new SyntheticSpec { Size = Size, Series = 4, SlicesPerSeries = 24 });
-        var organs = Store(manifest, "organsmnist", new SyntheticSpec { Size = Size, Train = 220, Validation = 0, Test = 220 });
+        var slices = SyntheticStores.Build(manifest, "lidc", folder, new SyntheticSpec { Size = Size, Series = 4, SlicesPerSeries = 24 }, Size);
+        var organs = SyntheticStores.Build(manifest, "organsmnist", folder, new SyntheticSpec { Size = Size, Train = 220, Validation = 0, Test = 220 }, Size);
 
         manual_seed(3);
         using var random = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
@@ -99,15 +99,5 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
         var correct = votes.eq(tensor(test.Select(i => (long)i.Label).ToArray())).sum().item<long>();
         var spread = testFeatures.std(dimensions: [0L]).mean().item<float>() * Math.Sqrt(testFeatures.shape[1]);
         return ((double)correct / test.Count, spread);
-    }
-
-    private string Store(Manifest manifest, string dataset, SyntheticSpec synthetic)
-    {
-        var spec = manifest.Datasets[dataset] with { Synthetic = synthetic, Preprocess = manifest.Datasets[dataset].Preprocess with { Size = Size } };
-        var raw = Path.Combine(folder, dataset, "raw");
-        SyntheticDatasets.Write(dataset, synthetic, 1, raw, SilentProgress.Instance);
-        var store = Path.Combine(folder, dataset, "store");
-        new StoreBuilder(ImageRecipe.Create(spec.Preprocess), 2, SilentProgress.Instance).Build(RawDataset.Open(spec, raw), dataset, [], store, CancellationToken.None);
-        return store;
     }
 }

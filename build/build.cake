@@ -54,7 +54,7 @@ ProcessArgumentBuilder RunOptions(ProcessArgumentBuilder args)
 }
 
 // Runs `reproduce <verb> --manifest <m> …` from the repository root. A non-zero exit code becomes
-// Cake's exit code (0 ok, 1 cell failed, 2 invalid input, 3 environment, 130 interrupted).
+// Cake's exit code (0 ok, 1 cell failed, 2 invalid input, 3 environment, 4 regression, 130 interrupted).
 void Reproduce(string verb, string manifest, Func<ProcessArgumentBuilder, ProcessArgumentBuilder> options)
 {
     if (!FileExists(cli))
@@ -137,6 +137,16 @@ Task("Regress")
     Reproduce("run", manifest, args => RunOptions(Filters(args)));
     Reproduce("regress", manifest, args => args);
 });
+
+Task("Baseline")
+    .Description("Derive results/baselines/<experiment>.json from runs at several seeds (default experiments/ci.yaml, --seeds=2,3,4,5).")
+    .IsDependentOn("Build")
+    .Does(() => Reproduce("baseline", Manifest("experiments/ci.yaml"), args =>
+    {
+        foreach (var name in new[] { "seeds", "k", "floor", "device", "workers" })
+            if (HasArgument(name)) args.AppendSwitchQuoted($"--{name}", " ", Argument<string>(name));
+        return args;
+    }));
 
 Task("Clean")
     .Description("Remove the selected cells of the manifest from the cache.")

@@ -27,6 +27,7 @@ internal static class Program
             MetricsCommand.Create(),
             BenchCommand.Create(),
             RegressCommand.Create(common),
+            BaselineCommand.Create(common, verbose),
         };
         root.Options.Add(verbose);
 

@@ -106,7 +106,10 @@ public class ExperimentFilesTests
         Assert.Equal(["scratch", "byol", "spark"], ci.Finetune.Inits);
         Assert.Equal(2, ci.Evaluation.Folds);
         Assert.Equal([1.0, 0.25], ci.Evaluation.Fractions);
-        Assert.Equal(3, ci.Finetune.Epochs);
+        Assert.Equal(8, ci.Finetune.Epochs);
+        // COVID and Brain as the quickstart has them: their download and preprocess cells are shared.
+        Assert.Equal(Load("synthetic.yaml").Datasets["covid"], ci.Datasets["covid"]);
+        Assert.Equal(Load("synthetic.yaml").Datasets["brain"], ci.Datasets["brain"]);
         Assert.Equal(2, ci.Pretrain.Methods["byol"].Integer("epochs"));
         // synthetic.yaml's settings below ci.yaml's own survive the merge.
         Assert.Equal(32, ci.Pretrain.Methods["byol"].Integer("batch_size"));

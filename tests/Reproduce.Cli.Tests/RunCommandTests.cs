@@ -30,7 +30,7 @@ public class RunCommandTests : IDisposable
         var cell = Path.GetDirectoryName(Assert.Single(Directory.GetFiles(Path.Combine(temp, "cache", "finetune"), "metrics.json", SearchOption.AllDirectories)))!;
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(cell, "metrics.json")))!;
         Assert.Equal("brain", metrics["task"]!.GetValue<string>());
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(cell, "curve.csv")).Length - 1);
+        Assert.Equal(8, File.ReadAllLines(Path.Combine(cell, "curve.csv")).Length - 1);   // ci.yaml: 8 epochs
 
         // The predictions file is the one `reproduce metrics` reads, and gives the cell's own test metrics back.
         var recomputed = Reproduce("metrics", Path.Combine(cell, "predictions.csv"), "--json");

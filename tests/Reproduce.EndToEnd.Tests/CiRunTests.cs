@@ -1,46 +1,71 @@
 using Reproduce.Cli.Tests;
+using Reproduce.Evaluation.Aggregation;
+using Reproduce.Evaluation.Metrics;
+using Reproduce.Evaluation.Regression;
+using Reproduce.Learning.Finetuning;
 
 namespace Reproduce.EndToEnd.Tests;
 
 /// <summary>
-/// <c>reproduce run</c> on experiments/ci.yaml, every stage from the synthetic download to the rendered report,
-/// from the repository root with its own cache, data and results roots.
+/// One fresh <c>reproduce run</c> of experiments/ci.yaml, every stage from the synthetic download to the rendered
+/// report, from the repository root with its own cache, data and results roots; the tests below read it.
 /// </summary>
-public sealed class CiRunTests : IDisposable
+public sealed class CiRun : IDisposable
 {
-    private static readonly TimeSpan WholeRun = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan WholeRun = TimeSpan.FromMinutes(10);
 
-    private readonly string root = Path.Combine(Path.GetTempPath(), "reproduce-e2e-tests", Guid.NewGuid().ToString("N"));
+    public CiRun()
+    {
+        First = Run("first");
+    }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "reproduce-e2e-tests", Guid.NewGuid().ToString("N"));
+
+    public (Dictionary<string, string?> Environment, CliProcess.Result Result) First { get; }
+
+    public string Cache => First.Environment["REPRODUCE_CACHE"]!;
+
+    /// <summary>A fresh run of the ci experiment under <c>Root/&lt;name&gt;</c>.</summary>
+    public (Dictionary<string, string?> Environment, CliProcess.Result Result) Run(string name)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["REPRODUCE_CACHE"] = Path.Combine(Root, name, "cache"),
+            ["REPRODUCE_DATA"] = Path.Combine(Root, name, "data"),
+            ["REPRODUCE_RESULTS"] = Path.Combine(Root, name, "results"),
+        };
+        return (environment, CliProcess.RunWithin(WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml"));
+    }
 
     public void Dispose()
     {
         try
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(Root, recursive: true);
         }
         catch (IOException)
         {
             // Best effort: the OS temp cleaner gets what is left.
         }
     }
+}
+
+public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
+{
+    private static readonly string[] Tasks = ["covid", "organsmnist", "brain"];
+
+    private static string BaselinePath => Path.Combine(CliProcess.RepositoryRoot, "results", "baselines", "ci.json");
 
     [Fact]
     public void The_whole_ci_experiment_renders_its_report_and_a_rerun_computes_nothing_but_restores_the_results()
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["REPRODUCE_CACHE"] = Path.Combine(root, "cache"),
-            ["REPRODUCE_DATA"] = Path.Combine(root, "data"),
-            ["REPRODUCE_RESULTS"] = Path.Combine(root, "results"),
-        };
-        var results = Path.Combine(root, "results", "ci");
-
-        var first = CliProcess.RunWithin(WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
+        var (environment, first) = run.First;
+        var results = Path.Combine(environment["REPRODUCE_RESULTS"]!, "ci");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         var report = File.ReadAllText(Path.Combine(results, "report.md"));
         Assert.Contains("## Claims", report, StringComparison.Ordinal);
-        foreach (var task in new[] { "covid", "organsmnist", "brain" })
+        foreach (var task in Tasks)
         {
             foreach (var metric in new[] { "auc", "f1", "accuracy" })
             {
@@ -52,10 +77,91 @@ public sealed class CiRunTests : IDisposable
         Assert.False(File.Exists(Path.Combine(results, "meta.json")));
 
         Directory.Delete(results, recursive: true);
-        var second = CliProcess.RunWithin(WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
+        var second = CliProcess.RunWithin(CiRun.WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("nothing to do", second.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(report, File.ReadAllText(Path.Combine(results, "report.md")));
     }
+
+    /// <summary>DESIGN.md §3: on one machine, a run is a function of the manifest. Every finetune cell's test metrics
+    /// and predictions and every aggregate summary of a second fresh run equal the first's, byte for byte.</summary>
+    [Fact]
+    public void Two_fresh_runs_give_identical_metrics()
+    {
+        var (environment, second) = run.Run("second");
+        Assert.True(second.ExitCode == 0, second.ToString());
+
+        var firstFiles = Outputs(run.Cache);
+        var secondFiles = Outputs(environment["REPRODUCE_CACHE"]!);
+        Assert.Equal(firstFiles.Keys.Order(), secondFiles.Keys.Order());
+        Assert.Equal(3 * 3 * 2 * 2, firstFiles.Keys.Count(k => k.EndsWith(CellResultJson.FileName, StringComparison.Ordinal)));
+        foreach (var (name, content) in firstFiles)
+        {
+            Assert.True(content == secondFiles[name], $"{name} differs between two fresh runs");
+        }
+    }
+
+    [Fact]
+    public void Regress_passes_against_the_committed_baseline_and_a_baseline_the_run_misses_fails_with_a_table()
+    {
+        var passing = CliProcess.Run(CliProcess.RepositoryRoot, run.First.Environment, "regress", "--manifest", "experiments/ci.yaml");
+
+        Assert.True(passing.ExitCode == 0, passing.ToString());
+        Assert.Contains("metrics within their bands", passing.StandardOutput, StringComparison.Ordinal);
+
+        // The committed baseline with one expectation moved beyond its band: the run now misses it.
+        var baseline = Baseline.Read(BaselinePath);
+        var moved = baseline.Metrics[0] with { Expected = baseline.Metrics[0].Expected + baseline.Metrics[0].Tolerance + 0.05 };
+        var path = Path.Combine(run.Root, "moved.json");
+        (baseline with { Metrics = [moved, .. baseline.Metrics.Skip(1)] }).Write(path);
+
+        var failing = CliProcess.Run(CliProcess.RepositoryRoot, run.First.Environment, "regress", "--manifest", "experiments/ci.yaml", "--baseline", path);
+
+        Assert.True(failing.ExitCode == 4, failing.ToString());
+        Assert.Contains("WORSE", failing.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"1 of {baseline.Metrics.Count} metrics outside their bands: {moved.Name}", failing.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A broken metric, here a wrong label mapping (the evaluation reading every test label as another class), recomputed
+    /// from the run's own predictions and aggregated as the aggregate stage does: Regress fails on the binary tasks' AUC.
+    /// </summary>
+    [Fact]
+    public void A_wrong_label_mapping_in_the_metrics_makes_regress_fail()
+    {
+        var baseline = Baseline.Read(BaselinePath);
+        var correct = Summaries(run.Cache, label => label);
+        var broken = Summaries(run.Cache, label => label + 1);
+
+        Assert.True(RegressionCheck.Compare(baseline, correct).Passed, RegressionCheck.Compare(baseline, correct).Table());
+        var report = RegressionCheck.Compare(baseline, broken);
+        Assert.False(report.Passed);
+        var worse = report.Failures.Where(f => f.Status == RegressionStatus.Worse).Select(f => f.Expected.Name).ToList();
+        Assert.Contains("covid scratch 1.0 auc", worse);
+        Assert.Contains("brain scratch 1.0 auc", worse);
+    }
+
+    /// <summary>The aggregate summaries of every task, from the run's finetune predictions with labels mapped by <paramref name="mapLabel"/> (mod the class count).</summary>
+    private static List<SummaryRow> Summaries(string cache, Func<int, int> mapLabel)
+    {
+        var cells = Directory.GetFiles(Path.Combine(cache, "finetune"), CellResultJson.FileName, SearchOption.AllDirectories).Select(path =>
+        {
+            var cell = CellResultJson.Read(path);
+            var predictions = PredictionsCsv.Read(Path.Combine(Path.GetDirectoryName(path)!, FinetuneStage.PredictionsFile));
+            var mapped = predictions with { Rows = [.. predictions.Rows.Select(r => r with { Label = mapLabel(r.Label) % cell.Classes })] };
+            return cell with { Test = ClassificationMetrics.Compute(mapped, cell.Classes == 2 ? 1 : ClassificationMetrics.DefaultPositiveClass).FlatValues() };
+        }).ToList();
+        return [.. Tasks.SelectMany(task =>
+        {
+            var results = cells.Where(c => c.Task == task).ToList();
+            return new Aggregator(task, [.. results.Select(r => r.Init).Distinct()], ["auc", "f1", "accuracy"], results).Summary();
+        })];
+    }
+
+    /// <summary>The test metrics, predictions and summaries of a cache, by their path under the stage folder (keys included).</summary>
+    private static Dictionary<string, string> Outputs(string cache) =>
+        new[] { ("finetune", CellResultJson.FileName), ("finetune", FinetuneStage.PredictionsFile), ("aggregate", AggregateFiles.SummaryFileName) }
+            .SelectMany(p => Directory.GetFiles(Path.Combine(cache, p.Item1), p.Item2, SearchOption.AllDirectories))
+            .ToDictionary(path => Path.GetRelativePath(cache, path), File.ReadAllText);
 }

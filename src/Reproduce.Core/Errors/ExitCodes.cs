@@ -7,5 +7,8 @@ public static class ExitCodes
     public const int CellFailed = 1;
     public const int InvalidInput = 2;
     public const int Environment = 3;
+
+    /// <summary><c>reproduce regress</c>: a headline metric lies outside its baseline band.</summary>
+    public const int Regression = 4;
     public const int Interrupted = 130;
 }

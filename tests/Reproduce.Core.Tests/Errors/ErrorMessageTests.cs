@@ -31,6 +31,5 @@ public class ErrorMessageTests
         Assert.Equal(3, new EnvironmentException("set BRAIN_DATA").ExitCode);
         Assert.Equal(2, new UsageException("--workers 0").ExitCode);
         Assert.Equal(1, new CacheException("cache/x", "unreadable").ExitCode);
-        Assert.Equal(1, new StageNotImplementedException("pretrain", "issue 3/5").ExitCode);
     }
 }

@@ -11,6 +11,7 @@ public class ExperimentFilesTests
     //          file                         download preprocess pretrain finetune aggregate render
     [InlineData("paper.yaml", 4, 4, 4, 375, 3, 1)]
     [InlineData("paper-official-split.yaml", 4, 4, 4, 75, 3, 1)]
+    [InlineData("paper-kaggle-brain.yaml", 4, 4, 4, 375, 3, 1)]
     [InlineData("synthetic.yaml", 4, 4, 4, 135, 3, 1)]
     [InlineData("ci.yaml", 4, 4, 2, 36, 3, 1)]
     public void AnExperimentExpandsToItsCellCounts(string file, int download, int preprocess, int pretrain, int finetune, int aggregate, int render)

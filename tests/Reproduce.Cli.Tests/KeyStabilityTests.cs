@@ -21,6 +21,7 @@ public class KeyStabilityTests
 
     [Theory]
     [InlineData("paper.yaml")]
+    [InlineData("paper-kaggle-brain.yaml")]
     [InlineData("synthetic.yaml")]
     [InlineData("ci.yaml")]
     public void KeysAreTheSameInAnotherCheckoutLocationAndAcrossLoads(string manifest)

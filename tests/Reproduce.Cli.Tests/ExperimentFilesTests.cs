@@ -76,6 +76,17 @@ public class ExperimentFilesTests
         Assert.Equal(70, official.Finetune.Epochs);
     }
 
+    /// <summary>A change of the phantoms re-keys synthetic data through the generator version, and never a real download.</summary>
+    [Fact]
+    public void OnlySyntheticDownloadCellsCarryTheGeneratorVersion()
+    {
+        static IEnumerable<System.Text.Json.Nodes.JsonObject> Downloads(string file) =>
+            ExperimentGraph.Build(Load(file)).Cells.Where(c => c.Stage == Stages.Download).Select(c => c.Parameters);
+
+        Assert.All(Downloads("synthetic.yaml"), p => Assert.Equal(Identifiers.SyntheticGeneratorVersion, p["generator"]!.GetValue<int>()));
+        Assert.All(Downloads("paper.yaml"), p => Assert.False(p.ContainsKey("generator")));
+    }
+
     [Fact]
     public void SyntheticReplacesEverySourceAndClearsTheRealOnesKeys()
     {

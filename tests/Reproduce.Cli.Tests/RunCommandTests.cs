@@ -119,6 +119,38 @@ public class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void RegressOnAnExperimentNotRunSaysWhichCellsAreMissing()
+    {
+        var result = Reproduce("regress", "--manifest", Ci, "--baseline", Path.Combine(CliProcess.RepositoryRoot, "results", "baselines", "ci.json"));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("experiment 'ci' has not been run: aggregate[task=covid], aggregate[task=organsmnist], aggregate[task=brain] not in the cache", result.StandardError);
+    }
+
+    [Fact]
+    public void RegressWithoutABaselineSaysHowToDeriveOne()
+    {
+        var result = Reproduce("regress", "--manifest", Ci, "--baseline", Path.Combine(temp, "none.json"));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("reproduce baseline --manifest", result.StandardError);
+    }
+
+    [Theory]
+    [InlineData("--seeds", "2", "at least 2 seeds")]
+    [InlineData("--seeds", "2,x", "--seeds: 'x' is not an integer")]
+    [InlineData("--k", "0", "--k a positive number")]
+    [InlineData("--floor", "-0.1", "--floor a number ≥ 0")]
+    public void BaselineRefusesTooFewSeedsOrABadBandBeforeRunningAnything(string option, string value, string problem)
+    {
+        var result = Reproduce("baseline", "--manifest", Ci, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(problem, result.StandardError);
+        Assert.False(Directory.Exists(Path.Combine(temp, "cache", "download")));
+    }
+
+    [Fact]
     public void StatusCountsTheCellsPerStage()
     {
         var result = Reproduce("status", "--manifest", Ci);

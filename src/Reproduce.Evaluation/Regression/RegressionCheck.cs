@@ -63,7 +63,8 @@ public sealed record RegressionReport(string Experiment, IReadOnlyList<Regressio
         var text = new StringBuilder();
         foreach (var row in rows.Prepend(header))
         {
-            text.AppendLine(string.Join("  ", row.Select((field, c) => c >= 4 && c <= 7 ? field.PadLeft(widths[c]) : field.PadRight(widths[c]))).TrimEnd());
+            // Identifiers left-aligned, the four numbers (expected … delta) right-aligned.
+            text.AppendLine(string.Join("  ", row.Select((field, c) => c is >= 4 and <= 7 ? field.PadLeft(widths[c]) : field.PadRight(widths[c]))).TrimEnd());
         }
 
         text.AppendLine();
@@ -115,5 +116,5 @@ public static class RegressionCheck
     }
 
     /// <summary>A summary row's identity, as <see cref="BaselineMetric.Name"/> spells it.</summary>
-    public static string Name(SummaryRow row) => new BaselineMetric(row.Task, row.Init, row.Fraction, row.Metric, 0, 0, BaselineMetric.Higher).Name;
+    public static string Name(SummaryRow row) => BaselineMetric.NameOf(row.Task, row.Init, row.Fraction, row.Metric);
 }

@@ -88,6 +88,8 @@ public sealed class RegressionCheckTests : IDisposable
     [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [], \"extra\": 1}", "extra")]
     [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [{\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1.0, \"metric\": \"kappa\", \"expected\": 0.8, \"tolerance\": 0.1, \"better\": \"higher\"}]}", "metrics[0]: metric 'kappa'")]
     [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [{\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1.0, \"metric\": \"auc\", \"expected\": 0.8, \"tolerance\": -0.1, \"better\": \"higher\"}]}", "metrics[0]: tolerance -0.1")]
+    [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [{\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1.0, \"metric\": \"auc\", \"expected\": 0.8, \"tolerance\": 0.1, \"better\": \"higher\"}, {\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1, \"metric\": \"auc\", \"expected\": 0.7, \"tolerance\": 0.1, \"better\": \"higher\"}]}", "metrics[1]: covid scratch 1.0 auc is listed twice")]
+    [InlineData("null", "holds null")]
     [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [{\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1.0, \"metric\": \"auc\", \"expected\": 0.8, \"tolerance\": 0.1, \"better\": \"up\"}]}", "metrics[0]: better 'up'")]
     public void A_malformed_baseline_names_its_file_and_the_problem(string json, string problem)
     {

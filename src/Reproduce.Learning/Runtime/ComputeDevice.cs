@@ -10,16 +10,19 @@ public static class ComputeDevice
     /// The device for <paramref name="name"/> (<c>cpu</c> or <c>cuda</c>), with torch's intra-op threads set and
     /// its generators seeded. <c>torch.manual_seed</c> seeds only the CPU generator in TorchSharp (METHODS.md
     /// §7.1), so CUDA's are seeded separately; GPU kernels are still not bitwise reproducible (§7.2).
-    /// The process keeps libtorch's freed CPU buffers (<see cref="NativeHeap"/>).
+    /// The process keeps libtorch's freed CPU buffers (<see cref="NativeHeap"/>); on the CPU, oneDNN is kept off
+    /// kernels known to be wrong on this host and the convolutions are checked against float64 (<see cref="CpuKernels"/>).
     /// </summary>
     public static Device Prepare(string name, int threads, long seed)
     {
         NativeHeap.KeepFreedBuffers();
+        CpuKernels.ChooseInstructionSet();
         set_num_threads(Math.Max(1, threads));
         manual_seed(seed);
         switch (name)
         {
             case "cpu":
+                CpuKernels.VerifyConvolutions(Math.Max(1, threads));
                 return CPU;
             case "cuda":
                 if (!cuda.is_available())

@@ -157,10 +157,10 @@ public class ManifestExtendsTests : IDisposable
     [Fact]
     public void ARelativeExtendsIsResolvedAgainstTheExtendingFilesFolder()
     {
-        // ../shared/base.yaml exists next to the child's folder, not next to the working directory.
-        var parent = folder.Write(Path.Combine("shared", "base.yaml"), SampleManifests.Base);
+        // ../common/base.yaml exists next to the child's folder, not next to the working directory.
+        var parent = folder.Write(Path.Combine("common", "base.yaml"), SampleManifests.Base);
         var child = folder.Write(Path.Combine("experiments", "child.yaml"), """
-            extends: ../shared/base.yaml
+            extends: ../common/base.yaml
             experiment: child
 
             """);

@@ -5,7 +5,7 @@ using Reproduce.Data.Dicom;
 
 namespace Reproduce.Data.Tests.Dicom;
 
-/// <summary>The real files in ../shared/fixtures/dicom give the values fixtures/README.md lists (read there with pydicom).</summary>
+/// <summary>The real files in tests/fixtures/dicom give the values tests/fixtures/README.md lists (read there with pydicom).</summary>
 public class DicomFixtureTests
 {
     [Theory]

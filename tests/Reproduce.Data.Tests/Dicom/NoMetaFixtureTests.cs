@@ -4,10 +4,11 @@ using Reproduce.Data.Dicom;
 namespace Reproduce.Data.Tests.Dicom;
 
 /// <summary>
-/// fixtures/README.md describes no_meta.dcm as CT_small's data set in implicit VR LE without preamble or meta
-/// group. The file on disk is not that: it is CT_small's explicit VR LE data set preceded by one stray byte
-/// (the last byte of CT_small's meta group). These tests pin down what the file is, that the reader rejects it
-/// clearly (as dcmtk does), and that the meta-less data set it was meant to be reads equal to CT_small.
+/// no_meta.dcm is described at its source as CT_small's data set in implicit VR LE without preamble or meta
+/// group. The file on disk is not that (tests/fixtures/README.md says so too): it is CT_small's explicit VR LE
+/// data set preceded by one stray byte (the last byte of CT_small's meta group). These tests pin down what the
+/// file is, that the reader rejects it clearly (as dcmtk does), and that the meta-less data set it was meant to
+/// be reads equal to CT_small.
 /// </summary>
 public class NoMetaFixtureTests
 {

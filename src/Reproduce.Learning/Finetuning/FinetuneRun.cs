@@ -2,6 +2,7 @@ using Reproduce.Core.Execution;
 using Reproduce.Core.Randomness;
 using Reproduce.Evaluation.Metrics;
 using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -24,6 +25,8 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
 {
     /// <summary>Evaluation batch size: BN uses running statistics there, so it changes nothing but speed and memory.</summary>
     private const int EvaluationBatch = 64;
+
+    private readonly HeapBudget heap = new();
 
     public FinetuneOutcome Run(ICellProgress progress, CancellationToken cancellationToken)
     {
@@ -87,17 +90,21 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
         var (total, seen) = (0.0, 0);
         for (var start = 0; start < order.Length; start += settings.Training.BatchSize)
         {
-            using var scope = NewDisposeScope();
             var batch = order[start..Math.Min(order.Length, start + settings.Training.BatchSize)];
-            var index = tensor(batch);
-            var images = input.Prepare(set.Images.index_select(0, index), flips, device);
-            var labels = tensor(batch.Select(i => (long)set.Labels[(int)i]).ToArray(), device: device);
-            optimizer.ZeroGrad();
-            var loss = functional.cross_entropy(model.forward(images), labels);
-            loss.backward();
-            optimizer.Step();
-            total += loss.item<float>() * batch.Length;
-            seen += batch.Length;
+            using (NewDisposeScope())
+            {
+                var index = tensor(batch);
+                var images = input.Prepare(set.Images.index_select(0, index), flips, device);
+                var labels = tensor(batch.Select(i => (long)set.Labels[(int)i]).ToArray(), device: device);
+                optimizer.ZeroGrad();
+                var loss = functional.cross_entropy(model.forward(images), labels);
+                loss.backward();
+                optimizer.Step();
+                total += loss.item<float>() * batch.Length;
+                seen += batch.Length;
+            }
+
+            heap.AfterStep();
         }
 
         return total / seen;
@@ -110,7 +117,7 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
         using var noGrad = no_grad();
         var probabilities = new List<double[]>(set.Count);
         var (loss, correct) = (0.0, 0);
-        for (var start = 0; start < set.Count; start += EvaluationBatch)
+        for (var start = 0; start < set.Count; start += EvaluationBatch, heap.AfterStep())
         {
             using var scope = NewDisposeScope();
             var count = Math.Min(EvaluationBatch, set.Count - start);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Reproduce.Core.Execution;
 using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Methods;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
 
         model.State.train();
         using var prefetcher = new ViewPrefetcher(images, plan, views, seed, start);
+        var heap = new HeapBudget();
         var timer = new Stopwatch();
         long timedSteps = 0;
         for (var step = start; step < plan.TotalSteps; step++)
@@ -56,6 +58,8 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
                     view.Dispose();
                 }
             }
+
+            heap.AfterStep();
 
             if (step > start)
             {

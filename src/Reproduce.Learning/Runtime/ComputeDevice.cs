@@ -16,6 +16,7 @@ public static class ComputeDevice
     public static Device Prepare(string name, int threads, long seed)
     {
         NativeHeap.KeepFreedBuffers();
+        NativeHeap.Release();   // what an earlier cell of this process freed
         CpuKernels.ChooseInstructionSet();
         set_num_threads(Math.Max(1, threads));
         manual_seed(seed);

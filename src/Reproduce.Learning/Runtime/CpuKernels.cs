@@ -27,8 +27,10 @@ public static class CpuKernels
     private const string LegacyIsaVariable = "DNNL_MAX_CPU_ISA";
     private const double Tolerance = 1e-3;
     private static readonly Lock Gate = new();
+    private static readonly Lazy<string?> InstructionSetCap = new(CapForThisHost);
+
+    /// <summary>The thread counts whose convolutions passed the check in this process (oneDNN's choice is per process).</summary>
     private static readonly HashSet<int> VerifiedThreadCounts = [];
-    private static bool isaChosen;
 
     /// <summary>A convolution's shape as the check runs it: N·C·S·S input, K×K kernel, stride, and whether it is transposed.</summary>
     internal readonly record struct Case(long InChannels, long OutChannels, long Kernel, long Stride, bool Transposed = false)
@@ -49,34 +51,32 @@ public static class CpuKernels
 
     /// <summary>
     /// Caps oneDNN at AVX2 on hosts whose AVX-512 convolutions are known to be wrong, unless the user set the cap;
-    /// returns the cap in force (null: oneDNN's own choice). Idempotent; must run before the process's first
-    /// convolution to take effect.
+    /// returns the cap in force (null: oneDNN's own choice). Decided once per process; must run before the process's
+    /// first convolution to take effect.
     /// </summary>
-    public static string? ChooseInstructionSet()
+    public static string? ChooseInstructionSet() => InstructionSetCap.Value;
+
+    private static string? CapForThisHost()
     {
-        lock (Gate)
+        var chosen = Environment.GetEnvironmentVariable(IsaVariable) ?? Environment.GetEnvironmentVariable(LegacyIsaVariable);
+        if (chosen is not null)
         {
-            var chosen = Environment.GetEnvironmentVariable(IsaVariable) ?? Environment.GetEnvironmentVariable(LegacyIsaVariable);
-            if (chosen is not null || isaChosen)
-            {
-                return chosen;
-            }
-
-            isaChosen = true;
-            var cap = OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo") ? IsaCapFor(File.ReadAllText("/proc/cpuinfo")) : null;
-            if (cap is not null)
-            {
-                // .NET keeps its own copy of the environment: oneDNN's getenv sees only libc's.
-                if (SetNativeEnvironment(IsaVariable, cap, overwrite: 0) != 0)
-                {
-                    throw new EnvironmentException($"could not set {IsaVariable}={cap} for oneDNN (setenv failed); set it in the environment and rerun");
-                }
-
-                Environment.SetEnvironmentVariable(IsaVariable, cap);
-            }
-
-            return cap;
+            return chosen;
         }
+
+        var cap = OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo") ? IsaCapFor(File.ReadAllText("/proc/cpuinfo")) : null;
+        if (cap is not null)
+        {
+            // .NET keeps its own copy of the environment: oneDNN's getenv sees only libc's.
+            if (SetNativeEnvironment(IsaVariable, cap, overwrite: 0) != 0)
+            {
+                throw new EnvironmentException($"could not set {IsaVariable}={cap} for oneDNN (setenv failed); set it in the environment and rerun");
+            }
+
+            Environment.SetEnvironmentVariable(IsaVariable, cap);
+        }
+
+        return cap;
     }
 
     /// <summary>The oneDNN cap for a host described by <c>/proc/cpuinfo</c>: AVX2 on AMD family 26 (Zen 5) and later.</summary>

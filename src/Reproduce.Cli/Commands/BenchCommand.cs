@@ -30,6 +30,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Plan());
         command.Subcommands.Add(Preprocess());
         command.Subcommands.Add(Pretrain());
+        command.Subcommands.Add(CellsBench.Create());
         return command;
     }
 

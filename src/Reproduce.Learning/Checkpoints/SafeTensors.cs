@@ -41,60 +41,52 @@ public static class SafeTensors
     /// <summary>Writes <paramref name="tensors"/> (copied to the CPU) under their names, atomically.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        // The scope takes every copy and view made here (detach, cpu and contiguous each make a tensor), not the callers'.
+        using var scope = NewDisposeScope();
         var entries = tensors.Select(t => (t.Key, Tensor: t.Value.detach().cpu().contiguous())).ToList();
-        try
+        var header = new JsonObject();
+        if (metadata is { Count: > 0 })
         {
-            var header = new JsonObject();
-            if (metadata is { Count: > 0 })
-            {
-                header[MetadataKey] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)));
-            }
-
-            long offset = 0;
-            foreach (var (name, tensor) in entries)
-            {
-                if (!Types.TryGetValue(tensor.dtype, out var type))
-                {
-                    throw new ArgumentException($"tensor '{name}' has dtype {tensor.dtype}, which safetensors does not store", nameof(tensors));
-                }
-
-                var length = tensor.numel() * type.Size;
-                header[name] = new JsonObject
-                {
-                    ["dtype"] = type.Name,
-                    ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode?)d).ToArray()),
-                    ["data_offsets"] = new JsonArray(offset, offset + length),
-                };
-                offset += length;
-            }
-
-            var json = Encoding.UTF8.GetBytes(header.ToJsonString());
-            // The format pads the header with spaces to a multiple of 8 so the data is aligned.
-            var padded = (json.Length + 7) / 8 * 8;
-            AtomicFile.Write(path, stream =>
-            {
-                Span<byte> size = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(size, (ulong)padded);
-                stream.Write(size);
-                stream.Write(json);
-                for (var i = json.Length; i < padded; i++)
-                {
-                    stream.WriteByte((byte)' ');
-                }
-
-                foreach (var (_, tensor) in entries)
-                {
-                    stream.Write(tensor.bytes);
-                }
-            });
+            header[MetadataKey] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)));
         }
-        finally
+
+        long offset = 0;
+        foreach (var (name, tensor) in entries)
         {
+            if (!Types.TryGetValue(tensor.dtype, out var type))
+            {
+                throw new ArgumentException($"tensor '{name}' has dtype {tensor.dtype}, which safetensors does not store", nameof(tensors));
+            }
+
+            var length = tensor.numel() * type.Size;
+            header[name] = new JsonObject
+            {
+                ["dtype"] = type.Name,
+                ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode?)d).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + length),
+            };
+            offset += length;
+        }
+
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        // The format pads the header with spaces to a multiple of 8 so the data is aligned.
+        var padded = (json.Length + 7) / 8 * 8;
+        AtomicFile.Write(path, stream =>
+        {
+            Span<byte> size = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(size, (ulong)padded);
+            stream.Write(size);
+            stream.Write(json);
+            for (var i = json.Length; i < padded; i++)
+            {
+                stream.WriteByte((byte)' ');
+            }
+
             foreach (var (_, tensor) in entries)
             {
-                tensor.Dispose();
+                stream.Write(tensor.bytes);
             }
-        }
+        });
     }
 
     /// <summary>Reads every tensor of a safetensors file (on the CPU) and its metadata.</summary>

@@ -142,6 +142,7 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
     private Dictionary<string, Tensor> Snapshot()
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();   // takes the detached views; the clones leave it
         return model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
     }
 

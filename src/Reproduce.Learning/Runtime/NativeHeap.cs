@@ -76,9 +76,50 @@ public static class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Bytes the C heap has handed out and not taken back (glibc's <c>mallinfo2</c>: arena blocks in use plus mmapped
+    /// blocks, over every arena): libtorch's live CPU tensors and every other native allocation. Null off glibc.
+    /// </summary>
+    public static long? BytesInUse()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            var info = MallInfo2();
+            return (long)(info.InUse + info.MmappedBytes);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;   // glibc before 2.33, or another libc
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocInfo MallInfo2();
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int Mallopt(int parameter, int value);
+
+    /// <summary>glibc's <c>struct mallinfo2</c>: ten <c>size_t</c> fields in this order.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallocInfo
+    {
+        public readonly nuint Arena;
+        public readonly nuint FreeChunks;
+        public readonly nuint FastBinBlocks;
+        public readonly nuint MmappedBlocks;
+        public readonly nuint MmappedBytes;
+        public readonly nuint MaxTotalAllocated;
+        public readonly nuint FastBinFreeBytes;
+        public readonly nuint InUse;
+        public readonly nuint FreeBytes;
+        public readonly nuint TopReleasable;
+    }
 }

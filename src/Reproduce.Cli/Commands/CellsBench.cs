@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using Reproduce.Cli.Composition;
+using Reproduce.Cli.Progress;
+using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Planning;
+using Reproduce.Learning.Runtime;
+
+namespace Reproduce.Cli.Commands;
+
+/// <summary>
+/// <c>reproduce bench cells</c>: memory from cell to cell. Runs <c>--count</c> fine-tuning cells of one task and init
+/// of a manifest (default: the quickstart's OrganSMNIST from scratch) in this one process, on a fresh temporary cache,
+/// data and results root, and after cells 1, 3, 9, … and the last prints the peak resident set so far, the resident
+/// set, the native heap in use and the managed heap. A run whose memory grows with the number of cells shows as a
+/// peak that climbs; the target is a peak after the last cell within 1.25× the peak after the first.
+/// </summary>
+internal static class CellsBench
+{
+    private const double TargetGrowth = 1.25;
+
+    public static Command Create()
+    {
+        var count = new Option<int>("--count") { Description = "fine-tuning cells to run", DefaultValueFactory = _ => 9 };
+        var manifest = new Option<string>("--manifest") { Description = "the manifest whose cells run", DefaultValueFactory = _ => "experiments/synthetic.yaml" };
+        var task = new Option<string>("--task") { Description = "the cells' task", DefaultValueFactory = _ => "organsmnist" };
+        var init = new Option<string>("--init") { Description = "the cells' init (scratch needs no pre-training)", DefaultValueFactory = _ => "scratch" };
+        var threads = new Option<int>("--threads") { Description = "compute threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("cells", "peak memory after 1, 3, 9, … fine-tuning cells in one process");
+        foreach (var option in new Option[] { count, manifest, task, init, threads })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var wanted = result.GetValue(count);
+            if (wanted < 1)
+            {
+                throw new UsageException($"--count {wanted}: at least 1");
+            }
+
+            var root = Path.Combine(Path.GetTempPath(), $"reproduce-bench-cells-{Environment.ProcessId}");
+            foreach (var (variable, folder) in new[] { ("REPRODUCE_CACHE", "cache"), ("REPRODUCE_DATA", "data"), ("REPRODUCE_RESULTS", "results") })
+            {
+                Environment.SetEnvironmentVariable(variable, Path.Combine(root, folder));
+            }
+
+            try
+            {
+                var session = Session.Open(result.GetValue(manifest)!, "cpu");
+                var filter = CellFilter.Create(
+                    new Dictionary<string, IReadOnlyList<string>> { ["task"] = [result.GetValue(task)!], ["init"] = [result.GetValue(init)!] },
+                    [Stages.Finetune]);
+                var plan = session.Plan(filter, force: false);
+                var finetune = plan.Entries.Where(e => e.Selected && e.Cell.Stage == Stages.Finetune).ToList();
+                if (finetune.Count < wanted)
+                {
+                    throw new UsageException($"--count {wanted}: {session.Manifest.Experiment} has {finetune.Count} fine-tuning cells of task {result.GetValue(task)} and init {result.GetValue(init)}");
+                }
+
+                var kept = finetune.Take(wanted).ToHashSet();
+                plan = plan with { Entries = [.. plan.Entries.Where(e => e.Cell.Stage != Stages.Finetune || kept.Contains(e))] };
+                var settings = RunCommand.Settings("cpu", workers: 1, result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);
+                var clock = TimeProvider.System;
+                var observer = new MemoryObserver(new LineObserver(Console.Out, clock), wanted);
+                var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, Provenance.Collect(session.RepositoryRoot));
+                var report = await executor.RunAsync(plan, cancellationToken);
+                if (report.ExitCode != ExitCodes.Success)
+                {
+                    Console.Error.WriteLine(report.SummaryTable());
+                    return report.ExitCode;
+                }
+
+                var (first, last) = (observer.Peaks[0], observer.Peaks[^1]);
+                Console.WriteLine($"peak after {wanted} cells / after 1: {(double)last / first:0.00} (target: at most {TargetGrowth:0.00})");
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Passes every event on, and after each computed fine-tuning cell samples the process's memory.</summary>
+    private sealed class MemoryObserver(IExecutionObserver inner, int total) : IExecutionObserver
+    {
+        public List<long> Peaks { get; } = [];
+
+        public void CellStarted(PlanEntry entry) => inner.CellStarted(entry);
+
+        public ICellProgress ProgressOf(PlanEntry entry) => inner.ProgressOf(entry);
+
+        public void WaitingForLock(PlanEntry entry, Core.Cache.LockOwner? holder) => inner.WaitingForLock(entry, holder);
+
+        public void CellFinished(CellOutcome outcome)
+        {
+            inner.CellFinished(outcome);
+            if (outcome.Entry.Cell.Stage != Stages.Finetune || outcome.Kind != OutcomeKind.Computed)
+            {
+                return;
+            }
+
+            var (peak, resident) = (Status("VmHWM"), Status("VmRSS"));
+            Peaks.Add(peak);
+            var done = Peaks.Count;
+            if (IsPowerOfThree(done) || done == total)
+            {
+                var managed = GC.GetTotalMemory(forceFullCollection: false);
+                Console.WriteLine(
+                    $"after {done} cell{(done == 1 ? "" : "s")}: peak RSS {Megabytes(peak)} MB, RSS {Megabytes(resident)} MB, " +
+                    $"native heap in use {(NativeHeap.BytesInUse() is { } native ? Megabytes(native).ToString(CultureInfo.InvariantCulture) : "?")} MB, managed heap {Megabytes(managed)} MB");
+            }
+        }
+
+        private static bool IsPowerOfThree(int n)
+        {
+            while (n % 3 == 0)
+            {
+                n /= 3;
+            }
+
+            return n == 1;
+        }
+
+        private static long Megabytes(long bytes) => bytes >> 20;
+
+        /// <summary>A size field of /proc/self/status (in kB there), in bytes; 0 where the file does not exist.</summary>
+        private static long Status(string field)
+        {
+            const string Path = "/proc/self/status";
+            if (!File.Exists(Path))
+            {
+                return 0;
+            }
+
+            var line = File.ReadLines(Path).FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) << 10;
+        }
+    }
+}

@@ -23,9 +23,6 @@ public sealed class CellMemoryTests : IDisposable
     // The first cell of a process warms libtorch's and oneDNN's caches (kernels, primitives): they stay, once.
     private const long FirstCellAllowance = 128L << 20;
 
-    // A fine-tuning cell of ci.yaml (8 epochs) leaves 24 tensor handles to the finalizer (measured; their memory is
-    // back after a collection, as the heap checks show). A leak of a model's state is hundreds: ResNet18 has 122.
-    private const long LiveTensorAllowance = 32;
     private const long NativeTolerance = 8L << 20;
     private const long ManagedTolerance = 8L << 20;
 
@@ -69,7 +66,7 @@ public sealed class CellMemoryTests : IDisposable
             {
                 // Pre-training's views are made on prefetch threads and disposed on the cell's: only fine-tuning
                 // creates and disposes every tensor on one thread.
-                Assert.True(cell.LiveTensorsAfter - cell.LiveTensorsBefore <= LiveTensorAllowance, $"cell {i} left {cell.LiveTensorsAfter - cell.LiveTensorsBefore} tensors alive:\n{lines}");
+                Assert.True(cell.LiveTensorsAfter == cell.LiveTensorsBefore, $"cell {i} left {cell.LiveTensorsAfter - cell.LiveTensorsBefore} tensors alive:\n{lines}");
             }
         }
 

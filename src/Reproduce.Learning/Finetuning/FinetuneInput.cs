@@ -11,10 +11,16 @@ namespace Reproduce.Learning.Finetuning;
 /// for training flip each image with probability 0.5 along the task's axis. Normalising before or after the
 /// resize gives the same result: both resizes are convex combinations of pixels.
 /// </summary>
-public sealed class FinetuneInput(FinetuneSettings settings)
+public sealed class FinetuneInput(FinetuneSettings settings) : IDisposable
 {
-    private readonly Tensor mean = tensor(settings.Task.Mean.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).DetachFromDisposeScope();
-    private readonly Tensor std = tensor(settings.Task.Std.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).DetachFromDisposeScope();
+    private readonly Tensor mean = PerChannel(settings.Task.Mean);
+    private readonly Tensor std = PerChannel(settings.Task.Std);
+
+    public void Dispose()
+    {
+        mean.Dispose();
+        std.Dispose();
+    }
 
     public Tensor Prepare(Tensor pixels, SplitMix64? flips, Device device)
     {
@@ -44,4 +50,8 @@ public sealed class FinetuneInput(FinetuneSettings settings)
         var index = tensor(chosen, device: device);
         return images.index_copy(0, index, images.index_select(0, index).flip(axis));
     }
+
+    /// <summary>A (1, C, 1, 1) tensor of the values, made in one piece: a view of a temporary would leave the temporary to the finalizer.</summary>
+    private static Tensor PerChannel(IReadOnlyList<double> values) =>
+        tensor(values.Select(v => (float)v).ToArray(), [1, values.Count, 1, 1]).DetachFromDisposeScope();
 }

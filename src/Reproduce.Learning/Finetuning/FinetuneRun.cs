@@ -31,7 +31,7 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
     public FinetuneOutcome Run(ICellProgress progress, CancellationToken cancellationToken)
     {
         using var optimizer = CreateOptimizer();
-        var input = new FinetuneInput(settings);
+        using var input = new FinetuneInput(settings);
         var curve = new List<EpochRecord>();
         Dictionary<string, Tensor>? best = null;
         var (bestEpoch, bestAccuracy) = (-1, double.NegativeInfinity);

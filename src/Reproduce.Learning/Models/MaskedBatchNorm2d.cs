@@ -44,7 +44,7 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
         bias = new Parameter(zeros(channels));
         running_mean = zeros(channels);
         running_var = ones(channels);
-        num_batches_tracked = zeros(1, dtype: ScalarType.Int64).squeeze();
+        num_batches_tracked = tensor(0L);   // a 0-d int64 buffer, as PyTorch's
         RegisterComponents();
     }
 

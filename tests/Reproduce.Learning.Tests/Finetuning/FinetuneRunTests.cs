@@ -122,6 +122,23 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
+    public void A_cells_memory_account_counts_weights_once_per_copy_and_the_activations_of_one_batch()
+    {
+        var settings = Settings();
+        var small = FinetuneMemory.Of(settings, images: 100, imageSide: Size);
+        var larger = FinetuneMemory.Of(settings with { Training = settings.Training with { BatchSize = 32 } }, images: 100, imageSide: Size);
+
+        // ResNet18 with a 2-class head: 11,177,538 float32 parameters.
+        Assert.Equal(11_177_538L * 4, small.Weights);
+        Assert.Equal(small.Weights, small.Gradients);
+        Assert.Equal(2 * small.Weights, small.OptimizerState);   // Adam's two moments
+        Assert.True(small.Snapshot > small.Weights, "the snapshot holds the BN buffers too");
+        Assert.Equal(100L * Size * Size, small.Data);
+        Assert.True(small.Activations > 0, "a training forward keeps its activations");
+        Assert.InRange((double)larger.Activations / small.Activations, 1.6, 2.4);   // twice the batch, about twice the activations
+    }
+
+    [Fact]
     public void Two_runs_with_one_seed_are_bitwise_equal()
     {
         var first = Train(Settings(epochs: 2), "first");

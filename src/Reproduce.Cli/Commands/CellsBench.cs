@@ -109,17 +109,18 @@ internal static class CellsBench
 
     private static long Megabytes(long bytes) => bytes >> 20;
 
-    /// <summary>A size field of /proc/self/status (in kB there), in bytes; 0 where the file does not exist.</summary>
-    private static long Status(string field)
+    /// <summary>The process's peak resident set so far (VmHWM of /proc/self/status, in kB there), in bytes; 0 where there is none.</summary>
+    private static long PeakResidentBytes()
     {
         const string Path = "/proc/self/status";
+        const string Field = "VmHWM:";
         if (!File.Exists(Path))
         {
             return 0;
         }
 
-        var line = File.ReadLines(Path).FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) << 10;
+        var line = File.ReadLines(Path).FirstOrDefault(l => l.StartsWith(Field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[Field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) << 10;
     }
 
     /// <summary>Passes every event on, and after each computed fine-tuning cell samples the process's memory.</summary>
@@ -134,7 +135,7 @@ internal static class CellsBench
         {
             if (entry.Cell.Stage == Stages.Finetune && BeforeFirst == 0)
             {
-                BeforeFirst = Status("VmRSS");
+                BeforeFirst = NativeHeap.ResidentBytes() ?? 0;
             }
 
             inner.CellStarted(entry);
@@ -152,7 +153,7 @@ internal static class CellsBench
                 return;
             }
 
-            var (peak, resident) = (Status("VmHWM"), Status("VmRSS"));
+            var (peak, resident) = (PeakResidentBytes(), NativeHeap.ResidentBytes() ?? 0);
             Peaks.Add(peak);
             var done = Peaks.Count;
             if (IsPowerOfThree(done) || done == total)

@@ -86,7 +86,11 @@ internal static class CellsBench
             }
             finally
             {
-                Directory.Delete(root, recursive: true);
+                // A refused --count ends before any cell has made the folder.
+                if (Directory.Exists(root))
+                {
+                    Directory.Delete(root, recursive: true);
+                }
             }
         });
         return command;

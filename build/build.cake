@@ -92,6 +92,13 @@ Task("Test")
     .IsDependentOn("Build")
     .Does(() =>
 {
+    // The test projects run side by side, each training with as many OpenMP threads as there are cores.
+    // libgomp's default active wait then spins on cores the other project needs: on 2 cores two ResNet-18
+    // steps ran 4.1× slower than with a passive wait (5.4 vs 22 images/s each). A user's own setting wins.
+    var environment = new Dictionary<string, string>();
+    if (string.IsNullOrEmpty(EnvironmentVariable("OMP_WAIT_POLICY")))
+        environment["OMP_WAIT_POLICY"] = "PASSIVE";
+
     // One TRX per test project: .ci/run sums them into its totals line.
     DotNetTest(root.CombineWithFilePath("Reproduce.sln").FullPath, new DotNetTestSettings
     {
@@ -99,6 +106,7 @@ Task("Test")
         NoBuild = true,
         ResultsDirectory = testResults,
         Loggers = new[] { "trx", "console;verbosity=normal" },
+        EnvironmentVariables = environment,
     });
 });
 

@@ -43,9 +43,11 @@ internal static class Program
             return ExitCodes.InvalidInput;
         }
 
+        // A cell's own process (run-cell --events) leaves Ctrl+C to the run that started it, which stops it with SIGTERM.
+        var parentOwnsSignals = parsed.CommandResult.Command.Name == RunCellCommand.Name && args.Contains(RunCellCommand.EventsFlag);
         using var interrupt = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, parentOwnsSignals ? context => context.Cancel = true : Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, parentOwnsSignals ? StopForParent : Interrupt);
         try
         {
             var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token);
@@ -65,6 +67,12 @@ internal static class Program
         {
             Report(error, parsed.GetValue(verbose));
             return ExitCodes.CellFailed;
+        }
+
+        void StopForParent(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
         }
 
         // The first Ctrl+C (or SIGTERM) asks the run to stop: running cells see the token, resumable

@@ -15,7 +15,7 @@ public class KeyStabilityTests
     {
         var loaded = ManifestLoader.Load(manifest, MethodRegistry.Catalog);
         var graph = ExperimentGraph.Build(loaded);
-        var keys = new CellKeys(graph, Composition.PipelineStages.Create(loaded), new RuntimeFingerprint("cpu", "0.107"));
+        var keys = new CellKeys(graph, Composition.PipelineStages.Create(), new RuntimeFingerprint("cpu", "0.107"));
         return graph.Cells.ToDictionary(c => c.Address.Text, keys.KeyOf);
     }
 

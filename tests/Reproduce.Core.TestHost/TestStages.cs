@@ -31,7 +31,7 @@ public sealed class ValueStage(string name, int version = 1) : IStage
 
         if (parameters["fail"]?.GetValue<bool>() == true)
         {
-            throw new InvalidOperationException($"{context.Cell} fails on purpose");
+            throw new InvalidOperationException($"{context.Address} fails on purpose");
         }
 
         await File.WriteAllTextAsync(Path.Combine(context.WorkDirectory, ValueFile), value.ToString(CultureInfo.InvariantCulture), cancellationToken);

@@ -25,6 +25,9 @@ internal static class BaselineCommand
         var k = new Option<double>("--k") { Description = "tolerance = max(floor, k·σ)", DefaultValueFactory = _ => 3 };
         var floor = new Option<double>("--floor") { Description = "the smallest tolerance", DefaultValueFactory = _ => 0.02 };
         var workers = new Option<int>("--workers") { Description = "cells computed at once", DefaultValueFactory = _ => 1 };
+        // The thread count changes a cell's numbers more than the bands allow for some metrics, so the baseline and
+        // the regression run (the Regress target) both use one thread per cell, the same on every machine.
+        var threads = new Option<int>("--threads") { Description = "compute threads per cell (Regress runs at 1)", DefaultValueFactory = _ => 1 };
         var command = new Command("baseline", "derive results/baselines/<experiment>.json from runs at several seeds");
         command.Options.Add(common.Manifest);
         command.Options.Add(common.Device);
@@ -32,6 +35,7 @@ internal static class BaselineCommand
         command.Options.Add(k);
         command.Options.Add(floor);
         command.Options.Add(workers);
+        command.Options.Add(threads);
         command.SetAction(async (result, cancellationToken) =>
         {
             var manifestPath = result.GetValue(common.Manifest)!;
@@ -49,7 +53,7 @@ internal static class BaselineCommand
                 var session = seed == reference.Manifest.Seed ? reference : Session.Open(reference.Manifest with { Seed = seed }, device);
                 Console.WriteLine($"seed {seed}:");
                 var plan = session.Plan(CellFilter.Create(new Dictionary<string, IReadOnlyList<string>>(), [Stages.Aggregate]), force: false);
-                var settings = RunCommand.Settings(device, result.GetValue(workers), 0, session.Manifest.Pretrain.CheckpointEvery);
+                var settings = RunCommand.Settings(device, result.GetValue(workers), result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);
                 var code = await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken);
                 if (code != ExitCodes.Success)
                 {
@@ -59,7 +63,7 @@ internal static class BaselineCommand
                 runs.Add(new BaselineDerivation.SeedRun(seed, session.AggregateSummaries()));
             }
 
-            var invocation = $"reproduce baseline --manifest {manifestPath} --seeds {string.Join(',', others)} --k {result.GetValue(k).ToString(CultureInfo.InvariantCulture)} --floor {result.GetValue(floor).ToString(CultureInfo.InvariantCulture)}";
+            var invocation = $"reproduce baseline --manifest {manifestPath} --threads {result.GetValue(threads)} --seeds {string.Join(',', others)} --k {result.GetValue(k).ToString(CultureInfo.InvariantCulture)} --floor {result.GetValue(floor).ToString(CultureInfo.InvariantCulture)}";
             var derived = BaselineDerivation.Derive(reference.Manifest.Experiment, manifestPath, runs[0], runs[1..], result.GetValue(k), result.GetValue(floor), invocation);
             var path = reference.BaselinePath;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

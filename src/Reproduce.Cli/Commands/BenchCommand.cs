@@ -237,7 +237,7 @@ internal static class BenchCommand
             loadWatch.Stop();
             var runtime = new RuntimeFingerprint("cpu", TorchRuntime.ManagedVersion);
             var cache = new CacheStore(Path.Combine(Path.GetTempPath(), $"reproduce-bench-{Environment.ProcessId}"));
-            var stages = Composition.PipelineStages.Create(loaded);
+            var stages = Composition.PipelineStages.Create();
             Plan Once()
             {
                 var graph = ExperimentGraph.Build(loaded);

@@ -113,20 +113,6 @@ internal static class CellsBench
 
     private static long Megabytes(long bytes) => bytes >> 20;
 
-    /// <summary>The process's peak resident set so far (VmHWM of /proc/self/status, in kB there), in bytes; 0 where there is none.</summary>
-    private static long PeakResidentBytes()
-    {
-        const string Path = "/proc/self/status";
-        const string Field = "VmHWM:";
-        if (!File.Exists(Path))
-        {
-            return 0;
-        }
-
-        var line = File.ReadLines(Path).FirstOrDefault(l => l.StartsWith(Field, StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[Field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) << 10;
-    }
-
     /// <summary>Passes every event on, and after each computed fine-tuning cell samples the process's memory.</summary>
     private sealed class MemoryObserver(IExecutionObserver inner, int total) : IExecutionObserver
     {
@@ -139,7 +125,7 @@ internal static class CellsBench
         {
             if (entry.Cell.Stage == Stages.Finetune && BeforeFirst == 0)
             {
-                BeforeFirst = NativeHeap.ResidentBytes() ?? 0;
+                BeforeFirst = ProcessMemory.ResidentBytes() ?? 0;
             }
 
             inner.CellStarted(entry);
@@ -157,7 +143,7 @@ internal static class CellsBench
                 return;
             }
 
-            var (peak, resident) = (PeakResidentBytes(), NativeHeap.ResidentBytes() ?? 0);
+            var (peak, resident) = (ProcessMemory.PeakResidentBytes() ?? 0, ProcessMemory.ResidentBytes() ?? 0);
             Peaks.Add(peak);
             var done = Peaks.Count;
             if (IsPowerOfThree(done) || done == total)

@@ -11,6 +11,9 @@ namespace Reproduce.Cli.Commands;
 /// <summary>Runs a plan with the local executor, renders progress, and prints the summary table.</summary>
 internal static class Execution
 {
+    /// <summary>How long an interrupted cell's process has to stop on its own (a training step, a checkpoint) before it is killed.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(60);
+
     public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken)
     {
         if (plan.ToRun == 0)
@@ -23,10 +26,12 @@ internal static class Execution
         Console.WriteLine($"{plan.ToRun} of {plan.Entries.Count} cells to compute, {settings.Workers} at a time");
         var clock = TimeProvider.System;
         var provenance = Provenance.Collect(session.RepositoryRoot);
+        // Every TorchSharp cell in a process of its own: its memory goes with it, and this process never loads libtorch.
+        var ownProcess = new ChildProcessCellRunner(ReproduceHost.Current(), session.Roots, settings, StopGrace);
         ExecutionReport report;
         if (Console.IsOutputRedirected)
         {
-            var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, new LineObserver(Console.Out, clock), clock, provenance);
+            var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, new LineObserver(Console.Out, clock), clock, provenance, ownProcess);
             report = await executor.RunAsync(plan, cancellationToken);
         }
         else
@@ -38,7 +43,7 @@ internal static class Execution
                 .StartAsync(async context =>
                 {
                     observer = new LiveObserver(context, clock);
-                    var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance);
+                    var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance, ownProcess);
                     return await executor.RunAsync(plan, cancellationToken);
                 });
             foreach (var message in observer!.Messages)
@@ -49,6 +54,7 @@ internal static class Execution
 
         Console.WriteLine();
         Console.WriteLine(report.SummaryTable());
+        Console.WriteLine(MemoryLine(session, report));
         foreach (var failure in report.Outcomes.Where(o => o.Kind == OutcomeKind.Failed))
         {
             Console.Error.WriteLine($"error: {failure.Describe()}");
@@ -61,6 +67,26 @@ internal static class Execution
         PublishResults(session, plan);
         return report.ExitCode;
     }
+
+    /// <summary>This process's peak resident set and the largest one of a cell computed in a process of its own.</summary>
+    private static string MemoryLine(Session session, ExecutionReport report)
+    {
+        var cells = report.Outcomes
+            .Where(o => o.Kind == OutcomeKind.Computed)
+            .Select(o => (o.Entry.Cell.Address, Peak: session.Cache.TryReadComplete(o.Entry.Cell.Stage, o.Entry.Key)?.Provenance["peak_rss_bytes"]?.GetValue<long>() ?? 0))
+            .Where(c => c.Peak > 0)
+            .ToList();
+        var own = ProcessMemory.PeakResidentBytes() is { } peak ? $"this process peaked at {Megabytes(peak)} MB" : "this process's peak is unknown here";
+        if (cells.Count == 0)
+        {
+            return $"memory: {own}";
+        }
+
+        var largest = cells.MaxBy(c => c.Peak);
+        return $"memory: {own}; the largest cell, {largest.Address}, at {Megabytes(largest.Peak)} MB in its own process";
+    }
+
+    private static long Megabytes(long bytes) => bytes >> 20;
 
     /// <summary>
     /// Copies a planned render cell, once complete, to <c>results/&lt;experiment&gt;/</c>: also when it was cached, so a

@@ -1,43 +1,180 @@
 using System.CommandLine;
+using Reproduce.Cli.Composition;
+using Reproduce.Cli.Progress;
+using Reproduce.Core.Cache;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Keys;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Learning;
 
 namespace Reproduce.Cli.Commands;
 
 /// <summary>
-/// <c>reproduce run-cell &lt;key&gt;</c>: compute one cell by key, the entry point of a cluster array
-/// task. Its upstream cells must already be cached; a cached cell exits 0 at once, so a requeued
-/// or duplicated task is harmless.
+/// <c>reproduce run-cell &lt;key&gt;</c>: compute one cell from the spec recorded under its key in the cache, with no
+/// manifest: the process <c>reproduce run</c> starts for each heavy cell, and the entry point of a cluster task. Its
+/// upstream cells must already be cached; a cached cell exits 0 at once, so a requeued or duplicated task is harmless.
+/// With <c>--manifest</c> the manifest's cells are planned first (their specs recorded), so a key from
+/// <c>reproduce plan</c> runs directly.
 /// </summary>
 internal static class RunCellCommand
 {
+    public const string Name = "run-cell";
+
+    /// <summary>Progress as <see cref="CellEvents"/> lines for the run that started this process, which then owns its signals.</summary>
+    public const string EventsFlag = "--events";
+
     public static Command Create(CommonOptions common, Option<bool> verbose)
     {
-        var key = new Argument<string>("key") { Description = "the cell key (as printed by plan)" };
+        var key = new Argument<string>("key") { Description = "the cell key (as printed by plan; a unique prefix of at least 12 characters will do)" };
+        var manifest = new Option<string>("--manifest") { Description = "plan this manifest first, so its cells' keys are known (and take its cache)" };
+        var cache = new Option<string>("--cache") { Description = "the cache holding the cell's spec (default: REPRODUCE_CACHE, else cache/ in the repository)" };
+        var data = new Option<string>("--data") { Description = "the data root (default: REPRODUCE_DATA, else data/)" };
+        var results = new Option<string>("--results") { Description = "the results root (default: REPRODUCE_RESULTS, else results/)" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (default: the device the key was computed for)" };
         var threads = new Option<int>("--threads") { Description = "compute threads (default: all cores)" };
-        var command = new Command("run-cell", "compute one cell by its key; its upstream cells must be cached");
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "training steps between checkpoints (default: the manifest's, else 500)" };
+        var events = new Option<bool>(EventsFlag) { Description = "report as JSON lines for a parent run (internal)", Hidden = true };
+        var command = new Command(Name, "compute one cell by its key from its recorded spec; its upstream cells must be cached");
         command.Arguments.Add(key);
-        command.Options.Add(common.Manifest);
-        command.Options.Add(common.Device);
-        command.Options.Add(common.Force);
-        command.Options.Add(threads);
+        foreach (var option in new Option[] { manifest, cache, data, results, device, common.Force, threads, checkpointEvery, events })
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, cancellationToken) =>
         {
-            var session = common.OpenSession(result);
+            var repositoryRoot = Roots.FindRepositoryRoot(Directory.GetCurrentDirectory());
+            var manifestPath = result.GetValue(manifest);
+            var session = manifestPath is null ? null : Session.Open(manifestPath, result.GetValue(device) ?? "cpu");
+            var configured = Roots.Resolve(repositoryRoot, session?.Manifest.Paths ?? PathsSpec.None, Environment.GetEnvironmentVariable);
+            var roots = new Roots(
+                Path.GetFullPath(result.GetValue(data) ?? configured.Data),
+                Path.GetFullPath(result.GetValue(cache) ?? configured.Cache),
+                Path.GetFullPath(result.GetValue(results) ?? configured.Results));
+            var store = new CacheStore(roots.Cache);
             var wanted = result.GetValue(key)!;
-            var cell = session.Graph.Cells.FirstOrDefault(c => session.Keys.KeyOf(c) == wanted || session.Keys.KeyOf(c).StartsWith(wanted, StringComparison.Ordinal) && wanted.Length >= 12)
-                ?? throw new UsageException($"no cell of {session.Manifest.Experiment} has key {wanted} (keys change with the manifest and the device: see 'reproduce plan')");
-            var plan = session.Plan(new CellFilter { Values = cell.Address.Coordinates.ToDictionary(c => c.Dimension, c => (IReadOnlyList<string>)[c.Value]), Stages = [cell.Stage] }, result.GetValue(common.Force));
-            var missing = plan.Entries.Where(e => cell.Upstream.Contains(e.Cell) && e.WillRun).Select(e => e.Cell.Address.Text).ToList();
-            if (missing.Count > 0)
+            if (session is not null)
             {
-                var named = string.Join(", ", missing.Take(3)) + (missing.Count > 3 ? $" and {missing.Count - 3} more" : "");
-                throw new EnvironmentException($"{cell} needs {named} first: run their stage (or 'reproduce run') before this cell");
+                RecordSpecs(session, store, wanted);
             }
 
-            var settings = RunCommand.Settings(result.GetValue(common.Device)!, 1, result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);
-            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken);
+            var spec = store.ReadSpec(wanted);
+            var settings = new RunSettings
+            {
+                Device = DeviceOf(spec, result.GetValue(device)),
+                Workers = 1,
+                Threads = result.GetValue(threads) is > 0 and var chosen ? chosen : Environment.ProcessorCount,
+                CheckpointEvery = result.GetValue(checkpointEvery) is > 0 and var every ? every : session?.Manifest.Pretrain.CheckpointEvery ?? new RunSettings().CheckpointEvery,
+            };
+            var clock = TimeProvider.System;
+            var runner = new InProcessCellRunner(PipelineStages.Create(), store, roots, settings, clock, Provenance.Collect(repositoryRoot), ownProcess: true);
+            var force = result.GetValue(common.Force);
+            return result.GetValue(events)
+                ? await ForParentAsync(runner, spec, force, clock, result.GetValue(verbose), cancellationToken)
+                : await ForUserAsync(runner, spec, force, clock, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Records the spec of every cell of the session under its key; refuses a key that is not one of them, and a cell
+    /// whose upstream cells are missing, naming them.
+    /// </summary>
+    private static void RecordSpecs(Session session, CacheStore store, string wanted)
+    {
+        var cell = session.Graph.Cells.FirstOrDefault(c => session.Keys.KeyOf(c) == wanted || (wanted.Length >= 12 && session.Keys.KeyOf(c).StartsWith(wanted, StringComparison.Ordinal)))
+            ?? throw new UsageException($"no cell of {session.Manifest.Experiment} has key {wanted} (keys change with the manifest and the device: see 'reproduce plan')");
+        var missing = cell.Upstream.Where(u => store.TryReadComplete(u.Stage, session.Keys.KeyOf(u)) is null).Select(u => u.Address.Text).ToList();
+        if (missing.Count > 0)
+        {
+            var named = string.Join(", ", missing.Take(3)) + (missing.Count > 3 ? $" and {missing.Count - 3} more" : "");
+            throw new EnvironmentException($"{cell} needs {named} first: run their stage (or 'reproduce run') before this cell");
+        }
+
+        store.WriteSpec(CellSpec.Of(cell, session.Keys));
+    }
+
+    /// <summary>
+    /// The device of a TorchSharp cell is part of its key, so it comes from the spec; a different --device, or a build
+    /// with another TorchSharp, would publish results under a key that does not describe them.
+    /// </summary>
+    private static string DeviceOf(CellSpec spec, string? requested)
+    {
+        var environment = System.Text.Json.Nodes.JsonNode.Parse(spec.Components.EnvironmentJson)!.AsObject();
+        var keyed = (string?)environment["device"];
+        if (keyed is null)
+        {
+            return requested ?? "cpu";
+        }
+
+        if (requested is not null && requested != keyed)
+        {
+            throw new UsageException($"{spec.Address} ({spec.Key[..12]}) was planned for --device {keyed}, not {requested}: plan it again for {requested}");
+        }
+
+        if ((string?)environment["torchsharp"] is { } version && version != TorchRuntime.ManagedVersion)
+        {
+            throw new EnvironmentException($"{spec.Address} ({spec.Key[..12]}) was planned with TorchSharp {version}, but this build has {TorchRuntime.ManagedVersion}: plan it again with this build");
+        }
+
+        return keyed;
+    }
+
+    /// <summary>
+    /// For the run that started this process: events on stdout, the outcome as the last event. The parent owns the
+    /// signals (Program ignores SIGINT here and stops on SIGTERM), and this process stops when its stdin closes, which
+    /// is when the parent is gone.
+    /// </summary>
+    private static async Task<int> ForParentAsync(InProcessCellRunner runner, CellSpec spec, bool force, TimeProvider clock, bool verbose, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = Task.Run(async () =>
+        {
+            await Console.In.ReadToEndAsync(CancellationToken.None);
+            await stop.CancelAsync();
+        }, CancellationToken.None);
+
+        var events = new CellEventWriter(Console.Out, clock);
+        try
+        {
+            var outcome = await runner.RunAsync(new CellRun(spec, force, 0, events.Started, events), stop.Token);
+            events.Finished(outcome);
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception error)
+        {
+            var code = error is ReproduceException known ? known.ExitCode : ExitCodes.CellFailed;
+            events.Failed(error is ReproduceException ? error.Message : $"{error.GetType().Name}: {error.Message}", code);
+            if (verbose)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            return code;
+        }
+    }
+
+    private static async Task<int> ForUserAsync(InProcessCellRunner runner, CellSpec spec, bool force, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var lines = new LineObserver(Console.Out, clock);
+        var started = clock.GetTimestamp();
+        var outcome = await runner.RunAsync(new CellRun(spec, force, 0, () => Console.WriteLine($"start   {spec.Address} ({spec.Key[..12]})"), lines.ProgressOf(spec.Address)), cancellationToken);
+        switch (outcome.Status)
+        {
+            case CellRunStatus.Computed:
+                Console.WriteLine($"done    {spec.Address} in {clock.GetElapsedTime(started).TotalSeconds:0.0}s");
+                return ExitCodes.Success;
+            case CellRunStatus.Cached:
+                Console.WriteLine($"cached  {spec.Address}");
+                return ExitCodes.Success;
+            default:
+                throw new EnvironmentException($"{spec.Address} is being computed by {outcome.Holder?.ToString() ?? "another process"}; run again once it is done");
+        }
     }
 }

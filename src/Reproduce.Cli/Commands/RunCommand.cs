@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 
@@ -11,12 +12,14 @@ internal static class RunCommand
     {
         var workers = new Option<int>("--workers") { Description = "cells computed at once", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "compute threads per cell (default: cores / workers)" };
+        var devices = new Option<string>("--devices") { Description = "with --device cuda: the GPUs the workers share out, one each (e.g. 0,1,2,3; default: every visible GPU)" };
         var executor = new Option<string>("--executor") { Description = "local (slurm: not available yet)", DefaultValueFactory = _ => "local" };
         var command = new Command("run", "compute the selected cells that are not cached, in dependency order");
         common.AddSelection(command);
         command.Options.Add(common.Force);
         command.Options.Add(workers);
         command.Options.Add(threads);
+        command.Options.Add(devices);
         command.Options.Add(executor);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -27,7 +30,10 @@ internal static class RunCommand
 
             var session = common.OpenSession(result);
             var plan = session.Plan(common.FilterFrom(result), result.GetValue(common.Force));
-            var settings = Settings(result.GetValue(common.Device)!, result.GetValue(workers), result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);
+            var settings = Settings(result.GetValue(common.Device)!, result.GetValue(workers), result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery) with
+            {
+                Devices = GpuDevices.Choose(result.GetValue(common.Device)!, result.GetValue(devices)),
+            };
             return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken);
         });
         return command;

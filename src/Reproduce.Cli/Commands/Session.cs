@@ -28,7 +28,7 @@ internal sealed record Session(Manifest Manifest, string RepositoryRoot, Roots R
         var repositoryRoot = Roots.FindRepositoryRoot(Directory.GetCurrentDirectory());
         var roots = Roots.Resolve(repositoryRoot, manifest.Paths, Environment.GetEnvironmentVariable);
         var graph = ExperimentGraph.Build(manifest);
-        var stages = PipelineStages.Create(manifest);
+        var stages = PipelineStages.Create();
         var keys = new CellKeys(graph, stages, new RuntimeFingerprint(device, TorchRuntime.ManagedVersion));
         return new Session(manifest, repositoryRoot, roots, new CacheStore(roots.Cache), graph, keys, stages);
     }

@@ -1,5 +1,4 @@
 using Reproduce.Core.Execution;
-using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Pipeline;
@@ -9,14 +8,14 @@ using Reproduce.Learning.Pretraining;
 
 namespace Reproduce.Cli.Composition;
 
-/// <summary>Wires every pipeline stage to its implementation.</summary>
+/// <summary>Wires every pipeline stage to its implementation. No stage knows a manifest: each reads its cell's spec.</summary>
 internal static class PipelineStages
 {
-    public static StageRegistry Create(Manifest manifest) => new(
+    public static StageRegistry Create() => new(
     [
-        new DownloadStage(manifest.Datasets, Http.Value, RetryPolicy.Default, Environment.GetEnvironmentVariable),
-        new PreprocessStage(manifest.Datasets),
-        new PretrainStage(manifest.Pretrain),
+        new DownloadStage(Http.Value, RetryPolicy.Default, Environment.GetEnvironmentVariable),
+        new PreprocessStage(),
+        new PretrainStage(),
         new FinetuneStage(),
         new AggregateStage(),
         new RenderStage(),

@@ -1,4 +1,5 @@
 using Reproduce.Core.Cache;
+using Reproduce.Core.Cells;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
 
@@ -16,7 +17,10 @@ internal sealed class LineObserver(TextWriter output, TimeProvider clock) : IExe
 
     public void CellStarted(PlanEntry entry) => Write($"start   {entry.Cell.Address} ({PlanFormatter.Status(entry.Status)}: {PlanFormatter.Reason(entry)})");
 
-    public ICellProgress ProgressOf(PlanEntry entry) => new CellLines(this, entry, clock);
+    public ICellProgress ProgressOf(PlanEntry entry) => ProgressOf(entry.Cell.Address);
+
+    /// <summary>Progress lines of one cell run outside a plan (<c>reproduce run-cell</c>).</summary>
+    public ICellProgress ProgressOf(CellAddress address) => new CellLines(this, address, clock);
 
     public void CellFinished(CellOutcome outcome)
     {
@@ -45,7 +49,7 @@ internal sealed class LineObserver(TextWriter output, TimeProvider clock) : IExe
         }
     }
 
-    private sealed class CellLines(LineObserver owner, PlanEntry entry, TimeProvider clock) : ICellProgress
+    private sealed class CellLines(LineObserver owner, CellAddress address, TimeProvider clock) : ICellProgress
     {
         private readonly RateEstimator rate = new(clock);
         private DateTimeOffset lastWritten = DateTimeOffset.MinValue;
@@ -57,10 +61,10 @@ internal sealed class LineObserver(TextWriter output, TimeProvider clock) : IExe
             if (now - lastWritten >= Interval || done >= total)
             {
                 lastWritten = now;
-                owner.Write($"        {entry.Cell.Address}: {text}");
+                owner.Write($"        {address}: {text}");
             }
         }
 
-        public void Message(string text) => owner.Write($"        {entry.Cell.Address}: {text}");
+        public void Message(string text) => owner.Write($"        {address}: {text}");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Keys;
 
 namespace Reproduce.Core.Cache;
 
@@ -11,12 +12,15 @@ namespace Reproduce.Core.Cache;
 /// <c>.work/&lt;stage&gt;/&lt;key&gt;/</c> the directory a running cell writes into (kept across an
 /// interruption so long cells resume); <c>.locks/</c> the per-key locks. Nothing else writes under
 /// the root, and no central index exists, so any number of processes may share one cache.
+/// <c>.specs/</c> holds the <see cref="CellSpec"/> of every cell planned for computing, by key: what
+/// <c>reproduce run-cell</c> computes from.
 /// </summary>
 public sealed class CacheStore
 {
     private const string WorkFolder = ".work";
     private const string LocksFolder = ".locks";
     private const string TrashFolder = ".trash";
+    private const string SpecsFolder = ".specs";
 
     public CacheStore(string root)
     {
@@ -28,6 +32,39 @@ public sealed class CacheStore
     public string CellDirectory(string stage, string key) => Path.Combine(Root, stage, key[..2], key);
 
     public string WorkDirectory(string stage, string key) => Path.Combine(Root, WorkFolder, stage, key);
+
+    public string SpecPath(string key) => Path.Combine(Root, SpecsFolder, key[..2], key + ".json");
+
+    /// <summary>
+    /// Records a cell's spec under its key, so any process can compute the cell from the key alone. Writers of one
+    /// key write the same bytes (the key is the hash of the spec's key document), so no lock is needed.
+    /// </summary>
+    public void WriteSpec(CellSpec spec)
+    {
+        var path = SpecPath(spec.Key);
+        if (!File.Exists(path))
+        {
+            spec.Write(path);
+        }
+    }
+
+    /// <summary>The spec recorded for <paramref name="key"/> (a full key, or a unique prefix of at least 12 characters).</summary>
+    public CellSpec ReadSpec(string key)
+    {
+        if (key.Length < 12 || !key.All(char.IsAsciiHexDigitLower))
+        {
+            throw new UsageException($"'{key}' is not a cell key: 64 lower-case hex digits as 'reproduce plan' prints them (a unique prefix of at least 12 will do)");
+        }
+
+        var folder = Path.Combine(Root, SpecsFolder, key[..2]);
+        var matches = Directory.Exists(folder) ? Directory.GetFiles(folder, key + "*.json") : [];
+        return matches.Length switch
+        {
+            1 => CellSpec.Read(matches[0]),
+            0 => throw new EnvironmentException($"no cell with key {key} was planned in the cache {Root}: run 'reproduce run' (or 'run-cell --manifest') for its experiment first, or point --cache at the cache that planned it"),
+            _ => throw new UsageException($"key prefix {key} is ambiguous: it starts {matches.Length} keys in {Root}"),
+        };
+    }
 
     public string LockPath(string key) => Path.Combine(Root, LocksFolder, key[..2], key + ".lock");
 

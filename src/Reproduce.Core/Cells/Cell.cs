@@ -9,11 +9,12 @@ namespace Reproduce.Core.Cells;
 /// </summary>
 public sealed class Cell
 {
-    public Cell(CellAddress address, JsonObject parameters, JsonObject inputs, IReadOnlyList<Cell> upstream)
+    public Cell(CellAddress address, JsonObject parameters, JsonObject inputs, IReadOnlyList<Cell> upstream, JsonObject? locations = null)
     {
         Address = address;
         ParametersJson = CanonicalJson.Serialize(parameters);
         InputsJson = CanonicalJson.Serialize(inputs);
+        LocationsJson = CanonicalJson.Serialize(locations ?? []);
         Upstream = upstream;
     }
 
@@ -26,6 +27,12 @@ public sealed class Cell
 
     /// <summary>The identity of external inputs (source, URL, version, a local folder's fingerprint).</summary>
     public string InputsJson { get; }
+
+    /// <summary>
+    /// Where external inputs live on this machine (a local folder's path). Not part of the key: the inputs hold
+    /// the folder's identity (its fingerprint), so the same data elsewhere is the same cell.
+    /// </summary>
+    public string LocationsJson { get; }
 
     public IReadOnlyList<Cell> Upstream { get; }
 

@@ -26,6 +26,36 @@ public sealed record CellAddress
     public string? this[string dimension] =>
         Coordinates.FirstOrDefault(c => c.Dimension == dimension).Value;
 
+    /// <summary>An address from its <see cref="Text"/>; null when the text is not one.</summary>
+    public static CellAddress? TryParse(string text)
+    {
+        var open = text.IndexOf('[', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return text.Length > 0 && !text.Contains(']', StringComparison.Ordinal) ? new CellAddress(text) : null;
+        }
+
+        if (open == 0 || !text.EndsWith(']'))
+        {
+            return null;
+        }
+
+        var coordinates = new List<(string, string)>();
+        foreach (var pair in text[(open + 1)..^1].Split(", "))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == pair.Length - 1)
+            {
+                return null;
+            }
+
+            coordinates.Add((pair[..equals], pair[(equals + 1)..]));
+        }
+
+        var address = new CellAddress(text[..open], [.. coordinates]);
+        return address.Text == text ? address : null;
+    }
+
     public bool Equals(CellAddress? other) => other is not null && other.Text == Text;
 
     public override int GetHashCode() => Text.GetHashCode(StringComparison.Ordinal);

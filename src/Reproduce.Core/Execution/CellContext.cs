@@ -4,15 +4,21 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
+using Reproduce.Core.Keys;
 
 namespace Reproduce.Core.Execution;
 
-/// <summary>Everything a stage may use while computing one cell.</summary>
+/// <summary>
+/// Everything a stage may use while computing one cell: its spec (the values its key hashes, and where external
+/// inputs live), its upstream cells' outputs, and how to run (roots, device, threads), which never changes a result.
+/// </summary>
 public sealed class CellContext
 {
-    public required Cell Cell { get; init; }
+    public required CellSpec Spec { get; init; }
 
-    public required string Key { get; init; }
+    public string Key => Spec.Key;
+
+    public CellAddress Address => Spec.Address;
 
     /// <summary>Where the stage writes its outputs; published atomically as the cell directory on success.</summary>
     public required string WorkDirectory { get; init; }
@@ -31,7 +37,14 @@ public sealed class CellContext
 
     public required TimeProvider Clock { get; init; }
 
-    public JsonObject Parameters => Cell.Parameters;
+    /// <summary>A fresh copy of the cell's parameters.</summary>
+    public JsonObject Parameters => Spec.Parameters;
+
+    /// <summary>A fresh copy of the identity of the cell's external inputs (source, URL, version, fingerprint).</summary>
+    public JsonObject Inputs => Spec.Inputs;
+
+    /// <summary>Where the cell's external inputs are on this machine (a copy).</summary>
+    public JsonObject Locations => Spec.Locations.DeepClone().AsObject();
 
     /// <summary>The single upstream output of <paramref name="stage"/>; throws when there is none or several.</summary>
     public UpstreamOutput UpstreamOf(string stage) => Upstream.Single(u => u.Address.Stage == stage);

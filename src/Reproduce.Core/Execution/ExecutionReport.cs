@@ -20,7 +20,7 @@ public sealed record ExecutionReport(IReadOnlyList<CellOutcome> Outcomes)
             }
 
             var failures = Outcomes.Where(o => o.Kind == OutcomeKind.Failed).ToList();
-            if (failures.Count > 0 && failures.All(f => f.Error is EnvironmentException))
+            if (failures.Count > 0 && failures.All(f => f.Error is ReproduceException { ExitCode: ExitCodes.Environment }))
             {
                 return ExitCodes.Environment;
             }

@@ -11,6 +11,12 @@ public sealed record RunSettings
     /// <summary>Compute threads per cell (TorchSharp intra-op threads).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The CUDA devices the workers share out (<c>CUDA_VISIBLE_DEVICES</c> ids), worker i taking device i modulo their
+    /// number; empty for the CPU, or to let every cell see every device.
+    /// </summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
     /// <summary>Training steps between checkpoints of resumable stages.</summary>
     public int CheckpointEvery { get; init; } = 500;
 }

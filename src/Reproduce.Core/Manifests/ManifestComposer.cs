@@ -6,7 +6,7 @@ namespace Reproduce.Core.Manifests;
 /// Resolves <c>extends:</c> chains and merges them: maps merge key by key, recursively; a list or a
 /// scalar in the child replaces the parent's (DESIGN.md §7).
 /// </summary>
-internal static class ManifestComposer
+public static class ManifestComposer
 {
     public const string ExtendsKey = "extends";
 

@@ -32,8 +32,8 @@ public static class ExperimentGraph
         foreach (var id in datasetIds)
         {
             var dataset = manifest.Datasets[id];
-            var download = new Cell(new CellAddress(Stages.Download, ("dataset", id)), DownloadParameters(manifest, dataset), InputIdentity(dataset), []);
-            var prepared = new Cell(new CellAddress(Stages.Preprocess, ("dataset", id)), PreprocessParameters(dataset), [], [download]);
+            var download = DownloadCell(dataset, manifest.Seed);
+            var prepared = PreprocessCell(dataset, download);
             cells.Add(download);
             preprocess[id] = prepared;
         }
@@ -75,6 +75,14 @@ public static class ExperimentGraph
         return new CellGraph(cells);
     }
 
+    /// <summary>The download cell of a dataset: its parameters, the identity of its source, and where a local folder is.</summary>
+    public static Cell DownloadCell(DatasetSpec dataset, long seed) =>
+        new(new CellAddress(Stages.Download, ("dataset", dataset.Id)), DownloadParameters(dataset, seed), InputIdentity(dataset), [], Locations(dataset));
+
+    /// <summary>The preprocess cell of a dataset, downstream of its download cell.</summary>
+    public static Cell PreprocessCell(DatasetSpec dataset, Cell download) =>
+        new(new CellAddress(Stages.Preprocess, ("dataset", dataset.Id)), PreprocessParameters(dataset), [], [download]);
+
     /// <summary>
     /// A manifest record (a task, the fine-tuning protocol …) read back from a cell's parameters, where this class
     /// wrote it in snake case; the stage and the planner thus agree on one naming by construction.
@@ -89,14 +97,14 @@ public static class ExperimentGraph
         return text.Contains('.') || text.Contains('E') ? text : text + ".0";
     }
 
-    private static JsonObject DownloadParameters(Manifest manifest, DatasetSpec dataset)
+    private static JsonObject DownloadParameters(DatasetSpec dataset, long seed)
     {
         var parameters = new JsonObject { ["dataset"] = dataset.Id };
         if (dataset.Synthetic is { } synthetic)
         {
             parameters["synthetic"] = ToJson(synthetic);
             parameters["generator"] = Identifiers.SyntheticGeneratorVersion;
-            parameters["seed"] = manifest.Seed;
+            parameters["seed"] = seed;
         }
 
         return parameters;
@@ -124,6 +132,10 @@ public static class ExperimentGraph
 
         return identity;
     }
+
+    /// <summary>Where a local folder or archive is on this machine: how the download cell finds what its fingerprint identifies.</summary>
+    private static JsonObject Locations(DatasetSpec dataset) =>
+        dataset.Path is { } path ? new JsonObject { ["path"] = JsonSerializer.SerializeToNode(path, SnakeCase) } : [];
 
     private static JsonObject PreprocessParameters(DatasetSpec dataset)
     {

@@ -37,7 +37,7 @@ public abstract class RawDataset
     public string PathOf(RawItem item) => Path.Combine(Directory, item.Source.Split('!')[0]);
 
     /// <summary>Opens the raw directory of <paramref name="dataset"/> with the reader its id and source call for.</summary>
-    public static RawDataset Open(DatasetSpec dataset, string directory) => dataset.Id switch
+    public static RawDataset Open(DatasetSource dataset, string directory) => dataset.Id switch
     {
         Identifiers.Lidc => new LidcTree(directory),
         Identifiers.Covid => new CovidCtFolder(directory),

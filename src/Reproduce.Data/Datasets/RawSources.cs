@@ -13,7 +13,7 @@ namespace Reproduce.Data.Datasets;
 public static class RawSources
 {
     /// <param name="environment">Reads an environment variable (Kaggle credentials); injected so tests see only what they set.</param>
-    public static IRawSource Create(DatasetSpec dataset, Downloader downloader, ICellProgress progress, Func<string, string?> environment)
+    public static IRawSource Create(DatasetSource dataset, Downloader downloader, ICellProgress progress, Func<string, string?> environment)
     {
         var url = dataset.Url is { } configured ? new Uri(configured) : null;
         return (dataset.Id, dataset.Source) switch
@@ -28,7 +28,7 @@ public static class RawSources
         };
     }
 
-    private static MedMnistFile MedMnistFor(DatasetSpec dataset, Uri? url)
+    private static MedMnistFile MedMnistFor(DatasetSource dataset, Uri? url)
     {
         var size = dataset.ImageSize ?? throw new ArgumentException($"dataset '{dataset.Id}' with source '{dataset.Source}' has no 'image_size'", nameof(dataset));
         var file = MedMnistCatalog.OrganSMnist(Require(dataset, dataset.Version, "version"), size);
@@ -36,6 +36,6 @@ public static class RawSources
     }
 
     /// <summary>A setting the manifest loader already requires for this source; its absence is a bug, not a user error.</summary>
-    private static string Require(DatasetSpec dataset, string? value, string key) =>
+    private static string Require(DatasetSource dataset, string? value, string key) =>
         value ?? throw new ArgumentException($"dataset '{dataset.Id}' with source '{dataset.Source}' has no '{key}'", nameof(dataset));
 }

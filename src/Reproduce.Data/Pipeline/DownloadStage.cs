@@ -14,15 +14,16 @@ namespace Reproduce.Data.Pipeline;
 /// The download stage: one cell per dataset. A synthetic stand-in is generated into the cell; a real
 /// source is fetched (resumable, verified) into <c>&lt;data&gt;/&lt;dataset&gt;/&lt;source&gt;</c>; a
 /// local folder is used where it is. In every case the raw files are then opened with the dataset's
-/// reader, so a download that is not in the expected layout fails here, not in preprocessing.
+/// reader, so a download that is not in the expected layout fails here, not in preprocessing. The source is
+/// read from the cell's spec (<see cref="DownloadCell"/>), never from a manifest.
 /// </summary>
-public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datasets, HttpClient http, RetryPolicy retry, Func<string, string?> environment) : IStage
+public sealed class DownloadStage(HttpClient http, RetryPolicy retry, Func<string, string?> environment) : IStage
 {
     public StageDescriptor Descriptor { get; } = new(Stages.Download, Version: 1);
 
     public async Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
-        var dataset = datasets[context.Parameters["dataset"]!.GetValue<string>()];
+        var dataset = DownloadCell.Source(context.Parameters, context.Inputs, context.Locations);
         RawLocation location;
         var details = new JsonObject { ["source"] = dataset.Source };
         switch (dataset.Source)
@@ -68,7 +69,7 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
     }
 
     /// <summary>A local dataset's folder; when it is not there, how to get one (DATASETS.md §A4: the authors' Brain data are private).</summary>
-    private static string LocalFolder(DatasetSpec dataset)
+    private static string LocalFolder(DatasetSource dataset)
     {
         var path = dataset.Path!;
         if (path.Resolved is { } folder && Directory.Exists(folder))
@@ -86,6 +87,6 @@ public sealed class DownloadStage(IReadOnlyDictionary<string, DatasetSpec> datas
     }
 
     /// <summary>The data-root folder of a real source: one per source and version, so versions never mix.</summary>
-    private static string FolderName(DatasetSpec dataset) =>
+    private static string FolderName(DatasetSource dataset) =>
         string.Join('-', new[] { dataset.Source, dataset.Collection, dataset.Version, dataset.ImageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Where(p => p is not null));
 }

@@ -12,17 +12,20 @@ namespace Reproduce.Data.Pipeline;
 /// The preprocess stage: one cell per dataset. Reads the raw files the download cell located, runs
 /// them through the dataset's recipe into a tensor store in the cell, and records every skipped
 /// item with its reason. A store with no images, or a labelled dataset left without training or
-/// test images, fails the cell.
+/// test images, fails the cell. The recipe comes from the cell's parameters, the dataset's reader from the
+/// upstream download cell's key document.
 /// </summary>
-public sealed class PreprocessStage(IReadOnlyDictionary<string, DatasetSpec> datasets) : IStage
+public sealed class PreprocessStage : IStage
 {
     // 2: gray levels are computed with one fused multiply–add (a level exactly at a rounding boundary may move by one).
     public StageDescriptor Descriptor { get; } = new(Stages.Preprocess, Version: 2);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
-        var dataset = datasets[context.Parameters["dataset"]!.GetValue<string>()];
         var download = context.UpstreamOf(Stages.Download);
+        var components = download.Meta.Components;
+        var dataset = DownloadCell.Source(JsonNode.Parse(components.ParametersJson)!.AsObject(), JsonNode.Parse(components.InputsJson)!.AsObject(), []);
+        var recipe = ExperimentGraph.ReadRecord<PreprocessSpec>(context.Parameters);
         var directory = RawLocation.Read(download.Directory).Resolve(download.Directory, context.Roots);
         if (!Directory.Exists(directory))
         {
@@ -30,7 +33,7 @@ public sealed class PreprocessStage(IReadOnlyDictionary<string, DatasetSpec> dat
         }
 
         var raw = RawDataset.Open(dataset, directory);
-        var builder = new StoreBuilder(ImageRecipe.Create(dataset.Preprocess), context.Settings.Threads, context.Progress);
+        var builder = new StoreBuilder(ImageRecipe.Create(recipe), context.Settings.Threads, context.Progress);
         var (store, skipped) = builder.Build(raw, dataset.Id, context.Parameters.DeepClone().AsObject(), context.WorkDirectory, cancellationToken);
         // Validation may be empty (Brain has none: the protocol draws it from train); unlabelled data is all train.
         string[] required = raw.Classes.Count > 0 ? ["train", "test"] : ["train"];

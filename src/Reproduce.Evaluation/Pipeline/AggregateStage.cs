@@ -25,7 +25,7 @@ public sealed class AggregateStage : IStage
         var finetunes = context.Upstream.Where(u => u.Address.Stage == Stages.Finetune).ToList();
         if (finetunes.Count == 0)
         {
-            throw new InvalidOperationException($"{context.Cell.Address} has no finetune cells upstream");
+            throw new InvalidOperationException($"{context.Address} has no finetune cells upstream");
         }
 
         var inits = finetunes.Select(u => u.Address["init"]!).Distinct().ToList();

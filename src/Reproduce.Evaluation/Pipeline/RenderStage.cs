@@ -22,7 +22,7 @@ public sealed class RenderStage : IStage
         var aggregates = context.Upstream.Where(u => u.Address.Stage == Stages.Aggregate).ToList();
         if (aggregates.Count == 0)
         {
-            throw new InvalidOperationException($"{context.Cell.Address} has no aggregate cells upstream");
+            throw new InvalidOperationException($"{context.Address} has no aggregate cells upstream");
         }
 
         var summaries = aggregates.SelectMany(a => AggregateFiles.ReadSummary(Path.Combine(a.Directory, AggregateFiles.SummaryFileName))).ToList();

@@ -18,9 +18,10 @@ namespace Reproduce.Learning.Pretraining;
 /// The pretrain stage: one cell per method. Trains the method on the pre-training dataset's tensor
 /// store and publishes the trunk as <c>encoder.safetensors</c> (torchvision parameter names, no fc,
 /// loadable non-strictly into a torchvision ResNet) with <c>loss.csv</c>. Resumable: checkpoints go
-/// into the cell's work directory, and an interrupted cell continues from its last one.
+/// into the cell's work directory (every <see cref="RunSettings.CheckpointEvery"/> steps), and an interrupted cell
+/// continues from its last one. The method and its hyper-parameters come from the cell's parameters.
 /// </summary>
-public sealed class PretrainStage(PretrainSpec pretrain) : IStage
+public sealed class PretrainStage : IStage
 {
     public const string EncoderFile = "encoder.safetensors";
 
@@ -31,7 +32,7 @@ public sealed class PretrainStage(PretrainSpec pretrain) : IStage
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
-        var spec = pretrain.Methods[context.Parameters["method"]!.GetValue<string>()];
+        var spec = MethodOf(context.Parameters);
         var imageSize = context.Parameters["image_size"]!.GetValue<int>();
         var trunk = new ResNetOptions(context.Parameters["arch"]!.GetValue<string>(), InputChannels);
         var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads, context.Seed("torch"));
@@ -44,7 +45,7 @@ public sealed class PretrainStage(PretrainSpec pretrain) : IStage
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
         var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device);
-        var outcome = run.Run(context.WorkDirectory, pretrain.CheckpointEvery, context.Progress, cancellationToken);
+        var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, context.Progress, cancellationToken);
 
         SafeTensors.Write(Path.Combine(context.WorkDirectory, EncoderFile), model.Encoder.state_dict(), new Dictionary<string, string>
         {
@@ -76,4 +77,9 @@ public sealed class PretrainStage(PretrainSpec pretrain) : IStage
                 ["resumed_from_step"] = outcome.ResumedFrom,
             }));
     }
+
+    /// <summary>The method and its resolved hyper-parameters as <see cref="ExperimentGraph"/> wrote them into a pretrain cell.</summary>
+    public static MethodSpec MethodOf(JsonObject parameters) => new(
+        parameters["method"]!.GetValue<string>(),
+        parameters["hyper"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.DeepClone()));
 }

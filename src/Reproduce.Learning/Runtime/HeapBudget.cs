@@ -1,3 +1,4 @@
+using Reproduce.Core.Execution;
 namespace Reproduce.Learning.Runtime;
 
 /// <summary>
@@ -22,7 +23,7 @@ public sealed class HeapBudget
     /// <summary>Call after every step (and every evaluation pass): the first call sets the bound, later ones hold it.</summary>
     public void AfterStep()
     {
-        if (NativeHeap.ResidentBytes() is not { } resident)
+        if (ProcessMemory.ResidentBytes() is not { } resident)
         {
             return;
         }

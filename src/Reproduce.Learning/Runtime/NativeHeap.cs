@@ -62,20 +62,6 @@ public static class NativeHeap
         }
     }
 
-    /// <summary>The process's resident set in bytes (<c>/proc/self/statm</c>), or null where there is none.</summary>
-    public static long? ResidentBytes()
-    {
-        try
-        {
-            var fields = File.ReadAllText("/proc/self/statm").Split(' ');
-            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>
     /// Bytes the C heap has handed out and not taken back (glibc's <c>mallinfo2</c>: arena blocks in use plus mmapped
     /// blocks, over every arena): libtorch's live CPU tensors and every other native allocation. Null off glibc.

@@ -1,4 +1,5 @@
 using Reproduce.Core.Execution;
+using Reproduce.Core.Keys;
 using Reproduce.Core.TestHost;
 
 namespace Reproduce.Core.Tests.Execution;
@@ -7,8 +8,7 @@ public class CellContextTests
 {
     private static CellContext ContextWithKey(string key) => new()
     {
-        Cell = TestGraphs.Fan(1).Cells[0],
-        Key = key,
+        Spec = new CellSpec(key, TestGraphs.Fan(1).Cells[0].Address, new KeyComponents(1, "leaf", 1, "{}", "{}", "{}", new Dictionary<string, string>()), []),
         WorkDirectory = "/unused",
         Resuming = false,
         Upstream = [],

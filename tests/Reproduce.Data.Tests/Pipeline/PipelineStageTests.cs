@@ -35,7 +35,7 @@ public sealed class PipelineStageTests : IDisposable
         Assert.Equal(6, download.Result.Details!["splits"]!["test"]!.GetValue<int>());
 
         var work = temp.Combine("preprocess");
-        var result = await new PreprocessStage(Datasets(covid)).RunAsync(Context(Stages.Preprocess, covid, work, download.Upstream), CancellationToken.None);
+        var result = await new PreprocessStage().RunAsync(PreprocessContext(covid, work, download.Upstream), CancellationToken.None);
 
         using var store = TensorStore.Open(work);
         Assert.Equal(22, store.Count);
@@ -80,7 +80,7 @@ public sealed class PipelineStageTests : IDisposable
         var download = await Download(brain);
 
         var error = await Assert.ThrowsAsync<DataFormatException>(() =>
-            new PreprocessStage(Datasets(brain)).RunAsync(Context(Stages.Preprocess, brain, temp.Combine("preprocess"), download.Upstream), CancellationToken.None));
+            new PreprocessStage().RunAsync(PreprocessContext(brain, temp.Combine("preprocess"), download.Upstream), CancellationToken.None));
 
         Assert.Contains("no test images are left after skipping 1 item(s), e.g. test/b_with/3.png: at byte 0: neither PNG nor JPEG", error.Message);
     }
@@ -93,7 +93,7 @@ public sealed class PipelineStageTests : IDisposable
         Directory.Delete(Path.Combine(download.Directory, "raw"), recursive: true);
 
         var error = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            new PreprocessStage(Datasets(covid)).RunAsync(Context(Stages.Preprocess, covid, temp.Combine("preprocess"), download.Upstream), CancellationToken.None));
+            new PreprocessStage().RunAsync(PreprocessContext(covid, temp.Combine("preprocess"), download.Upstream), CancellationToken.None));
 
         Assert.Contains("--only download --dataset covid --force", error.Message);
     }
@@ -122,21 +122,46 @@ public sealed class PipelineStageTests : IDisposable
     {
         var work = temp.Combine("download");
         using var http = new HttpClient();
-        var stage = new DownloadStage(Datasets(dataset), http, new RetryPolicy(2, TimeSpan.FromMilliseconds(1), 1), _ => null);
-        var result = await stage.RunAsync(Context(Stages.Download, dataset, work, null), CancellationToken.None);
-        return (work, result, new UpstreamOutput(new CellAddress(Stages.Download, ("dataset", dataset.Id)), "download-key", work, Meta(Stages.Download)));
+        var stage = new DownloadStage(http, new RetryPolicy(2, TimeSpan.FromMilliseconds(1), 1), _ => null);
+        var (download, _, keys) = Cells(dataset);
+        var result = await stage.RunAsync(Context(CellSpec.Of(download, keys), work, []), CancellationToken.None);
+        var meta = new CellMeta
+        {
+            Key = keys.KeyOf(download),
+            Address = download.Address.Text,
+            Components = keys.ComponentsOf(download),
+            Started = DateTimeOffset.UnixEpoch,
+            Finished = DateTimeOffset.UnixEpoch,
+            Host = "test",
+        };
+        return (work, result, new UpstreamOutput(download.Address, meta.Key, work, meta));
     }
 
-    private CellContext Context(string stage, DatasetSpec dataset, string work, UpstreamOutput? upstream)
+    private CellContext PreprocessContext(DatasetSpec dataset, string work, UpstreamOutput download)
+    {
+        var (_, preprocess, keys) = Cells(dataset);
+        return Context(CellSpec.Of(preprocess, keys), work, [download]);
+    }
+
+    /// <summary>The dataset's download and preprocess cells and their keys, as a manifest with this dataset plans them.</summary>
+    private static (Cell Download, Cell Preprocess, CellKeys Keys) Cells(DatasetSpec dataset)
+    {
+        var download = ExperimentGraph.DownloadCell(dataset, seed: 7);
+        var preprocess = ExperimentGraph.PreprocessCell(dataset, download);
+        using var http = new HttpClient();
+        var stages = new StageRegistry([new DownloadStage(http, RetryPolicy.Default, _ => null), new PreprocessStage()]);
+        return (download, preprocess, new CellKeys(new CellGraph([download, preprocess]), stages, new RuntimeFingerprint("cpu", "test")));
+    }
+
+    private CellContext Context(CellSpec spec, string work, IReadOnlyList<UpstreamOutput> upstream)
     {
         Directory.CreateDirectory(work);
         return new CellContext
         {
-            Cell = new Cell(new CellAddress(stage, ("dataset", dataset.Id)), new JsonObject { ["dataset"] = dataset.Id, ["seed"] = 7 }, [], []),
-            Key = $"{stage}-key",
+            Spec = spec,
             WorkDirectory = work,
             Resuming = false,
-            Upstream = upstream is null ? [] : [upstream],
+            Upstream = upstream,
             Roots = Roots,
             Settings = new RunSettings { Threads = 2 },
             Progress = new RecordingProgress(),
@@ -144,24 +169,12 @@ public sealed class PipelineStageTests : IDisposable
         };
     }
 
-    private static CellMeta Meta(string stage) => new()
-    {
-        Key = $"{stage}-key",
-        Address = stage,
-        Components = new KeyComponents(1, stage, 1, "{}", "{}", "{}", new Dictionary<string, string>()),
-        Started = DateTimeOffset.UnixEpoch,
-        Finished = DateTimeOffset.UnixEpoch,
-        Host = "test",
-    };
-
     private static DatasetSpec Dataset(string id, string source) => new()
     {
         Id = id,
         Source = source,
         Preprocess = new PreprocessSpec { Recipe = "gray", Size = 32 },
     };
-
-    private static Dictionary<string, DatasetSpec> Datasets(DatasetSpec dataset) => new() { [dataset.Id] = dataset };
 
     private static byte[] Zip(params (string Name, string Fixture)[] entries) =>
         SourceTestBed.Zip([.. entries.Select(e => (e.Name, File.ReadAllBytes(Fixtures.File("images", e.Fixture))))]);

@@ -101,8 +101,7 @@ public sealed class AggregateStageTests : IDisposable
         var parameters = new JsonObject { ["task"] = "covid", ["classes"] = 2, ["metrics"] = new JsonArray("auc", "f1", "accuracy"), ["protocol"] = "kfold" };
         return new CellContext
         {
-            Cell = new Cell(new CellAddress(Stages.Aggregate, ("task", "covid")), parameters, [], []),
-            Key = "aggregate-key",
+            Spec = new CellSpec("aggregate-key", new CellAddress(Stages.Aggregate, ("task", "covid")), new KeyComponents(1, Stages.Aggregate, 1, CanonicalJson.Serialize(parameters), "{}", "{}", new Dictionary<string, string>()), []),
             WorkDirectory = work,
             Resuming = false,
             Upstream = upstream,

@@ -69,7 +69,13 @@ internal static class RunCellCommand
                 CheckpointEvery = result.GetValue(checkpointEvery) is > 0 and var every ? every : session?.Manifest.Pretrain.CheckpointEvery ?? new RunSettings().CheckpointEvery,
             };
             var clock = TimeProvider.System;
-            var runner = new InProcessCellRunner(PipelineStages.Create(), store, roots, settings, clock, Provenance.Collect(repositoryRoot), ownProcess: true);
+            var provenance = Provenance.Collect(repositoryRoot);
+            if (settings.Device == "cuda")
+            {
+                provenance["gpu"] = GpuDevices.NameOfVisible() ?? "unknown (nvidia-smi gave no name)";
+            }
+
+            var runner = new InProcessCellRunner(PipelineStages.Create(), store, roots, settings, clock, provenance, ownProcess: true);
             var force = result.GetValue(common.Force);
             return result.GetValue(events)
                 ? await ForParentAsync(runner, spec, force, clock, result.GetValue(verbose), cancellationToken)

@@ -27,14 +27,27 @@ internal static class GpuDevices
         return Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible ? Split(visible) : Listed();
     }
 
+    /// <summary>
+    /// The name of the first GPU this process sees (its worker's one device under <c>CUDA_VISIBLE_DEVICES</c>), as
+    /// <c>nvidia-smi</c> gives it; null without one.
+    /// </summary>
+    public static string? NameOfVisible()
+    {
+        var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } ids ? Split(ids).FirstOrDefault() : null;
+        return Query("--query-gpu=name --format=csv,noheader" + (visible is null ? "" : $" -i {visible}")).FirstOrDefault();
+    }
+
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     /// <summary>The indices <c>nvidia-smi</c> lists; none when it is not there (each cell then sees whatever CUDA shows it).</summary>
-    private static List<string> Listed()
+    private static List<string> Listed() => Query("--query-gpu=index --format=csv,noheader");
+
+    /// <summary>The lines <c>nvidia-smi</c> prints for <paramref name="arguments"/>; none when it is missing or fails.</summary>
+    private static List<string> Query(string arguments)
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("nvidia-smi", "--query-gpu=index --format=csv,noheader") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            using var process = Process.Start(new ProcessStartInfo("nvidia-smi", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
             if (process is null)
             {
                 return [];
@@ -42,7 +55,7 @@ internal static class GpuDevices
 
             var output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return process.ExitCode == 0 ? Split(output.Replace('\n', ',')) : [];
+            return process.ExitCode == 0 ? [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [];
         }
         catch (System.ComponentModel.Win32Exception)
         {

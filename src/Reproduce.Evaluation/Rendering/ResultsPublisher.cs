@@ -1,4 +1,5 @@
 using Reproduce.Core.Cache;
+using Reproduce.Core.Keys;
 
 namespace Reproduce.Evaluation.Rendering;
 
@@ -72,8 +73,8 @@ public static class ResultsPublisher
     private static void CopyDirectory(string source, string destination)
     {
         Directory.CreateDirectory(destination);
-        // A published cell's meta.json is the cache's bookkeeping (host, times), not a result.
-        foreach (var file in Directory.EnumerateFiles(source).Where(f => Path.GetFileName(f) != CellMeta.FileName))
+        // A published cell's meta.json and spec.json are the cache's bookkeeping (host, times, the key document), not results.
+        foreach (var file in Directory.EnumerateFiles(source).Where(f => Path.GetFileName(f) is not (CellMeta.FileName or CellSpec.FileName)))
         {
             File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
         }

@@ -18,6 +18,22 @@ public sealed class ResultsPublisherTests
     }
 
     [Fact]
+    public void The_cells_bookkeeping_stays_in_the_cache()
+    {
+        using var directory = new TempFolder();
+        var rendered = Rendered(directory.Path, "new");
+        File.WriteAllText(Path.Combine(rendered, "meta.json"), "{}");
+        File.WriteAllText(Path.Combine(rendered, "spec.json"), "{}");
+        var target = Path.Combine(directory.Path, "results", "sample");
+
+        ResultsPublisher.Publish(rendered, target);
+
+        Assert.True(File.Exists(Path.Combine(target, "report.md")));
+        Assert.False(File.Exists(Path.Combine(target, "meta.json")));
+        Assert.False(File.Exists(Path.Combine(target, "spec.json")));
+    }
+
+    [Fact]
     public void ReplacesTheExperimentAndLeavesItsNeighboursAlone()
     {
         using var directory = new TempFolder();

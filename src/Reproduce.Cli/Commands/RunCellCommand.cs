@@ -15,7 +15,7 @@ namespace Reproduce.Cli.Commands;
 /// <c>reproduce run-cell &lt;key&gt;</c>: compute one cell from the spec recorded under its key in the cache, with no
 /// manifest: the process <c>reproduce run</c> starts for each heavy cell, and the entry point of a cluster task. Its
 /// upstream cells must already be cached; a cached cell exits 0 at once, so a requeued or duplicated task is harmless.
-/// With <c>--manifest</c> the manifest's cells are planned first (their specs recorded), so a key from
+/// With <c>--manifest</c> the manifest is planned first and the cell's spec recorded, so a key from
 /// <c>reproduce plan</c> runs directly.
 /// </summary>
 internal static class RunCellCommand
@@ -57,7 +57,7 @@ internal static class RunCellCommand
             var wanted = result.GetValue(key)!;
             if (session is not null)
             {
-                RecordSpecs(session, store, wanted);
+                RecordSpec(session, store, wanted);
             }
 
             var spec = store.ReadSpec(wanted);
@@ -85,10 +85,10 @@ internal static class RunCellCommand
     }
 
     /// <summary>
-    /// Records the spec of every cell of the session under its key; refuses a key that is not one of them, and a cell
+    /// Records the spec of the session's cell with key <paramref name="wanted"/>; refuses a key that is none of its cells', and a cell
     /// whose upstream cells are missing, naming them.
     /// </summary>
-    private static void RecordSpecs(Session session, CacheStore store, string wanted)
+    private static void RecordSpec(Session session, CacheStore store, string wanted)
     {
         var cell = session.Graph.Cells.FirstOrDefault(c => session.Keys.KeyOf(c) == wanted || (wanted.Length >= 12 && session.Keys.KeyOf(c).StartsWith(wanted, StringComparison.Ordinal)))
             ?? throw new UsageException($"no cell of {session.Manifest.Experiment} has key {wanted} (keys change with the manifest and the device: see 'reproduce plan')");

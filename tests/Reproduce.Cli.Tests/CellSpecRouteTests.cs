@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Keys;
@@ -117,6 +118,21 @@ public sealed class CellSpecRouteTests : IDisposable
         var error = Assert.Throws<CacheException>(() => CellSpec.Read(file));
         Assert.Contains(file, error.Message);
         Assert.Contains("the file was changed", error.Message);
+    }
+
+    [Fact]
+    public void Run_cell_refuses_another_device_than_the_one_its_key_was_planned_for()
+    {
+        var graph = ExperimentGraph.Build(ManifestLoader.Load(Experiment("ci.yaml"), MethodRegistry.Catalog));
+        var keys = new CellKeys(graph, Composition.PipelineStages.Create(), new RuntimeFingerprint("cpu", "0.107"));
+        var spec = CellSpec.Of(graph.Cells.First(c => c.Stage == Stages.Pretrain), keys);
+        var cache = Path.Combine(temp, "cache");
+        new CacheStore(cache).WriteSpec(spec);
+
+        var result = CliProcess.Run(temp, new Dictionary<string, string?>(), "run-cell", spec.Key, "--cache", cache, "--device", "cuda");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("was planned for --device cpu, not cuda: plan it again for cuda", result.StandardError);
     }
 
     private static Dictionary<string, string> KeysOf(Manifest manifest)

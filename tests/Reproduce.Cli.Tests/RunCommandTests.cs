@@ -109,6 +109,18 @@ public class RunCommandTests : IDisposable
         Assert.Equal(["error: preprocess[dataset=covid] needs download[dataset=covid] first: run their stage (or 'reproduce run') before this cell"], result.ErrorLines);
     }
 
+    [Theory]
+    [InlineData("cpu", "0,1", "--devices chooses GPUs: it needs --device cuda")]
+    [InlineData("cuda", "first,second", "--devices 'first,second': a comma-separated list of GPU indices or UUIDs")]
+    [InlineData("cuda", ",", "--devices ',': a comma-separated list of GPU indices or UUIDs")]
+    public void RunRefusesDevicesThatAreNotGpuIdsOrWithoutCuda(string device, string devices, string problem)
+    {
+        var result = Reproduce("run", "--manifest", Ci, "--device", device, "--devices", devices);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(problem, result.StandardError);
+    }
+
     [Fact]
     public void RunCellWithAnUnknownKeyIsInvalidInput()
     {

@@ -1,4 +1,5 @@
-// Tests seed torch's global generator (manual_seed) and draw from it: the models' initialisation, SparK's
-// masks and drop path. That generator is process-wide, so test classes running in parallel would interleave
-// their draws and break every seeded comparison; on two cores libtorch's own threads use the CPUs anyway.
+// Test classes run one at a time: some set process-wide native state (the freed-buffer poisoning of the
+// garbage tests, the heap's retention, torch's thread count) that would leak into a class running beside
+// them, and on two cores libtorch's own threads use the CPUs anyway. Randomness is no reason: models draw
+// only from the generators their test gives them.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -125,12 +125,13 @@ internal static class BenchCommand
             var spec = MethodSpec.Defaults(descriptor).With("batch_size", images);
             var (timed, untimed) = (Math.Max(1, result.GetValue(steps)), Math.Max(0, result.GetValue(warmup)));
             var threadCount = Math.Max(1, result.GetValue(threads));
-            var device = ComputeDevice.Prepare("cpu", threadCount, seed: 0);
-            using var model = MethodRegistry.Create(spec, new ResNetOptions(network), side);
+            ComputeDevice.Prepare("cpu", threadCount);
+            using var random = new CellRandom(seed: 0);
+            using var model = MethodRegistry.Create(spec, new ResNetOptions(network), side, random);
             // A long nominal run, so every schedule is past its warm-up checks; the rates do not change the cost.
             using var recipe = model.CreateRecipe(stepsPerEpoch: 1000, totalSteps: 1_000_000);
             var views = MethodViews.Create(spec, side, PretrainStage.InputChannels)
-                .Select(v => torch.rand([images, v.OutputChannels, v.OutputSize, v.OutputSize]).DetachFromDisposeScope())
+                .Select(v => torch.rand([images, v.OutputChannels, v.OutputSize, v.OutputSize], generator: random.Init).DetachFromDisposeScope())
                 .ToArray();
             model.State.train();
             void Step(long step) => PretrainingStep.Run(model, recipe, views, new TrainingProgress(step, 1_000_000, 1000));

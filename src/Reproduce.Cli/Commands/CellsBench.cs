@@ -68,7 +68,7 @@ internal static class CellsBench
                 plan = plan with { Entries = [.. plan.Entries.Where(e => e.Cell.Stage != Stages.Finetune || kept.Contains(e))] };
                 var settings = RunCommand.Settings("cpu", workers: 1, result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);
                 // libtorch loaded and its kernels checked before the first cell, so the process before it holds them.
-                ComputeDevice.Prepare("cpu", settings.Threads, seed: 0);
+                ComputeDevice.Prepare("cpu", settings.Threads);
                 var clock = TimeProvider.System;
                 var observer = new MemoryObserver(new LineObserver(Console.Out, clock), wanted);
                 var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, Provenance.Collect(session.RepositoryRoot));

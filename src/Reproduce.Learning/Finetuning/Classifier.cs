@@ -1,4 +1,5 @@
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,11 +16,11 @@ public sealed class Classifier : Module<Tensor, Tensor>
     private readonly ResNet trunk;
     private readonly Linear fc;
 
-    public Classifier(ResNetOptions options, int classes)
+    public Classifier(ResNetOptions options, int classes, CellRandom random)
         : base(nameof(Classifier))
     {
-        trunk = new ResNet(options);
-        fc = Linear(trunk.FeatureDim, classes);
+        trunk = new ResNet(options, random);
+        fc = ParameterInit.PyTorchDefaults(Linear(trunk.FeatureDim, classes), random.Init);
         RegisterComponents();
     }
 

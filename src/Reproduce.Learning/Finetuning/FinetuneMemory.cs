@@ -19,7 +19,9 @@ public sealed record FinetuneMemory(long Weights, long Gradients, long Optimizer
     public static FinetuneMemory Of(FinetuneSettings settings, long images, int imageSide)
     {
         using var scope = NewDisposeScope();
-        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes);
+        // The values drawn do not matter here, only the sizes: any seed will do.
+        using var random = new CellRandom(seed: 0);
+        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes, random);
         var weights = model.parameters().Sum(p => p.numel() * p.element_size());
         var state = model.state_dict().Values.Sum(t => t.numel() * t.element_size());
         var moments = settings.Training.Optimizer switch
@@ -31,7 +33,7 @@ public sealed record FinetuneMemory(long Weights, long Gradients, long Optimizer
 
         model.train();
         var side = settings.Training.InputSize;
-        var batch = rand([settings.Training.BatchSize, PretrainStage.InputChannels, side, side]);
+        var batch = rand([settings.Training.BatchSize, PretrainStage.InputChannels, side, side], generator: random.Init);
         var before = NativeHeap.BytesInUse() ?? 0;
         var output = model.forward(batch);
         var activations = (NativeHeap.BytesInUse() ?? 0) - before;

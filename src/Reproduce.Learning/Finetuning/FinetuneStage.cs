@@ -27,15 +27,16 @@ public sealed class FinetuneStage : IStage
     public const string PredictionsFile = "predictions.csv";
     public const string CurveFile = "curve.csv";
 
-    public StageDescriptor Descriptor { get; } = new(Stages.Finetune, Version: 1, UsesTorch: true);
+    public StageDescriptor Descriptor { get; } = new(Stages.Finetune, Version: 2, UsesTorch: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
         var settings = FinetuneSettings.FromParameters(context.Parameters);
-        var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads, context.Seed("torch"));
+        var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads);
+        using var random = new CellRandom(context.Seed("torch"));
         using var store = TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory);
         using var data = FinetuneData.Load(store, settings);
-        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes);
+        using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes, random);
         if (settings.Init != "scratch")
         {
             LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(Stages.Pretrain).Directory, PretrainStage.EncoderFile));

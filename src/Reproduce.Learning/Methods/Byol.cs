@@ -2,6 +2,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,14 +35,14 @@ public sealed class Byol : Module, IPretrainingModel
     private readonly Network target;
     private readonly double tauBase;
 
-    public Byol(MethodSpec spec, ResNetOptions trunk)
+    public Byol(MethodSpec spec, ResNetOptions trunk, CellRandom random)
         : base(Descriptor.Id)
     {
         this.spec = spec;
         tauBase = spec.Real("tau_base");
         var (projectorHidden, projection, predictorHidden) = (spec.Integer("projector_hidden"), spec.Integer("projection_dim"), spec.Integer("predictor_hidden"));
-        online = new Network(trunk, projectorHidden, projection, predictorHidden);
-        target = new Network(trunk, projectorHidden, projection, predictorHidden: null);
+        online = new Network(trunk, projectorHidden, projection, predictorHidden, random);
+        target = new Network(trunk, projectorHidden, projection, predictorHidden: null, random);
         MomentumTarget.Initialise(online, target);
         RegisterComponents();
     }
@@ -148,12 +149,12 @@ public sealed class Byol : Module, IPretrainingModel
         private readonly Sequential projector;
         private readonly Sequential? predictor;
 
-        internal Network(ResNetOptions trunk, long projectorHidden, long projection, long? predictorHidden)
+        internal Network(ResNetOptions trunk, long projectorHidden, long projection, long? predictorHidden, CellRandom random)
             : base(nameof(Network))
         {
-            encoder = new ResNet(trunk);
-            projector = Mlp.Create(encoder.FeatureDim, projectorHidden, projection, batchNorm: true, lastBias: false);
-            predictor = predictorHidden is { } hidden ? Mlp.Create(projection, hidden, projection, batchNorm: true, lastBias: false) : null;
+            encoder = new ResNet(trunk, random);
+            projector = Mlp.Create(encoder.FeatureDim, projectorHidden, projection, batchNorm: true, lastBias: false, random.Init);
+            predictor = predictorHidden is { } hidden ? Mlp.Create(projection, hidden, projection, batchNorm: true, lastBias: false, random.Init) : null;
             RegisterComponents();
         }
 

@@ -18,7 +18,7 @@ public sealed class LightDecoder : Module<IReadOnlyList<Tensor>, Tensor>
     private readonly ModuleList<Sequential> dec;
     private readonly Conv2d proj;
 
-    public LightDecoder(string name, long width, long outChannels)
+    public LightDecoder(string name, long width, long outChannels, Generator init)
         : base(name)
     {
         // One ×2 block per halving of the encoder's total stride: the output has the input's resolution.
@@ -27,7 +27,7 @@ public sealed class LightDecoder : Module<IReadOnlyList<Tensor>, Tensor>
         dec = ModuleList(channels.Zip(channels.Skip(1), UNetBlock).ToArray());
         proj = Conv2d(channels[^1], outChannels, 1);
         RegisterComponents();
-        Initialise();
+        Initialise(init);
     }
 
     /// <summary>The densified maps D_0 … D_3 (smallest first) to the reconstruction (B, C, H, W).</summary>
@@ -65,18 +65,18 @@ public sealed class LightDecoder : Module<IReadOnlyList<Tensor>, Tensor>
     /// The reference's <c>initialize</c>: Conv2d weights trunc_normal(std 0.02, bounds ±2, so in effect
     /// untruncated), ConvTranspose2d weights kaiming_normal(fan_out, ReLU), biases 0; BN keeps γ = 1, β = 0.
     /// </summary>
-    private void Initialise()
+    private void Initialise(Generator generator)
     {
         foreach (var module in modules())
         {
             switch (module)
             {
                 case Conv2d conv:
-                    TruncatedNormal.Fill(conv.weight!, std: 0.02, bound: 2);
+                    TruncatedNormal.Fill(conv.weight!, std: 0.02, bound: 2, generator);
                     ZeroBias(conv.bias);
                     break;
                 case ConvTranspose2d upSample:
-                    init.kaiming_normal_(upSample.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                    ParameterInit.KaimingNormalFanOut(upSample.weight!, generator);
                     ZeroBias(upSample.bias);
                     break;
             }

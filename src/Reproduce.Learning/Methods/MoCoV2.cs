@@ -2,6 +2,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -40,11 +41,13 @@ public sealed class MoCoV2 : Module, IPretrainingModel
     private readonly double temperature;
     private readonly double keyMomentum;
     private readonly bool shuffleKeys;
+    private readonly CellRandom random;
 
-    public MoCoV2(MethodSpec spec, ResNetOptions trunk)
+    public MoCoV2(MethodSpec spec, ResNetOptions trunk, CellRandom random)
         : base(Descriptor.Id)
     {
         this.spec = spec;
+        this.random = random;
         var (batchSize, queueSize) = (spec.Integer("batch_size"), spec.Integer("queue_size"));
         if (queueSize % batchSize != 0)
         {
@@ -56,10 +59,10 @@ public sealed class MoCoV2 : Module, IPretrainingModel
         shuffleKeys = spec.Flag("shuffle_bn");
         var encoderOptions = trunk with { BatchNormSplits = shuffleKeys ? BatchNormSplits(batchSize) : 1 };
         var (featureDim, linearHead) = (spec.Integer("feature_dim"), spec.Choice("head") == "linear");
-        query = new Network(encoderOptions, featureDim, linearHead);
-        key = new Network(encoderOptions, featureDim, linearHead);
+        query = new Network(encoderOptions, featureDim, linearHead, random);
+        key = new Network(encoderOptions, featureDim, linearHead, random);
         MomentumTarget.Initialise(query, key);
-        using var gaussian = randn(featureDim, queueSize);
+        using var gaussian = randn([featureDim, queueSize], generator: random.Init);
         queue = functional.normalize(gaussian, dim: 0);
         queue_ptr = zeros(1, dtype: ScalarType.Int64);
         RegisterComponents();
@@ -116,7 +119,7 @@ public sealed class MoCoV2 : Module, IPretrainingModel
     /// <summary>
     /// k = normalize(f_k(x_k)) under no_grad (B, feature_dim). With shuffle_bn the batch passes through f_k
     /// in a random order and is put back after, so the split BN's sub-batches of keys are not those of the
-    /// queries (the single-GPU shuffle, §3.3 step 3b); the permutation comes from torch's global generator.
+    /// queries (the single-GPU shuffle, §3.3 step 3b); the permutation comes from the cell's step stream.
     /// </summary>
     public Tensor Keys(Tensor images)
     {
@@ -126,7 +129,7 @@ public sealed class MoCoV2 : Module, IPretrainingModel
             return functional.normalize(key.forward(images), dim: 1);
         }
 
-        var permutation = randperm(images.shape[0], device: images.device);
+        var permutation = random.Permutation(images.shape[0], images.device);
         var shuffled = functional.normalize(key.forward(images.index_select(0, permutation)), dim: 1);
         return shuffled.index_select(0, argsort(permutation));
     }
@@ -185,13 +188,13 @@ public sealed class MoCoV2 : Module, IPretrainingModel
         private readonly ResNet encoder;
         private readonly Module<Tensor, Tensor> head;
 
-        internal Network(ResNetOptions trunk, long featureDim, bool linearHead)
+        internal Network(ResNetOptions trunk, long featureDim, bool linearHead, CellRandom random)
             : base(nameof(Network))
         {
-            encoder = new ResNet(trunk);
+            encoder = new ResNet(trunk, random);
             head = linearHead
-                ? Linear(encoder.FeatureDim, featureDim)
-                : Mlp.Create(encoder.FeatureDim, encoder.FeatureDim, featureDim, batchNorm: false, lastBias: true);
+                ? ParameterInit.PyTorchDefaults(Linear(encoder.FeatureDim, featureDim), random.Init)
+                : Mlp.Create(encoder.FeatureDim, encoder.FeatureDim, featureDim, batchNorm: false, lastBias: true, random.Init);
             RegisterComponents();
         }
 

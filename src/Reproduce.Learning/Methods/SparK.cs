@@ -2,6 +2,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,16 +44,18 @@ public sealed class SparK : nn.Module, IPretrainingModel
     private readonly LightDecoder decoder;
     private readonly int imageSize;
     private readonly long gridSize;
+    private readonly CellRandom random;
 
     /// <summary>
     /// The trunk is built as SparK's timm ResNet whatever <paramref name="trunk"/> says about it
     /// (METHODS.md §0.2): zero_init_last_bn on and drop path at the spec's <c>drop_path</c>; the
     /// architecture and input channels come from <paramref name="trunk"/>.
     /// </summary>
-    public SparK(MethodSpec spec, ResNetOptions trunk, int imageSize)
+    public SparK(MethodSpec spec, ResNetOptions trunk, int imageSize, CellRandom random)
         : base("spark")
     {
         this.spec = spec;
+        this.random = random;
         if (imageSize % ResNet.Downsampling != 0 || imageSize < 2 * ResNet.Downsampling)
         {
             throw new ArgumentException(
@@ -72,7 +75,7 @@ public sealed class SparK : nn.Module, IPretrainingModel
                 nameof(spec));
         }
 
-        encoder = new ResNet(trunk with { ZeroInitLastBn = true, DropPathRate = spec.Real("drop_path") });
+        encoder = new ResNet(trunk with { ZeroInitLastBn = true, DropPathRate = spec.Real("drop_path") }, random);
         var norms = new List<MaskedBatchNorm2d>();
         var projections = new List<nn.Module<Tensor, Tensor>>();
         var tokens = new List<Parameter>();
@@ -82,21 +85,21 @@ public sealed class SparK : nn.Module, IPretrainingModel
             // Scale i is the (i + 1)-th smallest stage output: layer4 first (§1.3 step 3).
             var channels = encoder.StageChannels[Scales - 1 - i];
             var token = new Parameter(zeros(1, channels, 1, 1));
-            TruncatedNormal.Fill(token, std: 0.02, bound: 0.02);
+            TruncatedNormal.Fill(token, std: 0.02, bound: 0.02, random.Init);
             tokens.Add(token);
             norms.Add(new MaskedBatchNorm2d($"{i}", channels, encoder.Mask));
 
-            // PyTorch's default Conv2d init, not re-initialised (§1.3 step 3c); the reference skips the
+            // PyTorch's default Conv2d init, not re-initialised by the reference (§1.3 step 3c); it skips the
             // projection when the smallest map already has the decoder's width.
             var kernel = i == 0 ? 1 : 3;
-            projections.Add(i == 0 && channels == width ? nn.Identity() : nn.Conv2d(channels, width, kernel, padding: kernel / 2));
+            projections.Add(i == 0 && channels == width ? nn.Identity() : ParameterInit.PyTorchDefaults(nn.Conv2d(channels, width, kernel, padding: kernel / 2), random.Init));
             width /= 2;
         }
 
         densify_norms = nn.ModuleList(norms.ToArray());
         densify_projs = nn.ModuleList(projections.ToArray());
         mask_tokens = nn.ParameterList(tokens.ToArray());
-        decoder = new LightDecoder("decoder", spec.Integer("decoder_width"), trunk.InChannels);
+        decoder = new LightDecoder("decoder", spec.Integer("decoder_width"), trunk.InChannels, random.Init);
         RegisterComponents();
     }
 
@@ -158,12 +161,12 @@ public sealed class SparK : nn.Module, IPretrainingModel
 
     /// <summary>
     /// A mask grid (B, 1, f, f), True = visible: per sample the len_keep patches of smallest uniform
-    /// noise (§1.2), drawn like the reference on the CPU generator whatever the device.
+    /// noise (§1.2), drawn like the reference on the CPU whatever the device, from the cell's step stream.
     /// </summary>
     internal Tensor SampleMask(long batch)
     {
         var patches = gridSize * gridSize;
-        var keptBk = rand(batch, patches).argsort(dim: 1).narrow(1, 0, VisiblePatches);
+        var keptBk = random.Uniform([batch, patches], CPU).argsort(dim: 1).narrow(1, 0, VisiblePatches);
         return zeros(batch, patches, dtype: ScalarType.Bool)
             .scatter_(1, keptBk, ones(batch, VisiblePatches, dtype: ScalarType.Bool))
             .view(batch, 1, gridSize, gridSize);

@@ -2,6 +2,7 @@ using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,7 +61,7 @@ public sealed class SwAV : nn.Module, IPretrainingModel
     private readonly bool freezeCountsEpochs;
     private readonly long epochQueueStarts;
 
-    public SwAV(MethodSpec spec, ResNetOptions trunk, int imageSize)
+    public SwAV(MethodSpec spec, ResNetOptions trunk, int imageSize, CellRandom random)
         : base("swav")
     {
         this.spec = spec;
@@ -81,9 +82,9 @@ public sealed class SwAV : nn.Module, IPretrainingModel
         epochQueueStarts = spec.Integer("epoch_queue_starts");
 
         var featureDim = spec.Integer("feature_dim");
-        encoder = new ResNet(trunk);
-        projection_head = Mlp.Create(encoder.FeatureDim, spec.Integer("hidden_dim"), featureDim, batchNorm: true, lastBias: true);
-        prototypes = nn.Linear(featureDim, spec.Integer("prototypes"), hasBias: false);
+        encoder = new ResNet(trunk, random);
+        projection_head = Mlp.Create(encoder.FeatureDim, spec.Integer("hidden_dim"), featureDim, batchNorm: true, lastBias: true, random.Init);
+        prototypes = ParameterInit.PyTorchDefaults(nn.Linear(featureDim, spec.Integer("prototypes"), hasBias: false), random.Init);
 
         // The reference trims the queue to a multiple of the batch so that it fills in whole batches (main_swav.py).
         var batchSize = spec.Integer("batch_size");

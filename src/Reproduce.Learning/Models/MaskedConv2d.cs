@@ -8,7 +8,7 @@ namespace Reproduce.Learning.Models;
 /// <summary>
 /// A 2-D convolution with PyTorch's parameter names (<c>weight</c>, <c>bias</c>) whose output is
 /// multiplied by the sparse mask at the output's resolution when one is in use (SparK's sparse conv,
-/// METHODS.md §1.4). Initialised as torchvision's ResNet: kaiming normal, fan_out, ReLU gain.
+/// METHODS.md §1.4). Initialised as torchvision's ResNet: kaiming normal, fan_out, ReLU gain, from the given generator.
 /// </summary>
 public sealed class MaskedConv2d : Module<Tensor, Tensor>
 {
@@ -18,14 +18,14 @@ public sealed class MaskedConv2d : Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly Parameter? bias;
 
-    public MaskedConv2d(string name, long inChannels, long outChannels, long kernel, long stride, long padding, SparseMask mask, bool withBias = false)
+    public MaskedConv2d(string name, long inChannels, long outChannels, long kernel, long stride, long padding, SparseMask mask, Generator init, bool withBias = false)
         : base(name)
     {
         this.mask = mask;
         this.stride = stride;
         this.padding = padding;
         weight = new Parameter(empty(outChannels, inChannels, kernel, kernel));
-        init.kaiming_normal_(weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+        ParameterInit.KaimingNormalFanOut(weight, init);
         bias = withBias ? new Parameter(zeros(outChannels)) : null;
         RegisterComponents();
     }

@@ -1,3 +1,4 @@
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,12 +23,13 @@ public sealed class ResNet : Module<Tensor, Tensor>
     private readonly Sequential layer3;
     private readonly Sequential layer4;
 
-    public ResNet(ResNetOptions options)
+    /// <summary>A trunk of <paramref name="options"/>' shape: weights from <paramref name="random"/>'s init stream, drop path from its step stream.</summary>
+    public ResNet(ResNetOptions options, CellRandom random)
         : base(options.Arch)
     {
         Options = options;
         var (blocks, bottleneck) = options.Layout;
-        conv1 = new MaskedConv2d("conv1", options.InChannels, 64, 7, 2, 3, Mask);
+        conv1 = new MaskedConv2d("conv1", options.InChannels, 64, 7, 2, 3, Mask, random.Init);
         bn1 = new MaskedBatchNorm2d("bn1", 64, Mask, options.BatchNormSplits);
         var total = blocks.Sum();
         var index = 0;
@@ -40,7 +42,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
             for (var b = 0; b < blocks[stage]; b++)
             {
                 var rate = total > 1 ? options.DropPathRate * index / (total - 1) : options.DropPathRate;
-                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate, options.BatchNormSplits);
+                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate, options.BatchNormSplits, random);
                 channels = block.OutChannels;
                 stageBlocks.Add(($"{b}", block));
                 index++;

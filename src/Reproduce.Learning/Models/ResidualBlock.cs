@@ -1,3 +1,4 @@
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -22,33 +23,35 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     private readonly MaskedBatchNorm2d? bn3;
     private readonly Module<Tensor, Tensor>? downsample;
     private readonly double dropPath;
+    private readonly CellRandom random;
 
-    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath, int batchNormSplits)
+    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath, int batchNormSplits, CellRandom random)
         : base(name)
     {
         this.dropPath = dropPath;
+        this.random = random;
         var outChannels = bottleneck ? width * 4 : width;
         if (bottleneck)
         {
-            conv1 = new MaskedConv2d("conv1", inChannels, width, 1, 1, 0, mask);
+            conv1 = new MaskedConv2d("conv1", inChannels, width, 1, 1, 0, mask, random.Init);
             bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits);
-            conv2 = new MaskedConv2d("conv2", width, width, 3, stride, 1, mask);
+            conv2 = new MaskedConv2d("conv2", width, width, 3, stride, 1, mask, random.Init);
             bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits);
-            conv3 = new MaskedConv2d("conv3", width, outChannels, 1, 1, 0, mask);
+            conv3 = new MaskedConv2d("conv3", width, outChannels, 1, 1, 0, mask, random.Init);
             bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask, batchNormSplits);
         }
         else
         {
-            conv1 = new MaskedConv2d("conv1", inChannels, width, 3, stride, 1, mask);
+            conv1 = new MaskedConv2d("conv1", inChannels, width, 3, stride, 1, mask, random.Init);
             bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits);
-            conv2 = new MaskedConv2d("conv2", width, width, 3, 1, 1, mask);
+            conv2 = new MaskedConv2d("conv2", width, width, 3, 1, 1, mask, random.Init);
             bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits);
         }
 
         if (stride != 1 || inChannels != outChannels)
         {
             downsample = Sequential(
-                ("0", new MaskedConv2d("0", inChannels, outChannels, 1, stride, 0, mask)),
+                ("0", new MaskedConv2d("0", inChannels, outChannels, 1, stride, 0, mask, random.Init)),
                 ("1", new MaskedBatchNorm2d("1", outChannels, mask, batchNormSplits)));
         }
 
@@ -81,9 +84,9 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
 
         if (training && dropPath > 0)
         {
-            // One Bernoulli draw per sample; zeros (masked positions) stay zero.
+            // One Bernoulli draw per sample, from the cell's step stream; zeros (masked positions) stay zero.
             var keep = 1 - dropPath;
-            var survivors = rand([branch.shape[0], 1, 1, 1], device: branch.device).lt(keep).to_type(branch.dtype);
+            var survivors = random.Uniform([branch.shape[0], 1, 1, 1], branch.device).lt(keep).to_type(branch.dtype);
             branch = branch * survivors / keep;
         }
 

@@ -28,23 +28,24 @@ public sealed class PretrainStage : IStage
     /// <summary>The network input replicates gray to 3 channels, as the authors (DESIGN.md §7 "Images").</summary>
     public const int InputChannels = 3;
 
-    public StageDescriptor Descriptor { get; } = new(Stages.Pretrain, Version: 1, UsesTorch: true, Resumable: true);
+    public StageDescriptor Descriptor { get; } = new(Stages.Pretrain, Version: 2, UsesTorch: true, Resumable: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
         var spec = MethodOf(context.Parameters);
         var imageSize = context.Parameters["image_size"]!.GetValue<int>();
         var trunk = new ResNetOptions(context.Parameters["arch"]!.GetValue<string>(), InputChannels);
-        var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads, context.Seed("torch"));
+        var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads);
+        using var random = new CellRandom(context.Seed("torch"));
 
         using var images = new PretrainImages(TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory));
         var plan = new EpochPlan(images.Count, (int)spec.Integer("batch_size"), spec.Integer("epochs"), spec.Integer("max_steps"), context.Seed("batches"));
-        using var model = MethodRegistry.Create(spec, trunk, imageSize);
+        using var model = MethodRegistry.Create(spec, trunk, imageSize, random);
         // Before the optimizer exists: moving a module replaces its parameters (METHODS.md §7.3).
         model.State.to(device);
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
-        var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device);
+        var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random);
         var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, context.Progress, cancellationToken);
 
         SafeTensors.Write(Path.Combine(context.WorkDirectory, EncoderFile), model.Encoder.state_dict(), new Dictionary<string, string>

@@ -9,7 +9,7 @@ namespace Reproduce.Learning.Pretraining;
 /// <summary>
 /// A resumable pre-training state in one safetensors file, replaced atomically: every tensor of the
 /// model's state (networks, target networks, queues) under "model.", the optimizer's state under
-/// "optimizer.", the CPU generator's state (masks, drop path, key shuffles draw from it) as "rng", and
+/// "optimizer.", the state of the cell's step generator (masks, drop path, key shuffles draw from it) as "rng", and
 /// the number of completed steps. Augmentations need nothing: their seeds are functions of the step.
 /// On CPU, loading it and continuing gives bitwise the run that never stopped.
 /// </summary>
@@ -22,17 +22,17 @@ public static class PretrainingCheckpoint
     private const string RandomState = "rng";
     private const string StepKey = "completed_steps";
 
-    public static void Save(string path, long completedSteps, nn.Module model, IReadOnlyDictionary<string, Tensor> optimizerState)
+    public static void Save(string path, long completedSteps, nn.Module model, IReadOnlyDictionary<string, Tensor> optimizerState, Generator stepStream)
     {
         using var scope = NewDisposeScope();
         var tensors = model.state_dict().Select(p => KeyValuePair.Create(ModelPrefix + p.Key, p.Value))
             .Concat(optimizerState.Select(p => KeyValuePair.Create(OptimizerPrefix + p.Key, p.Value)))
-            .Append(KeyValuePair.Create(RandomState, get_rng_state()));
+            .Append(KeyValuePair.Create(RandomState, stepStream.get_state()));
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { [StepKey] = completedSteps.ToString(CultureInfo.InvariantCulture) });
     }
 
-    /// <summary>Restores the model, the optimizer (through <paramref name="loadOptimizer"/>) and the generator; returns the completed steps.</summary>
-    public static long Load(string path, nn.Module model, Action<IReadOnlyDictionary<string, Tensor>> loadOptimizer)
+    /// <summary>Restores the model, the optimizer (through <paramref name="loadOptimizer"/>) and the step generator; returns the completed steps.</summary>
+    public static long Load(string path, nn.Module model, Action<IReadOnlyDictionary<string, Tensor>> loadOptimizer, Generator stepStream)
     {
         var (tensors, metadata) = SafeTensors.Read(path);
         try
@@ -50,7 +50,7 @@ public static class PretrainingCheckpoint
             }
 
             loadOptimizer(Strip(tensors, OptimizerPrefix));
-            set_rng_state(tensors[RandomState]);
+            stepStream.set_state(tensors[RandomState]);
             return steps;
         }
         finally

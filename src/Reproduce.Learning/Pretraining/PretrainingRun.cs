@@ -12,9 +12,10 @@ namespace Reproduce.Learning.Pretraining;
 /// The pre-training loop: one <see cref="PretrainingStep"/> per step of the plan, on batches augmented
 /// in the background. Every <c>checkpointEvery</c> steps the
 /// loss curve and then a checkpoint are written into the run's directory; a run that finds a
-/// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends.
+/// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends. The model's
+/// per-step draws come from <paramref name="random"/>'s step stream, whose state the checkpoint keeps.
 /// </summary>
-public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device)
+public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device, CellRandom random)
 {
     /// <summary>Trains to the plan's last step; returns the whole loss curve and the steady-state throughput.</summary>
     public PretrainingOutcome Run(string directory, int checkpointEvery, ICellProgress progress, CancellationToken cancellationToken)
@@ -27,7 +28,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
         var curve = new List<StepRecord>();
         if (File.Exists(checkpoint))
         {
-            start = PretrainingCheckpoint.Load(checkpoint, model.State, recipe.Optimizer.LoadState);
+            start = PretrainingCheckpoint.Load(checkpoint, model.State, recipe.Optimizer.LoadState, random.Steps);
             curve = LossCurve.Read(curvePath, start);
             progress.Message($"resuming from the checkpoint after step {start} of {plan.TotalSteps}");
         }
@@ -72,7 +73,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
             {
                 LossCurve.Write(curvePath, curve);
                 using var state = new DisposableState(recipe.Optimizer.StateTensors());
-                PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors);
+                PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors, random.Steps);
             }
 
             progress.Report(completed, plan.TotalSteps, "steps");

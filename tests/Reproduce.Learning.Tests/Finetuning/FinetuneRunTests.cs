@@ -9,6 +9,7 @@ using Reproduce.Learning.Checkpoints;
 using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -102,8 +103,8 @@ public sealed class FinetuneRunTests : IDisposable
     {
         using var store = SquareStore(Path.Combine(folder, name), train: 64, validation: 16, test: 32);
         using var data = FinetuneData.Load(store, settings);
-        manual_seed(1);
-        using var owned = model is null ? new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes) : null;
+        using var random = new CellRandom(1);
+        using var owned = model is null ? new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes, random) : null;
         return new FinetuneRun(model ?? owned!, settings, data, CPU, seed: 5).Run(SilentProgress.Instance, CancellationToken.None);
     }
 
@@ -152,8 +153,8 @@ public sealed class FinetuneRunTests : IDisposable
     public void A_frozen_trunk_moves_only_its_batch_norm_affine_parameters()
     {
         var settings = Settings(epochs: 1, freeze: 1);
-        manual_seed(1);
-        using var model = new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes);
+        using var random = new CellRandom(1);
+        using var model = new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes, random);
         var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
 
         Train(settings, "frozen", model);
@@ -187,12 +188,13 @@ public sealed class FinetuneRunTests : IDisposable
     public void An_encoder_of_another_architecture_is_refused_naming_its_file()
     {
         var path = Path.Combine(folder, "encoder.safetensors");
-        using (var resnet18 = new ResNet(new ResNetOptions(ResNetOptions.ResNet18)))
+        using var random = new CellRandom(1);
+        using (var resnet18 = new ResNet(new ResNetOptions(ResNetOptions.ResNet18), random))
         {
             SafeTensors.Write(path, resnet18.state_dict());
         }
 
-        using var resnet50 = new ResNet(new ResNetOptions(ResNetOptions.ResNet50));
+        using var resnet50 = new ResNet(new ResNetOptions(ResNetOptions.ResNet50), random);
         var error = Assert.Throws<DataFormatException>(() => FinetuneStage.LoadEncoder(resnet50, path));
 
         Assert.StartsWith(path, error.Message, StringComparison.Ordinal);

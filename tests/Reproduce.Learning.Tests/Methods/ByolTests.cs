@@ -1,5 +1,6 @@
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using Xunit.Abstractions;
 using static Reproduce.Learning.Tests.Methods.PretrainingHarness;
@@ -51,7 +52,8 @@ public class ByolTests(ITestOutputHelper output)
     public void The_target_starts_as_a_frozen_copy_that_projects_like_the_online_network()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 1);
+        using var random = new CellRandom(1);
+        using var model = Create(random);
         var online = model.Online.state_dict();
         var target = model.Target.state_dict();
 
@@ -70,7 +72,8 @@ public class ByolTests(ITestOutputHelper output)
     public void The_loss_at_init_is_about_two_per_term()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 2);
+        using var random = new CellRandom(2);
+        using var model = Create(random);
         var views = Views(3, Batch);
 
         var first = Byol.RegressionLoss(model.Online.Predict(model.Online.Project(views[0])), model.Target.Project(views[1])).item<float>();
@@ -87,7 +90,8 @@ public class ByolTests(ITestOutputHelper output)
     public void Backward_reaches_the_online_network_only()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 3);
+        using var random = new CellRandom(3);
+        using var model = Create(random);
         model.Loss(Views(4, Batch), new TrainingProgress(0, 10, 10)).backward();
 
         Assert.All(model.Target.named_parameters(), p => Assert.Null(p.parameter.grad));
@@ -98,7 +102,8 @@ public class ByolTests(ITestOutputHelper output)
     public void After_a_step_the_target_parameters_move_by_the_scheduled_ema_and_its_buffers_stay()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 4);
+        using var random = new CellRandom(4);
+        using var model = Create(random);
         using (no_grad())
         {
             foreach (var parameter in model.Online.parameters())
@@ -137,18 +142,16 @@ public class ByolTests(ITestOutputHelper output)
     [Fact]
     public void Three_sgd_steps_run_and_the_state_round_trips()
     {
-        using var model = Create(seed: 5);
+        using var random = new CellRandom(5);
+        using var model = Create(random);
         var losses = Train(model, Batch, steps: 3);
         output.WriteLine($"BYOL losses over 3 SGD steps: {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
 
-        using var fresh = Create(seed: 6);
-        AssertStateRoundTrips(model, fresh, Batch);
+        using var freshRandom = new CellRandom(6);
+        using var fresh = Create(freshRandom);
+        AssertStateRoundTrips(model, random, fresh, freshRandom, Batch);
     }
 
-    private static Byol Create(long seed)
-    {
-        manual_seed(seed);
-        return new Byol(Spec(Byol.Descriptor), new ResNetOptions(ResNetOptions.ResNet18));
-    }
+    private static Byol Create(CellRandom random) => new(Spec(Byol.Descriptor), new ResNetOptions(ResNetOptions.ResNet18), random);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using Xunit.Abstractions;
 using static Reproduce.Learning.Tests.Methods.PretrainingHarness;
@@ -20,7 +21,8 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void Queries_keys_and_queue_columns_have_unit_norm()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 1);
+        using var random = new CellRandom(1);
+        using var model = Create(random);
         var images = Images(2, Batch);
 
         AssertUnitNorm(model.Queries(images).norm(1), "q");
@@ -57,8 +59,8 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void With_the_random_initial_queue_the_loss_is_somewhat_below_ln_k_plus_one()
     {
         using var scope = NewDisposeScope();
-        manual_seed(3);
-        using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch)), new ResNetOptions(ResNetOptions.ResNet18));
+        using var random = new CellRandom(3);
+        using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch)), new ResNetOptions(ResNetOptions.ResNet18), random);
         var loss = model.Loss(Views(4, Batch), new TrainingProgress(0, 10, 10)).item<float>();
         var chance = Math.Log(65536 + 1);
         output.WriteLine($"MoCo v2 loss at init (ResNet18, mlp head, K = 65536, T = 0.2, B = {Batch}, 32 px): {loss:F4}; ln(K + 1) = {chance:F4}");
@@ -71,14 +73,15 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void Each_step_writes_its_keys_over_the_oldest_slice_and_advances_the_pointer()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 4);
+        using var random = new CellRandom(4);
+        using var model = Create(random);
         using (no_grad())
         {
             // A query encoder away from the key encoder, so each step's momentum update moves f_k: the keys
             // recomputed below match the enqueued ones only if the update came before the keys (§3.3 step 3a).
             foreach (var parameter in model.QueryEncoder.parameters())
             {
-                parameter.add_(randn_like(parameter));
+                parameter.add_(randn(parameter.shape, generator: random.Init));
             }
         }
 
@@ -87,11 +90,11 @@ public class MoCoV2Tests(ITestOutputHelper output)
             var views = Views(10 + step, Batch);
             var pointer = model.QueuePointer;
             var before = model.Queue.clone();
-            manual_seed(20 + step);
+            random.Steps.manual_seed(20 + step);
             model.Loss(views, new TrainingProgress(step, 10, 10));
 
             // The same seed gives the same shuffle, so the keys come out again bit for bit.
-            manual_seed(20 + step);
+            random.Steps.manual_seed(20 + step);
             var keys = model.Keys(views[1]);
             Assert.Equal((step + 1) * Batch % QueueSize, model.QueuePointer);
             Assert.True(Identical(model.Queue.narrow(1, pointer, Batch), keys.t()), $"step {step}: the enqueued slice is not kᵀ");
@@ -104,12 +107,13 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void The_key_encoder_gets_no_gradient_and_follows_the_query_encoder_by_momentum()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 5);
+        using var random = new CellRandom(5);
+        using var model = Create(random);
         using (no_grad())
         {
             foreach (var parameter in model.QueryEncoder.parameters())
             {
-                parameter.add_(randn_like(parameter));
+                parameter.add_(randn(parameter.shape, generator: random.Init));
             }
         }
 
@@ -132,7 +136,8 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void Shuffling_keys_changes_nothing_in_eval_mode_and_changes_the_split_bn_in_training()
     {
         using var scope = NewDisposeScope();
-        using var model = Create(seed: 7);
+        using var random = new CellRandom(7);
+        using var model = Create(random);
         var images = Images(8, Batch);
         Tensor Unshuffled()
         {
@@ -153,8 +158,8 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void One_bn_split_is_plain_batch_norm()
     {
         using var scope = NewDisposeScope();
-        manual_seed(9);
-        var input = (randn(8, 3, 4, 4) * 2) + 1;
+        using var generator = new Generator(9);
+        var input = (randn([8, 3, 4, 4], generator: generator) * 2) + 1;
         using var split = new MaskedBatchNorm2d("bn", 3, new SparseMask(), splits: 1);
         using var plain = nn.BatchNorm2d(3);
 
@@ -167,10 +172,10 @@ public class MoCoV2Tests(ITestOutputHelper output)
     public void G_bn_splits_normalise_each_interleaved_sub_batch_alone_and_average_the_running_stats()
     {
         using var scope = NewDisposeScope();
-        manual_seed(10);
+        using var generator = new Generator(10);
         const int splits = 4;
-        var input = (randn(8, 3, 4, 4) * 2) + 1;
-        var (weight, bias) = (rand(3) + 0.5, randn(3));
+        var input = (randn([8, 3, 4, 4], generator: generator) * 2) + 1;
+        var (weight, bias) = (rand([3], generator: generator) + 0.5, randn([3], generator: generator));
         using var bn = new MaskedBatchNorm2d("bn", 3, new SparseMask(), splits);
         using (no_grad())
         {
@@ -209,8 +214,9 @@ public class MoCoV2Tests(ITestOutputHelper output)
     [Fact]
     public void Both_encoders_split_their_bn_only_under_shuffle_bn()
     {
-        using var shuffled = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L)), new ResNetOptions(ResNetOptions.ResNet18));
-        using var plain = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L), ("shuffle_bn", false)), new ResNetOptions(ResNetOptions.ResNet18));
+        using var random = new CellRandom(1);
+        using var shuffled = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L)), new ResNetOptions(ResNetOptions.ResNet18), random);
+        using var plain = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L), ("shuffle_bn", false)), new ResNetOptions(ResNetOptions.ResNet18), random);
 
         Assert.Equal(6, shuffled.QueryEncoder.Encoder.Options.BatchNormSplits);
         Assert.Equal(6, shuffled.KeyEncoder.Encoder.Options.BatchNormSplits);
@@ -223,7 +229,8 @@ public class MoCoV2Tests(ITestOutputHelper output)
     [InlineData("mlp", new[] { "head.0.bias:512", "head.0.weight:512x512", "head.2.bias:128", "head.2.weight:128x512" })]
     public void The_head_is_a_single_linear_layer_or_the_v2_mlp(string head, string[] expected)
     {
-        using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", QueueSize), ("head", head)), new ResNetOptions(ResNetOptions.ResNet18));
+        using var random = new CellRandom(1);
+        using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", QueueSize), ("head", head)), new ResNetOptions(ResNetOptions.ResNet18), random);
         var headParameters = model.Trainable.named_parameters()
             .Where(p => !p.name.StartsWith("encoder.", StringComparison.Ordinal))
             .Select(p => $"{p.name}:{string.Join("x", p.parameter.shape)}")
@@ -235,28 +242,28 @@ public class MoCoV2Tests(ITestOutputHelper output)
     [Fact]
     public void A_queue_that_is_not_a_multiple_of_the_batch_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", 50L)), new ResNetOptions(ResNetOptions.ResNet18)));
+        using var random = new CellRandom(1);
+        var error = Assert.Throws<ArgumentException>(() => new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", 50L)), new ResNetOptions(ResNetOptions.ResNet18), random));
         Assert.Contains("multiple of batch_size", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Three_sgd_steps_run_and_the_state_round_trips()
     {
-        using var model = Create(seed: 11);
+        using var random = new CellRandom(11);
+        using var model = Create(random);
         var losses = Train(model, Batch, steps: 3);
         output.WriteLine($"MoCo v2 losses over 3 SGD steps (K = {QueueSize}): {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
         Assert.Equal(0, model.QueuePointer);
 
-        using var fresh = Create(seed: 12);
-        AssertStateRoundTrips(model, fresh, Batch);
+        using var freshRandom = new CellRandom(12);
+        using var fresh = Create(freshRandom);
+        AssertStateRoundTrips(model, random, fresh, freshRandom, Batch);
     }
 
-    private static MoCoV2 Create(long seed, params (string Name, JsonNode Value)[] overrides)
-    {
-        manual_seed(seed);
-        return new MoCoV2(Spec(MoCoV2.Descriptor, [("batch_size", Batch), ("queue_size", QueueSize), .. overrides]), new ResNetOptions(ResNetOptions.ResNet18));
-    }
+    private static MoCoV2 Create(CellRandom random, params (string Name, JsonNode Value)[] overrides) =>
+        new(Spec(MoCoV2.Descriptor, [("batch_size", Batch), ("queue_size", QueueSize), .. overrides]), new ResNetOptions(ResNetOptions.ResNet18), random);
 
     private static void AssertUnitNorm(Tensor norms, string what)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Methods;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,8 +44,8 @@ internal static class PretrainingHarness
         return losses;
     }
 
-    /// <summary>A fresh model that loads <paramref name="trained"/>'s State state dict gives the same Loss on the same views and seed.</summary>
-    public static void AssertStateRoundTrips(IPretrainingModel trained, IPretrainingModel fresh, long batch)
+    /// <summary>A fresh model that loads <paramref name="trained"/>'s State state dict gives the same Loss on the same views and step-stream seed.</summary>
+    public static void AssertStateRoundTrips(IPretrainingModel trained, CellRandom trainedRandom, IPretrainingModel fresh, CellRandom freshRandom, long batch)
     {
         using var scope = NewDisposeScope();
         var saved = trained.State.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone());
@@ -54,9 +55,9 @@ internal static class PretrainingHarness
 
         var views = Views(7, batch);
         var progress = new TrainingProgress(3, 10, 10);
-        manual_seed(5);
+        trainedRandom.Steps.manual_seed(5);
         var expected = trained.Loss(views, progress).item<float>();
-        manual_seed(5);
+        freshRandom.Steps.manual_seed(5);
         var actual = fresh.Loss(views, progress).item<float>();
         Assert.Equal(expected, actual);
     }

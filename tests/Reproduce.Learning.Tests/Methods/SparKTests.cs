@@ -7,11 +7,16 @@ using static TorchSharp.torch;
 namespace Reproduce.Learning.Tests.Methods;
 
 /// <summary>SparK's masking, densify, decoder and loss (METHODS.md §1.2–1.3, tests §1.8).</summary>
-public class SparKTests
+public sealed class SparKTests : IDisposable
 {
     private const long Batch = 2;
     private const int Size = 64;
     private const long DecoderWidth = 64;
+
+    /// <summary>The streams of the test's model unless a test gives its own.</summary>
+    private readonly CellRandom random = new(1);
+
+    public void Dispose() => random.Dispose();
 
     [Theory]
     // len_keep = round(f²·0.4): 224 → 20 of 49, 256 → 26 of 64, 512 → 102 of 256 (§1.2); 64 → 2 of 4.
@@ -74,7 +79,7 @@ public class SparKTests
         var maskedInput = (Input(3) * visible).requires_grad_(true);
 
         var reconstruction = model.Reconstruct(maskedInput, active).Reconstruction;
-        (reconstruction * randn_like(reconstruction)).sum().backward();
+        (reconstruction * randn(reconstruction.shape, generator: random.Init)).sum().backward();
 
         Assert.Equal(0, (maskedInput.grad! * (1 - visible)).abs().max().item<float>());
         Assert.True((maskedInput.grad! * visible).abs().sum().item<float>() > 0, "visible pixels get no gradient");
@@ -90,10 +95,10 @@ public class SparKTests
         var input = Input(4);
         var other = (input * visible) + (Input(5) * (1 - visible));
 
-        // The same seed for both: the trunk's drop path draws from the global generator.
-        manual_seed(6);
+        // The same seed for both: the trunk's drop path draws from the step stream.
+        random.Steps.manual_seed(6);
         var first = model.Reconstruct(input, active).Reconstruction;
-        manual_seed(6);
+        random.Steps.manual_seed(6);
         var second = model.Reconstruct(other, active).Reconstruction;
 
         Assert.True(first.eq(second).all().item<bool>());
@@ -145,7 +150,6 @@ public class SparKTests
     {
         using var scope = NewDisposeScope();
         using var model = Model(decoderWidth: 768);
-        manual_seed(10);
 
         var loss = model.Loss([Input(10)], Progress(0)).item<float>();
 
@@ -205,7 +209,7 @@ public class SparKTests
     [Fact]
     public void The_resnet50_decoder_and_densify_have_the_reference_parameter_counts()
     {
-        using var model = new SparK(TestSpecs.Spec(SparK.Descriptor), new ResNetOptions(ResNetOptions.ResNet50), 224);
+        using var model = Model(224, decoderWidth: 768, new ResNetOptions(ResNetOptions.ResNet50));
         var counts = model.named_parameters()
             .GroupBy(p => p.name.Split('.')[0])
             .ToDictionary(g => g.Key, g => g.Sum(p => p.parameter.numel()));
@@ -232,14 +236,15 @@ public class SparKTests
             Assert.True(float.IsFinite(loss.item<float>()), $"step {step}: loss {loss.item<float>()}");
         }
 
-        using var restored = Model(seed: 99);
+        using var restoredRandom = new CellRandom(99);
+        using var restored = Model(random: restoredRandom);
         var (missing, unexpected) = restored.State.load_state_dict(model.State.state_dict());
         Assert.Empty(missing);
         Assert.Empty(unexpected);
 
-        manual_seed(11);
+        random.Steps.manual_seed(11);
         var expected = model.Loss([Input(30)], Progress(3)).item<float>();
-        manual_seed(11);
+        restoredRandom.Steps.manual_seed(11);
         Assert.Equal(expected, restored.Loss([Input(30)], Progress(3)).item<float>());
     }
 
@@ -255,8 +260,8 @@ public class SparKTests
         {
             CpuKernels.Poison(pattern);
             using var scope = NewDisposeScope();
-            using var model = Model(decoderWidth: 48);   // widths 48, 24, 12, 6, 3: off oneDNN's 16-wide blocks
-            manual_seed(7);
+            using var sameEachTime = new CellRandom(7);
+            using var model = Model(decoderWidth: 48, random: sameEachTime);   // widths 48, 24, 12, 6, 3: off oneDNN's 16-wide blocks
             var loss = model.Loss([Input(40)], Progress(1));
             loss.backward();
             Assert.True(float.IsFinite(loss.item<float>()), $"garbage {pattern}: loss {loss.item<float>()}");
@@ -288,11 +293,10 @@ public class SparKTests
         Assert.Same(model.State, model.Trainable);
     }
 
-    private static SparK Model(int imageSize = Size, long decoderWidth = DecoderWidth, ResNetOptions? trunk = null, long seed = 1)
+    private SparK Model(int imageSize = Size, long decoderWidth = DecoderWidth, ResNetOptions? trunk = null, CellRandom? random = null)
     {
-        manual_seed(seed);
         var spec = TestSpecs.Spec(SparK.Descriptor, ("decoder_width", decoderWidth));
-        return new SparK(spec, trunk ?? new ResNetOptions(ResNetOptions.ResNet18), imageSize);
+        return new SparK(spec, trunk ?? new ResNetOptions(ResNetOptions.ResNet18), imageSize, random ?? this.random);
     }
 
     private static Tensor Input(long seed) => randn([Batch, 3, Size, Size], generator: new Generator((ulong)seed));

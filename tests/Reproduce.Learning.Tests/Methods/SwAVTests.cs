@@ -1,17 +1,22 @@
 using System.Text.Json.Nodes;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reproduce.Learning.Tests.Methods;
 
 /// <summary>SwAV's Sinkhorn-Knopp, swapped prediction, prototype freezing and queue (METHODS.md §4.3, §4.5).</summary>
-public class SwAVTests
+public sealed class SwAVTests : IDisposable
 {
     private const long Batch = 2;
     private const long Prototypes = 30;
     private const long FeatureDim = 128;
+
+    private readonly CellRandom random = new(1);
+
+    public void Dispose() => random.Dispose();
 
     [Theory]
     // Random unit-norm features, 3 iterations: the column marginal is close (≈1.3e-3 relative at B = 64, K = 3000, §4.5).
@@ -54,7 +59,7 @@ public class SwAVTests
         using var model = Model();
         using (no_grad())
         {
-            Prototype(model).copy_(randn(1, FeatureDim).expand(Prototypes, FeatureDim));
+            Prototype(model).copy_(randn([1, FeatureDim], generator: random.Init).expand(Prototypes, FeatureDim));
         }
 
         var loss = model.Loss(Crops(5), Progress(0)).item<float>();
@@ -89,7 +94,7 @@ public class SwAVTests
 
         var rowNorms = Prototype(model).norm(dim: 1);
         Assert.True((rowNorms - 1).abs().max().item<float>() < 1e-6);
-        var scores = nn.functional.normalize(randn(64, FeatureDim), dim: 1).mm(Prototype(model).t());
+        var scores = nn.functional.normalize(randn([64, FeatureDim], generator: random.Init), dim: 1).mm(Prototype(model).t());
         Assert.True(scores.abs().max().item<float>() <= 1 + 1e-6);
     }
 
@@ -145,7 +150,7 @@ public class SwAVTests
         Tensor? previous = null;
         for (var step = 0; step < 3; step++)
         {
-            var embeddings = nn.functional.normalize(randn(Batch, FeatureDim), dim: 1);
+            var embeddings = nn.functional.normalize(randn([Batch, FeatureDim], generator: random.Init), dim: 1);
             var scores = embeddings.mm(weights.t());
             var queueBefore = queue[0].clone();
 
@@ -195,8 +200,8 @@ public class SwAVTests
             Assert.True(float.IsFinite(loss.item<float>()), $"step {step}: loss {loss.item<float>()}");
         }
 
-        manual_seed(99);
-        using var restored = new SwAV(Spec(("queue_length", Batch), ("freeze_prototypes", 1)), new ResNetOptions(ResNetOptions.ResNet18), 64);
+        using var restoredRandom = new CellRandom(99);
+        using var restored = new SwAV(Spec(("queue_length", Batch), ("freeze_prototypes", 1)), new ResNetOptions(ResNetOptions.ResNet18), 64, restoredRandom);
         var (missing, unexpected) = restored.State.load_state_dict(model.State.state_dict());
 
         Assert.Empty(missing);
@@ -228,11 +233,8 @@ public class SwAVTests
         Assert.Throws<ArgumentException>(() => model.Loss([randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32), randn(Batch, 3, 32, 32)], Progress(0)));
     }
 
-    private static SwAV Model(params (string Name, JsonNode Value)[] overrides)
-    {
-        manual_seed(1);
-        return new SwAV(Spec(overrides), new ResNetOptions(ResNetOptions.ResNet18), 64);
-    }
+    private SwAV Model(params (string Name, JsonNode Value)[] overrides) =>
+        new(Spec(overrides), new ResNetOptions(ResNetOptions.ResNet18), 64, random);
 
     private static Reproduce.Core.Manifests.MethodSpec Spec(params (string Name, JsonNode Value)[] overrides) =>
         TestSpecs.Spec(SwAV.Descriptor,

@@ -16,10 +16,10 @@ public class TruncatedNormalTests
     public void Samples_have_the_truncated_spread_and_stay_within_the_bounds(double std, double bound, double expectedStd)
     {
         using var scope = NewDisposeScope();
-        manual_seed(1);
+        using var generator = new Generator(1);
         var samples = empty(200_000);
 
-        TruncatedNormal.Fill(samples, std, bound);
+        TruncatedNormal.Fill(samples, std, bound, generator);
 
         Assert.True(samples.abs().max().item<float>() <= bound);
         Assert.InRange(samples.mean().item<float>(), -0.01 * expectedStd, 0.01 * expectedStd);

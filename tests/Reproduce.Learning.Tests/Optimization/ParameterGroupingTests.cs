@@ -1,5 +1,6 @@
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
+using Reproduce.Learning.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,7 +24,8 @@ public class ParameterGroupingTests
     [Fact]
     public void ByolFindsTheTrunksBatchNormByDefault()
     {
-        using var trunk = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+        using var random = new CellRandom(1);
+        using var trunk = new ResNet(new ResNetOptions(ResNetOptions.ResNet18), random);
 
         var split = ParameterGrouping.Byol(trunk);
 

@@ -52,8 +52,9 @@ public sealed class PretrainingPartsTests : IDisposable
         var path = Path.Combine(folder, PretrainingCheckpoint.FileName);
         SafeTensors.Write(path, new Dictionary<string, Tensor> { ["weight"] = zeros(2) });
         using var module = nn.Linear(2, 2);
+        using var random = new CellRandom(1);
 
-        var error = Assert.Throws<DataFormatException>(() => PretrainingCheckpoint.Load(path, module, _ => { }));
+        var error = Assert.Throws<DataFormatException>(() => PretrainingCheckpoint.Load(path, module, _ => { }, random.Init));
 
         Assert.Equal(path, error.Path);
         Assert.Contains("not a pre-training checkpoint", error.Message, StringComparison.Ordinal);
@@ -99,10 +100,10 @@ public sealed class PretrainingPartsTests : IDisposable
     [Fact]
     public void An_unknown_or_missing_device_is_refused_clearly()
     {
-        Assert.Contains("unknown device 'tpu'", Assert.Throws<UsageException>(() => ComputeDevice.Prepare("tpu", 1, 0)).Message, StringComparison.Ordinal);
+        Assert.Contains("unknown device 'tpu'", Assert.Throws<UsageException>(() => ComputeDevice.Prepare("tpu", 1)).Message, StringComparison.Ordinal);
         if (!cuda.is_available())
         {
-            Assert.Contains("no CUDA device is visible", Assert.Throws<EnvironmentException>(() => ComputeDevice.Prepare("cuda", 1, 0)).Message, StringComparison.Ordinal);
+            Assert.Contains("no CUDA device is visible", Assert.Throws<EnvironmentException>(() => ComputeDevice.Prepare("cuda", 1)).Message, StringComparison.Ordinal);
         }
     }
 

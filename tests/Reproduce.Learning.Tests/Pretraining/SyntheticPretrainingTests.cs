@@ -9,6 +9,7 @@ using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Pretraining;
+using Reproduce.Learning.Runtime;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -27,6 +28,7 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
     private const int Batch = 16;
     private const int Steps = 200;
     private const double Margin = 0.03;   // 7 of 220 test images
+    private static readonly long[] RandomTrunkSeeds = [11, 12, 13, 14, 15];
     private readonly string folder = Directory.CreateTempSubdirectory("reproduce-ssl-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -44,14 +46,13 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
         var slices = SyntheticStores.Build(manifest, "lidc", folder, new SyntheticSpec { Size = Size, Series = 4, SlicesPerSeries = 24 }, Size);
         var organs = SyntheticStores.Build(manifest, "organsmnist", folder, new SyntheticSpec { Size = Size, Train = 220, Validation = 0, Test = 220 }, Size);
 
-        manual_seed(3);
-        using var random = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+        using var streams = new CellRandom(3);
         using var images = new PretrainImages(TensorStore.Open(slices));
         var plan = new EpochPlan(images.Count, Batch, epochs: 1, maxSteps: Steps, seed: 4);
-        using var model = MethodRegistry.Create(spec, new ResNetOptions(ResNetOptions.ResNet18), Size);
+        using var model = MethodRegistry.Create(spec, new ResNetOptions(ResNetOptions.ResNet18), Size, streams);
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
-        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU).Run(Path.Combine(folder, "run"), 1000, SilentProgress.Instance, CancellationToken.None).Curve;
+        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU, streams).Run(Path.Combine(folder, "run"), 1000, SilentProgress.Instance, CancellationToken.None).Curve;
 
         // MoCo's loss rises while its queue fills with real keys; compare from then on.
         var start = method == "mocov2" ? (int)Math.Min(Steps / 2, spec.Integer("queue_size") / Batch) : 0;
@@ -59,15 +60,22 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
         var late = curve.TakeLast(10).Average(r => r.Loss);
         using var organStore = TensorStore.Open(organs);
         // As fine-tuning will: the published weights in a plain trunk (MoCo trains with split BN).
-        using var encoder = new ResNet(new ResNetOptions(ResNetOptions.ResNet18));
+        using var encoder = new ResNet(new ResNetOptions(ResNetOptions.ResNet18), streams);
         encoder.load_state_dict(model.Encoder.state_dict());
         var (trained, spread) = KnnAccuracy(encoder, organStore);
-        var (baseline, _) = KnnAccuracy(random, organStore);
-        output.WriteLine($"{method}: loss {early:0.000} → {late:0.000}; embedding spread {spread:0.0000}; k-NN accuracy {trained:0.000} vs random trunk {baseline:0.000}");
+        // One random trunk is a noisy yardstick (0.73 to 0.80 over draws): the mean of several is the chance level.
+        var untrained = RandomTrunkSeeds.Select(seed =>
+        {
+            using var random = new CellRandom(seed);
+            using var trunk = new ResNet(new ResNetOptions(ResNetOptions.ResNet18), random);
+            return KnnAccuracy(trunk, organStore).Accuracy;
+        }).ToList();
+        var baseline = untrained.Average();
+        output.WriteLine($"{method}: loss {early:0.000} → {late:0.000}; embedding spread {spread:0.0000}; k-NN accuracy {trained:0.000} vs random trunks {baseline:0.000} (from {untrained.Min():0.000} to {untrained.Max():0.000})");
 
         Assert.True(late < early, $"{method}: the loss did not fall ({early:0.000} → {late:0.000})");
         Assert.True(spread > 0.2, $"{method}: the normalised embeddings collapsed (spread {spread:0.0000})");
-        Assert.True(trained >= baseline + Margin, $"{method}: k-NN accuracy {trained:0.000} does not beat a random trunk's {baseline:0.000} by {Margin}");
+        Assert.True(trained >= baseline + Margin, $"{method}: k-NN accuracy {trained:0.000} does not beat the random trunks' mean {baseline:0.000} by {Margin}");
     }
 
     /// <summary>

@@ -3,7 +3,7 @@
 # with munge, no accounting daemon, no systemd. Run as root.
 #   build/slurm/test-cluster.sh install   apt packages (slurm-wlm, munge)
 #   build/slurm/test-cluster.sh start     write /etc/slurm, start munged, slurmctld and slurmd, wait for an idle node
-#   build/slurm/test-cluster.sh stop      stop the three daemons this script started
+#   build/slurm/test-cluster.sh stop      stop the daemons this script started (a cluster already running is left alone)
 # Any failure exits non-zero with the daemon's log tail: inside CI a cluster that does not come up is a failure.
 set -euo pipefail
 
@@ -18,7 +18,7 @@ fail() {
     exit 1
 }
 
-install() {
+install_packages() {
     if command -v slurmctld >/dev/null && command -v munged >/dev/null; then
         return
     fi
@@ -48,7 +48,7 @@ SlurmctldLogFile=$log_dir/slurmctld.log
 SlurmdLogFile=$log_dir/slurmd.log
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
-SelectTypeParameters=CR_Core_Memory
+SelectTypeParameters=CR_Core
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -72,6 +72,10 @@ CONF
 
 start() {
     command -v slurmctld >/dev/null || fail "slurmctld is not installed: run '$0 install' first"
+    if sinfo -h -o '%T' 2>/dev/null | grep -qx idle; then
+        echo "test-cluster: a cluster is already running; left as it is"
+        return
+    fi
     configure
     install -d "$state" "$log_dir" /var/spool/slurmctld /var/spool/slurmd
     test -f /etc/munge/munge.key || mungekey --create
@@ -83,6 +87,7 @@ start() {
     fi
     munge -n | unmunge | grep -q "STATUS: *Success" || fail "munge does not authenticate"
     slurmctld || fail "slurmctld did not start"
+    echo started > "$state/slurm"
     slurmd || fail "slurmd did not start"
     for _ in $(seq 1 60); do
         if sinfo -h -o '%T' 2>/dev/null | grep -qx idle; then
@@ -95,19 +100,26 @@ start() {
 }
 
 stop() {
-    for daemon in slurmd slurmctld; do
-        if [ -f "/run/$daemon.pid" ]; then
-            kill "$(cat "/run/$daemon.pid")" 2>/dev/null || true
-        fi
-    done
+    if [ -f "$state/slurm" ]; then
+        pkill -x slurmd 2>/dev/null || true
+        pkill -x slurmctld 2>/dev/null || true
+        rm -f "$state/slurm"
+    fi
     if [ -f "$state/munged" ]; then
         pkill -u munge -x munged 2>/dev/null || true
         rm -f "$state/munged"
     fi
+    # Gone before returning, so that a start right after does not find daemons still shutting down.
+    for _ in $(seq 1 30); do
+        pgrep -x slurmd >/dev/null || pgrep -x slurmctld >/dev/null || return 0
+        sleep 1
+    done
+    echo "test-cluster: the Slurm daemons did not stop within 30 s" >&2
+    return 1
 }
 
 case "${1:-}" in
-    install) install ;;
+    install) install_packages ;;
     start) start ;;
     stop) stop ;;
     *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;

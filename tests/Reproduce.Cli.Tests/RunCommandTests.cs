@@ -109,6 +109,15 @@ public class RunCommandTests : IDisposable
         Assert.Equal(["error: preprocess[dataset=covid] needs download[dataset=covid] first: run their stage (or 'reproduce run') before this cell"], result.ErrorLines);
     }
 
+    [Fact]
+    public void RunRefusesAnExecutorThatIsNeitherLocalNorSlurm()
+    {
+        var result = Reproduce("run", "--manifest", Ci, "--executor", "kubernetes");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--executor 'kubernetes': local or slurm", result.StandardError);
+    }
+
     [Theory]
     [InlineData("cpu", "0,1", "--devices chooses GPUs: it needs --device cuda")]
     [InlineData("cuda", "first,second", "--devices 'first,second': a comma-separated list of GPU indices or UUIDs")]

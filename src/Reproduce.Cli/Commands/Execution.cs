@@ -2,19 +2,23 @@ using Reproduce.Cli.Composition;
 using Reproduce.Cli.Progress;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Execution.Slurm;
 using Reproduce.Core.Planning;
 using Reproduce.Evaluation.Rendering;
 using Spectre.Console;
 
 namespace Reproduce.Cli.Commands;
 
-/// <summary>Runs a plan with the local executor, renders progress, and prints the summary table.</summary>
+/// <summary>Runs a plan with the local or the Slurm executor, renders progress, and prints the summary table.</summary>
 internal static class Execution
 {
     /// <summary>How long an interrupted cell's process has to stop on its own (a training step, a checkpoint) before it is killed.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken)
+    /// <summary>How often the Slurm executor looks at the cache and the queue.</summary>
+    private static readonly TimeSpan SlurmPollInterval = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken, string executorName = "local")
     {
         if (plan.ToRun == 0)
         {
@@ -23,16 +27,21 @@ internal static class Execution
             return ExitCodes.Success;
         }
 
-        Console.WriteLine($"{plan.ToRun} of {plan.Entries.Count} cells to compute, {settings.Workers} at a time");
+        var slurm = executorName == "slurm";
+        Console.WriteLine(slurm
+            ? $"{plan.ToRun} of {plan.Entries.Count} cells to compute, submitted to Slurm"
+            : $"{plan.ToRun} of {plan.Entries.Count} cells to compute, {settings.Workers} at a time");
         var clock = TimeProvider.System;
         var provenance = Provenance.Collect(session.RepositoryRoot);
         // Every TorchSharp cell in a process of its own: its memory goes with it, and this process never loads libtorch.
         var ownProcess = new ChildProcessCellRunner(ReproduceHost.Current(), session.Roots, settings, StopGrace);
+        IExecutor Executor(IExecutionObserver observer) => slurm
+            ? new SlurmExecutor(session.Cache, session.Roots, settings, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval)
+            : new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance, ownProcess);
         ExecutionReport report;
-        if (Console.IsOutputRedirected)
+        if (Console.IsOutputRedirected || slurm)
         {
-            var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, new LineObserver(Console.Out, clock), clock, provenance, ownProcess);
-            report = await executor.RunAsync(plan, cancellationToken);
+            report = await Executor(new LineObserver(Console.Out, clock)).RunAsync(plan, cancellationToken);
         }
         else
         {
@@ -43,8 +52,7 @@ internal static class Execution
                 .StartAsync(async context =>
                 {
                     observer = new LiveObserver(context, clock);
-                    var executor = new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance, ownProcess);
-                    return await executor.RunAsync(plan, cancellationToken);
+                    return await Executor(observer).RunAsync(plan, cancellationToken);
                 });
             foreach (var message in observer!.Messages)
             {

@@ -13,7 +13,7 @@ internal static class RunCommand
         var workers = new Option<int>("--workers") { Description = "cells computed at once", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "compute threads per cell (default: cores / workers)" };
         var devices = new Option<string>("--devices") { Description = "with --device cuda: the GPUs the workers share out, one each (e.g. 0,1,2,3; default: every visible GPU)" };
-        var executor = new Option<string>("--executor") { Description = "local (slurm: not available yet)", DefaultValueFactory = _ => "local" };
+        var executor = new Option<string>("--executor") { Description = "local (this machine) or slurm (job arrays on a cluster sharing the cache)", DefaultValueFactory = _ => "local" };
         var command = new Command("run", "compute the selected cells that are not cached, in dependency order");
         common.AddSelection(command);
         command.Options.Add(common.Force);
@@ -23,9 +23,9 @@ internal static class RunCommand
         command.Options.Add(executor);
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(executor) != "local")
+            if (result.GetValue(executor) is not ("local" or "slurm"))
             {
-                throw new UsageException($"--executor '{result.GetValue(executor)}': only the local executor exists so far");
+                throw new UsageException($"--executor '{result.GetValue(executor)}': local or slurm");
             }
 
             var session = common.OpenSession(result);
@@ -34,7 +34,7 @@ internal static class RunCommand
             {
                 Devices = GpuDevices.Choose(result.GetValue(common.Device)!, result.GetValue(devices)),
             };
-            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken);
+            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken, result.GetValue(executor)!);
         });
         return command;
     }

@@ -15,7 +15,7 @@ namespace Reproduce.Core.Execution;
 /// published. Never assumes it is alone on the cache: each cell is computed under its lock, and a cell another
 /// process published meanwhile is taken from the cache.
 /// </summary>
-public sealed class LocalExecutor(StageRegistry stages, CacheStore cache, Roots roots, RunSettings settings, IExecutionObserver observer, TimeProvider clock, JsonObject provenance, ICellRunner? ownProcessRunner = null)
+public sealed class LocalExecutor(StageRegistry stages, CacheStore cache, Roots roots, RunSettings settings, IExecutionObserver observer, TimeProvider clock, JsonObject provenance, ICellRunner? ownProcessRunner = null) : IExecutor
 {
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(200);
 

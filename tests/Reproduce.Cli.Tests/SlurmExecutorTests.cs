@@ -37,6 +37,17 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
+    public void Cells_beyond_the_array_size_go_into_further_arrays()
+    {
+        var result = Run("--manifest", Ci, "--only", "download", "--max-array-size", "3");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains(result.OutputLines, l => l.StartsWith("submitted 00-download: job ", StringComparison.Ordinal) && l.EndsWith(", 3 cell(s)", StringComparison.Ordinal));
+        Assert.Contains(result.OutputLines, l => l.StartsWith("submitted 01-download: job ", StringComparison.Ordinal) && l.EndsWith(", 1 cell(s)", StringComparison.Ordinal));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(temp, "cache", "download"), "meta.json", SearchOption.AllDirectories).Length);
+    }
+
+    [SlurmFact]
     public void A_failed_task_fails_its_cell_with_its_log_and_blocks_only_its_downstream_cells()
     {
         var brain = Path.Combine(temp, "brain");

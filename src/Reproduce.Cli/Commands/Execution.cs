@@ -18,7 +18,7 @@ internal static class Execution
     /// <summary>How often the Slurm executor looks at the cache and the queue.</summary>
     private static readonly TimeSpan SlurmPollInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken, string executorName = "local")
+    public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken, string executorName = "local", int? maxArrayTasks = null)
     {
         if (plan.ToRun == 0)
         {
@@ -36,7 +36,7 @@ internal static class Execution
         // Every TorchSharp cell in a process of its own: its memory goes with it, and this process never loads libtorch.
         var ownProcess = new ChildProcessCellRunner(ReproduceHost.Current(), session.Roots, settings, StopGrace);
         IExecutor Executor(IExecutionObserver observer) => slurm
-            ? new SlurmExecutor(session.Cache, session.Roots, settings, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval)
+            ? new SlurmExecutor(session.Cache, session.Roots, settings, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval, maxArrayTasks)
             : new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance, ownProcess);
         ExecutionReport report;
         if (Console.IsOutputRedirected || slurm)

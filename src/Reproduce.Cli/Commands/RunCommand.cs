@@ -14,6 +14,7 @@ internal static class RunCommand
         var threads = new Option<int>("--threads") { Description = "compute threads per cell (default: cores / workers)" };
         var devices = new Option<string>("--devices") { Description = "with --device cuda: the GPUs the workers share out, one each (e.g. 0,1,2,3; default: every visible GPU)" };
         var executor = new Option<string>("--executor") { Description = "local (this machine) or slurm (job arrays on a cluster sharing the cache)", DefaultValueFactory = _ => "local" };
+        var maxArrayTasks = new Option<int?>("--max-array-size") { Description = "with --executor slurm: at most this many cells per job array (default: the cluster's MaxArraySize)" };
         var command = new Command("run", "compute the selected cells that are not cached, in dependency order");
         common.AddSelection(command);
         command.Options.Add(common.Force);
@@ -21,11 +22,17 @@ internal static class RunCommand
         command.Options.Add(threads);
         command.Options.Add(devices);
         command.Options.Add(executor);
+        command.Options.Add(maxArrayTasks);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (result.GetValue(executor) is not ("local" or "slurm"))
             {
                 throw new UsageException($"--executor '{result.GetValue(executor)}': local or slurm");
+            }
+
+            if (result.GetValue(maxArrayTasks) is < 1 and var tasks)
+            {
+                throw new UsageException($"--max-array-size {tasks}: at least 1");
             }
 
             var session = common.OpenSession(result);
@@ -34,7 +41,7 @@ internal static class RunCommand
             {
                 Devices = GpuDevices.Choose(result.GetValue(common.Device)!, result.GetValue(devices)),
             };
-            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken, result.GetValue(executor)!);
+            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken, result.GetValue(executor)!, result.GetValue(maxArrayTasks));
         });
         return command;
     }

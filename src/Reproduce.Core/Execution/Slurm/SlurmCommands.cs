@@ -34,6 +34,21 @@ public sealed class SlurmCommands
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse)];
     }
 
+    /// <summary>The cluster's <c>MaxArraySize</c>: an array may have task indices 0 to this minus 1 (1001 unless configured).</summary>
+    public int MaxArraySize()
+    {
+        foreach (var line in Run("scontrol", ["show", "config"]).Split('\n'))
+        {
+            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && parts[0] == "MaxArraySize" && int.TryParse(parts[1], out var size) && size > 0)
+            {
+                return size;
+            }
+        }
+
+        throw new EnvironmentException("scontrol show config printed no MaxArraySize");
+    }
+
     public void Cancel(IReadOnlyCollection<string> jobIds)
     {
         if (jobIds.Count > 0)

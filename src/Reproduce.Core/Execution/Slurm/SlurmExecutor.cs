@@ -16,9 +16,10 @@ namespace Reproduce.Core.Execution.Slurm;
 /// dependency names an upstream array whole when it needs all of its tasks, else its tasks one by one. Task i of an array runs <c>reproduce run-cell</c> of this build on line i of the
 /// array's key file, written with the cells' specs before anything is submitted. The executor then follows the run
 /// from the cache and <c>squeue</c>: a published cell is the only proof of success, whatever a job's state says.
-/// Each array's script, key file and per-task logs stay in <c>&lt;cache&gt;/.slurm/&lt;run&gt;/</c>.
+/// Each array's script, key file and per-task logs stay in <c>&lt;cache&gt;/.slurm/&lt;run&gt;/</c>. An array holds at
+/// most <paramref name="maxTasks"/> cells (default: the cluster's <c>MaxArraySize</c>); more go into further arrays.
 /// </summary>
-public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings settings, ChildCommand command, SlurmCommands slurm, IExecutionObserver observer, TextWriter log, TimeProvider clock, TimeSpan pollInterval) : IExecutor
+public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings settings, ChildCommand command, SlurmCommands slurm, IExecutionObserver observer, TextWriter log, TimeProvider clock, TimeSpan pollInterval, int? maxTasks = null) : IExecutor
 {
     private const int LogLinesShown = 8;
 
@@ -31,7 +32,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
     {
         var run = Path.Combine(cache.Root, ".slurm", $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         Directory.CreateDirectory(Path.Combine(run, "logs"));
-        var arrays = Arrange(plan);
+        var arrays = Arrange(plan, maxTasks ?? slurm.MaxArraySize());
         foreach (var array in arrays)
         {
             array.JobId = slurm.Submit(WriteScript(run, array, plan.Keys));
@@ -64,7 +65,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
     }
 
     /// <summary>The cells to compute grouped into arrays, upstream arrays first: one per stage and set of upstream cells to compute.</summary>
-    private static List<JobArray> Arrange(Plan plan)
+    private static List<JobArray> Arrange(Plan plan, int maxTasks)
     {
         var arrays = new List<JobArray>();
         var taskOf = new Dictionary<string, (JobArray Array, int Index)>(StringComparer.Ordinal);
@@ -76,7 +77,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
                 .Distinct()
                 .OrderBy(t => t.Array.Number).ThenBy(t => t.Index)
                 .ToList();
-            var array = arrays.FirstOrDefault(a => a.Stage == entry.Cell.Stage && a.Upstream.SequenceEqual(upstream));
+            var array = arrays.FirstOrDefault(a => a.Stage == entry.Cell.Stage && a.Upstream.SequenceEqual(upstream) && a.Cells.Count < maxTasks);
             if (array is null)
             {
                 array = new JobArray(arrays.Count, entry.Cell.Stage, upstream);

@@ -109,22 +109,16 @@ public class RunCommandTests : IDisposable
         Assert.Equal(["error: preprocess[dataset=covid] needs download[dataset=covid] first: run their stage (or 'reproduce run') before this cell"], result.ErrorLines);
     }
 
-    [Fact]
-    public void RunRefusesAnExecutorThatIsNeitherLocalNorSlurm()
-    {
-        var result = Reproduce("run", "--manifest", Ci, "--executor", "kubernetes");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--executor 'kubernetes': local or slurm", result.StandardError);
-    }
-
     [Theory]
-    [InlineData("cpu", "0,1", "--devices chooses GPUs: it needs --device cuda")]
-    [InlineData("cuda", "first,second", "--devices 'first,second': a comma-separated list of GPU indices or UUIDs")]
-    [InlineData("cuda", ",", "--devices ',': a comma-separated list of GPU indices or UUIDs")]
-    public void RunRefusesDevicesThatAreNotGpuIdsOrWithoutCuda(string device, string devices, string problem)
+    [InlineData("--device cpu --devices 0,1", "--devices chooses GPUs: it needs --device cuda")]
+    [InlineData("--device cuda --devices first,second", "--devices 'first,second': a comma-separated list of GPU indices or UUIDs")]
+    [InlineData("--device cuda --devices ,", "--devices ',': a comma-separated list of GPU indices or UUIDs")]
+    [InlineData("--executor kubernetes", "--executor 'kubernetes': local or slurm")]
+    [InlineData("--max-array-size 10", "--max-array-size 10: at least 1, and only with --executor slurm")]
+    [InlineData("--executor slurm --max-array-size 0", "--max-array-size 0: at least 1, and only with --executor slurm")]
+    public void RunRefusesExecutionOptionsItCannotUse(string options, string problem)
     {
-        var result = Reproduce("run", "--manifest", Ci, "--device", device, "--devices", devices);
+        var result = Reproduce(["run", "--manifest", Ci, .. options.Split(' ')]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(problem, result.StandardError);

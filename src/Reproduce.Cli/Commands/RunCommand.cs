@@ -30,9 +30,9 @@ internal static class RunCommand
                 throw new UsageException($"--executor '{result.GetValue(executor)}': local or slurm");
             }
 
-            if (result.GetValue(maxArrayTasks) is < 1 and var tasks)
+            if (result.GetValue(maxArrayTasks) is { } tasks && (tasks < 1 || result.GetValue(executor) != "slurm"))
             {
-                throw new UsageException($"--max-array-size {tasks}: at least 1");
+                throw new UsageException($"--max-array-size {tasks}: at least 1, and only with --executor slurm");
             }
 
             var session = common.OpenSession(result);

@@ -39,16 +39,5 @@ public sealed class CellRandom : IDisposable
         Steps.Dispose();
     }
 
-    private static Tensor Moved(Tensor drawn, Device device)
-    {
-        if (drawn.device == device)
-        {
-            return drawn;
-        }
-
-        using (drawn)
-        {
-            return drawn.to(device);
-        }
-    }
+    private static Tensor Moved(Tensor drawn, Device device) => drawn.to(device, disposeAfter: true);
 }

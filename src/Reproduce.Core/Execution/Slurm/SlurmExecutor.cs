@@ -46,7 +46,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
             {
                 foreach (var array in arrays.Where(a => a.Cells.Any(c => !outcomes.ContainsKey(c.Key))))
                 {
-                    Follow(array, run, outcomes);
+                    Follow(array, run, outcomes, plan.Keys);
                 }
 
                 await Task.Delay(pollInterval, cancellationToken);
@@ -137,7 +137,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
         return path;
     }
 
-    private void Follow(JobArray array, string run, Dictionary<string, CellOutcome> outcomes)
+    private void Follow(JobArray array, string run, Dictionary<string, CellOutcome> outcomes, CellKeys keys)
     {
         var queued = slurm.Queue(array.JobId!);
         var remainderPending = queued.Any(t => t.Index is null && ActiveStates.Contains(t.State));
@@ -161,7 +161,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
                 continue;
             }
 
-            var blocked = cell.Cell.Upstream.Any(u => outcomes.Values.Any(o => o.Entry.Cell.Address.Text == u.Address.Text && o.Kind is OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled));
+            var blocked = cell.Cell.Upstream.Any(u => outcomes.TryGetValue(keys.KeyOf(u), out var upstream) && upstream.Kind is OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled);
             Finish(outcomes, blocked
                 ? new CellOutcome(cell, OutcomeKind.Skipped, TimeSpan.Zero)
                 : new CellOutcome(cell, OutcomeKind.Failed, TimeSpan.Zero, new CellProcessException(Reason(array, index, task, run))));

@@ -6,6 +6,7 @@
 //              [--manifest=experiments/paper.yaml]
 //              [--method=.. --task=.. --init=.. --fold=.. --fraction=.. --dataset=.. --only=<stage>]
 //              [--device=cpu|cuda] [--executor=local|slurm] [--workers=N] [--force] [--verbose]
+//              [--slurm=[STAGE.]SETTING=VALUE ...] [--detach]   (with --executor=slurm)
 
 var target = Argument("target", "ReproducePaper");
 var configuration = Argument("configuration", "Release");
@@ -19,6 +20,7 @@ var testResults = root.Combine("TestResults");
 var filters = new[] { "method", "task", "init", "fold", "fraction", "dataset" };
 var force = Flag("force");
 var verbose = Flag("verbose");
+var detach = Flag("detach");
 
 // A flag's value is the next word when one follows it (`--force covid` makes "covid" the value of
 // --force), so anything but empty/true/false is a mistake worth stopping for.
@@ -49,6 +51,9 @@ ProcessArgumentBuilder RunOptions(ProcessArgumentBuilder args)
 {
     foreach (var name in new[] { "device", "executor", "workers" })
         if (HasArgument(name)) args.AppendSwitchQuoted($"--{name}", " ", Argument<string>(name));
+    foreach (var assignment in Arguments<string>("slurm", Array.Empty<string>()))
+        args.AppendSwitchQuoted("--slurm", " ", assignment);
+    if (detach) args.Append("--detach");
     if (force) args.Append("--force");
     return args;
 }

@@ -21,6 +21,7 @@ internal static class Program
             RunCommand.Create(common, verbose),
             RunCellCommand.Create(common, verbose),
             StatusCommand.Create(common),
+            CancelCommand.Create(common),
             CleanCommand.Create(common),
             UnlockCommand.Create(),
             InspectCommand.Create(),

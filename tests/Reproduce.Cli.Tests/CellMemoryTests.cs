@@ -2,6 +2,7 @@ using Reproduce.Cli.Commands;
 using Reproduce.Cli.Composition;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Learning.Runtime;
 using TorchSharp;

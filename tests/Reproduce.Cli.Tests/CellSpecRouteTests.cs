@@ -21,7 +21,7 @@ namespace Reproduce.Cli.Tests;
 public sealed class CellSpecRouteTests : IDisposable
 {
     /// <summary>Settings that say how to run, never what is computed: outside every key by design.</summary>
-    private static readonly string[] RunSettings = ["pretrain.checkpoint_every", "paths."];
+    private static readonly string[] RunSettings = ["pretrain.checkpoint_every", "paths.", "slurm."];
 
     private readonly string temp = Directory.CreateTempSubdirectory("reproduce-route-").FullName;
 
@@ -133,6 +133,22 @@ public sealed class CellSpecRouteTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("was planned for --device cpu, not cuda: plan it again for cuda", result.StandardError);
+    }
+
+    [Fact]
+    public void A_slurm_section_changes_no_key()
+    {
+        var path = Experiment("ci.yaml");
+        var child = Path.Combine(temp, "cluster.yaml");
+        File.WriteAllText(child, $$"""
+            extends: {{path}}
+            slurm:
+              default: {partition: cpu, cpus: 2, memory: 8G, time: "2:00:00", retries: 1, sbatch: [--qos=low]}
+              pretrain: {gpus: 1, memory_on_retry: 32G}
+              finetune: {gpus: 1, throttle: 4}
+            """);
+
+        Assert.Equal(KeysOf(ManifestLoader.Load(path, MethodRegistry.Catalog)), KeysOf(ManifestLoader.Load(child, MethodRegistry.Catalog)));
     }
 
     private static Dictionary<string, string> KeysOf(Manifest manifest)

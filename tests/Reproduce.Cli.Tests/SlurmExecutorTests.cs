@@ -70,6 +70,71 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.Equal(3, Directory.GetFiles(Path.Combine(temp, "cache", "preprocess"), "store.json", SearchOption.AllDirectories).Length);
     }
 
+    [SlurmFact]
+    public void Each_stage_asks_for_its_resources_from_the_manifest_and_the_command_line()
+    {
+        var manifest = Path.Combine(temp, "resources.yaml");
+        File.WriteAllText(manifest, $$"""
+            extends: {{Ci}}
+            slurm:
+              default: {memory: 1G, time: "10:00", sbatch: [--comment=reproduce-test]}
+              download: {throttle: 2, sbatch: [--nice=10]}
+            """);
+
+        var result = Run("--manifest", manifest, "--only", "download", "--slurm", "download.time=5:00", "--slurm", "partition=debug");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        var script = File.ReadAllLines(Directory.GetFiles(Path.Combine(temp, "cache", ".slurm"), "00-download.sh", SearchOption.AllDirectories).Single());
+        string[] expected = ["--array=0-3%2", "--cpus-per-task=1", "--partition=debug", "--mem=1G", "--time=5:00", "--comment=reproduce-test", "--nice=10"];
+        Assert.All(expected, option => Assert.Contains($"#SBATCH {option}", script));
+        Assert.Contains(script, l => l.StartsWith("exec ", StringComparison.Ordinal) && l.Contains(" --threads 1 ", StringComparison.Ordinal));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(temp, "cache", "download"), "meta.json", SearchOption.AllDirectories).Length);
+
+        var refused = Run("--manifest", manifest, "--only", "download", "--slurm", "download.gpus=many");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--slurm download.gpus=many: 'many' is not an integer in [0, 64]", refused.StandardError);
+    }
+
+    /// <summary>
+    /// A detached submission returns with its job ids; status shows its cells queued; submitting again while they are
+    /// in flight submits nothing; cancel cancels every task and gives the cells back; the next run computes them.
+    /// </summary>
+    [SlurmFact]
+    public void A_detached_run_is_followed_by_status_never_submitted_twice_and_cancelled_by_cancel()
+    {
+        var manifest = Path.Combine(temp, "held.yaml");
+        // Tasks that may not start for an hour stay queued for as long as this test needs.
+        File.WriteAllText(manifest, $"extends: {Ci}\nslurm:\n  default: {{sbatch: [--begin=now+3600]}}\n");
+
+        var detached = Run("--manifest", manifest, "--only", "preprocess", "--detach");
+
+        Assert.True(detached.ExitCode == 0, detached.StandardOutput + detached.StandardError);
+        Assert.Contains(detached.OutputLines, l => l.StartsWith("detached: job(s) ", StringComparison.Ordinal) && l.Contains("reproduce status --manifest", StringComparison.Ordinal));
+        Assert.Equal(5, detached.OutputLines.Count(l => l.StartsWith("submitted ", StringComparison.Ordinal)));
+
+        var status = Cli("status", "--manifest", manifest, "--only", "preprocess");
+        Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
+        Assert.Contains(status.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["download", "0", "4", "0", "0", "0", "0", "0"]);
+        Assert.Contains(status.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["preprocess", "0", "4", "0", "0", "0", "0", "0"]);
+
+        var again = Run("--manifest", manifest, "--only", "preprocess", "--detach");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.DoesNotContain(again.OutputLines, l => l.StartsWith("submitted ", StringComparison.Ordinal));
+        Assert.Equal(8, again.OutputLines.Count(l => l.StartsWith("in flight: ", StringComparison.Ordinal)));
+
+        var cancel = Cli("cancel", "--manifest", manifest, "--only", "preprocess");
+        Assert.True(cancel.ExitCode == 0, cancel.StandardOutput + cancel.StandardError);
+        Assert.Contains("cancelled 8 task(s): ", cancel.StandardOutput);
+        Assert.DoesNotContain("on Slurm", Cli("status", "--manifest", manifest, "--only", "preprocess").StandardOutput);
+
+        var resubmitted = Run("--manifest", Ci, "--only", "preprocess");
+        Assert.True(resubmitted.ExitCode == 0, resubmitted.StandardOutput + resubmitted.StandardError);
+        Assert.Equal(5, resubmitted.OutputLines.Count(l => l.StartsWith("submitted ", StringComparison.Ordinal)));
+    }
+
+    private CliProcess.Result Cli(params string[] arguments) =>
+        CliProcess.RunWithin(RunLimit, temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Path.Combine(temp, "cache") }, arguments);
+
     private CliProcess.Result Run(params string[] arguments) =>
         CliProcess.RunWithin(RunLimit, temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Path.Combine(temp, "cache") }, ["run", "--executor", "slurm", "--threads", "1", .. arguments]);
 }

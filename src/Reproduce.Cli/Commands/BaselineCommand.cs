@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Evaluation.Regression;
 

@@ -4,6 +4,7 @@ using Reproduce.Cli.Composition;
 using Reproduce.Cli.Progress;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Data.Store;
 using Reproduce.Learning.Finetuning;

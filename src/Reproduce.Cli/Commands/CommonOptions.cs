@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 
 namespace Reproduce.Cli.Commands;

@@ -3,6 +3,7 @@ using Reproduce.Cli.Progress;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Execution.Slurm;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Evaluation.Rendering;
 using Spectre.Console;
@@ -18,7 +19,8 @@ internal static class Execution
     /// <summary>How often the Slurm executor looks at the cache and the queue.</summary>
     private static readonly TimeSpan SlurmPollInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken, string executorName = "local", int? maxArrayTasks = null)
+    /// <summary>Runs the plan's missing cells here, or with <paramref name="cluster"/> as Slurm jobs.</summary>
+    public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken, SlurmRunOptions? cluster = null)
     {
         if (plan.ToRun == 0)
         {
@@ -27,7 +29,7 @@ internal static class Execution
             return ExitCodes.Success;
         }
 
-        var slurm = executorName == "slurm";
+        var slurm = cluster is not null;
         Console.WriteLine(slurm
             ? $"{plan.ToRun} of {plan.Entries.Count} cells to compute, submitted to Slurm"
             : $"{plan.ToRun} of {plan.Entries.Count} cells to compute, {settings.Workers} at a time");
@@ -35,9 +37,20 @@ internal static class Execution
         var provenance = Provenance.Collect(session.RepositoryRoot);
         // Every TorchSharp cell in a process of its own: its memory goes with it, and this process never loads libtorch.
         var ownProcess = new ChildProcessCellRunner(ReproduceHost.Current(), session.Roots, settings, StopGrace);
+        SlurmExecutor OnCluster(IExecutionObserver observer) =>
+            new(session.Cache, session.Roots, settings, cluster!.Resources, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval, cluster.MaxArrayTasks);
         IExecutor Executor(IExecutionObserver observer) => slurm
-            ? new SlurmExecutor(session.Cache, session.Roots, settings, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval, maxArrayTasks)
+            ? OnCluster(observer)
             : new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance, ownProcess);
+        if (cluster is { Detach: true })
+        {
+            var submission = OnCluster(new LineObserver(Console.Out, clock)).Submit(plan);
+            var manifest = Path.GetRelativePath(Directory.GetCurrentDirectory(), session.Manifest.Files[0]);
+            Console.WriteLine($"detached: {(submission.JobIds.Count == 0 ? "no job submitted" : $"job(s) {string.Join(", ", submission.JobIds)} submitted")}; " +
+                $"'reproduce status --manifest {manifest}' shows where the cells stand, 'reproduce cancel --manifest {manifest}' cancels their jobs");
+            return ExitCodes.Success;
+        }
+
         ExecutionReport report;
         if (Console.IsOutputRedirected || slurm)
         {
@@ -113,3 +126,6 @@ internal static class Execution
         }
     }
 }
+
+/// <summary>How <c>reproduce run --executor slurm</c> submits: the jobs' resources, the array size cap, and whether to return once submitted.</summary>
+internal sealed record SlurmRunOptions(SlurmSpec Resources, int? MaxArrayTasks, bool Detach);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 
 namespace Reproduce.Cli.Commands;
 
@@ -15,6 +16,8 @@ internal static class RunCommand
         var devices = new Option<string>("--devices") { Description = "with --device cuda: the GPUs the workers share out, one each (e.g. 0,1,2,3; default: every visible GPU)" };
         var executor = new Option<string>("--executor") { Description = "local (this machine) or slurm (job arrays on a cluster sharing the cache)", DefaultValueFactory = _ => "local" };
         var maxArrayTasks = new Option<int?>("--max-array-size") { Description = "with --executor slurm: at most this many cells per job array (default: the cluster's MaxArraySize)" };
+        var resources = new Option<string[]>("--slurm") { Description = "with --executor slurm: [STAGE.]SETTING=VALUE over the manifest's slurm section (e.g. pretrain.time=2-00:00:00, partition=debug); repeatable", AllowMultipleArgumentsPerToken = false };
+        var detach = new Option<bool>("--detach") { Description = "with --executor slurm: return once the jobs are submitted (follow with status, stop with cancel)" };
         var command = new Command("run", "compute the selected cells that are not cached, in dependency order");
         common.AddSelection(command);
         command.Options.Add(common.Force);
@@ -23,6 +26,8 @@ internal static class RunCommand
         command.Options.Add(devices);
         command.Options.Add(executor);
         command.Options.Add(maxArrayTasks);
+        command.Options.Add(resources);
+        command.Options.Add(detach);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (result.GetValue(executor) is not ("local" or "slurm"))
@@ -30,9 +35,16 @@ internal static class RunCommand
                 throw new UsageException($"--executor '{result.GetValue(executor)}': local or slurm");
             }
 
-            if (result.GetValue(maxArrayTasks) is { } tasks && (tasks < 1 || result.GetValue(executor) != "slurm"))
+            var onCluster = result.GetValue(executor) == "slurm";
+            if (result.GetValue(maxArrayTasks) is { } tasks && (tasks < 1 || !onCluster))
             {
                 throw new UsageException($"--max-array-size {tasks}: at least 1, and only with --executor slurm");
+            }
+
+            var overrides = result.GetValue(resources) ?? [];
+            if (!onCluster && (overrides.Length > 0 || result.GetValue(detach)))
+            {
+                throw new UsageException($"{(overrides.Length > 0 ? "--slurm" : "--detach")}: only with --executor slurm");
             }
 
             var session = common.OpenSession(result);
@@ -41,9 +53,22 @@ internal static class RunCommand
             {
                 Devices = GpuDevices.Choose(result.GetValue(common.Device)!, result.GetValue(devices)),
             };
-            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken, result.GetValue(executor)!, result.GetValue(maxArrayTasks));
+            var cluster = onCluster ? new SlurmRunOptions(Override(session.Manifest.Slurm, overrides), result.GetValue(maxArrayTasks), result.GetValue(detach)) : null;
+            return await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken, cluster);
         });
         return command;
+    }
+
+    /// <summary>The manifest's Slurm resources with each <c>--slurm</c> assignment applied in order.</summary>
+    private static SlurmSpec Override(SlurmSpec spec, IEnumerable<string> assignments)
+    {
+        foreach (var assignment in assignments)
+        {
+            var (changed, error) = spec.With(assignment);
+            spec = changed ?? throw new UsageException($"--slurm {assignment}: {error}");
+        }
+
+        return spec;
     }
 
     public static RunSettings Settings(string device, int workers, int threads, int checkpointEvery)

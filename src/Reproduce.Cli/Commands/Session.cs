@@ -46,16 +46,16 @@ internal sealed record Session(Manifest Manifest, string RepositoryRoot, Roots R
     {
         var rows = new List<SummaryRow>();
         var missing = new List<string>();
-        foreach (var cell in Graph.Cells.Where(c => c.Stage == Core.Planning.Stages.Aggregate))
+        foreach (var cell in Graph.Cells.Where(c => c.Stage == Core.Manifests.Stages.Aggregate))
         {
             var key = Keys.KeyOf(cell);
-            if (Cache.TryReadComplete(Core.Planning.Stages.Aggregate, key) is null)
+            if (Cache.TryReadComplete(Core.Manifests.Stages.Aggregate, key) is null)
             {
                 missing.Add(cell.Address.Text);
                 continue;
             }
 
-            rows.AddRange(AggregateFiles.ReadSummary(Path.Combine(Cache.CellDirectory(Core.Planning.Stages.Aggregate, key), AggregateFiles.SummaryFileName)));
+            rows.AddRange(AggregateFiles.ReadSummary(Path.Combine(Cache.CellDirectory(Core.Manifests.Stages.Aggregate, key), AggregateFiles.SummaryFileName)));
         }
 
         return missing.Count == 0

@@ -1,9 +1,13 @@
 using System.CommandLine;
+using Reproduce.Core.Execution.Slurm;
 using Reproduce.Core.Planning;
 
 namespace Reproduce.Cli.Commands;
 
-/// <summary><c>reproduce status</c>: per stage, how many cells are cached, missing or incomplete, and which locks are held.</summary>
+/// <summary>
+/// <c>reproduce status</c>: per stage, how many cells are cached, missing or incomplete, and which locks are held; when
+/// cells were submitted to Slurm, where each stands on the cluster (queued, running, failed and why, blocked).
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create(CommonOptions common)
@@ -29,8 +33,33 @@ internal static class StatusCommand
                 Console.WriteLine($"locked  {cell} {held.Key[..12]} by {held.Owner?.ToString() ?? "an unknown process"}{stale}");
             }
 
+            if (plan.Entries.Any(e => e.WillRun && SlurmLease.Read(session.Cache.Root, e.Key) is not null))
+            {
+                PrintCluster(new SlurmTracker(session.Cache, new SlurmCommands()).States(plan));
+            }
+
             return 0;
         });
         return command;
+    }
+
+    private static void PrintCluster(IReadOnlyList<SlurmCellState> states)
+    {
+        var columns = new[] { SlurmCellStatus.Cached, SlurmCellStatus.Pending, SlurmCellStatus.Running, SlurmCellStatus.Failed, SlurmCellStatus.Blocked, SlurmCellStatus.Missing, SlurmCellStatus.Submitting };
+        Console.WriteLine();
+        Console.WriteLine("on Slurm (from the cache, the submissions' leases and squeue):");
+        Console.WriteLine($"{"stage",-12}" + string.Concat(columns.Select(c => $" {c.ToString().ToLowerInvariant(),10}")));
+        foreach (var stage in states.GroupBy(s => s.Entry.Cell.Stage))
+        {
+            Console.WriteLine($"{stage.Key,-12}" + string.Concat(columns.Select(c => $" {stage.Count(s => s.Status == c),10}")));
+        }
+
+        foreach (var state in states.Where(s => s.Status is SlurmCellStatus.Running or SlurmCellStatus.Failed))
+        {
+            var line = state.Status == SlurmCellStatus.Running
+                ? $"running {state.Entry.Cell} as task {state.Lease!.Task}, log {state.Lease.Log}"
+                : $"failed  {state.Entry.Cell}: {state.Reason}";
+            Console.WriteLine(line);
+        }
     }
 }

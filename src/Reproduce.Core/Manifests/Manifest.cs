@@ -1,7 +1,7 @@
 namespace Reproduce.Core.Manifests;
 
 /// <summary>
-/// A validated experiment manifest: everything that decides what is computed. Immutable; built only
+/// A validated experiment manifest: everything that decides what is computed, and (<see cref="Slurm"/>) what a cluster's jobs ask for. Immutable; built only
 /// by <see cref="ManifestLoader"/>.
 /// </summary>
 public sealed record Manifest
@@ -31,4 +31,7 @@ public sealed record Manifest
 
     /// <summary>Where this manifest knowingly departs from the study, printed in the report.</summary>
     public required IReadOnlyList<string> Deviations { get; init; }
+
+    /// <summary>The resources of the jobs the Slurm executor submits; how cells run, so never part of a key.</summary>
+    public SlurmSpec Slurm { get; init; } = SlurmSpec.None;
 }

@@ -41,6 +41,7 @@ internal sealed partial class ManifestBinder
         var finetune = BindFinetune(root.Map("finetune", required: true));
         var evaluation = BindEvaluation(root.Map("evaluation", required: true));
         var deviations = root.StringList("deviations") ?? [];
+        var slurm = BindSlurm(root.Map("slurm"));
         root.RejectUnknownKeys();
 
         if (experiment is not null && !IsSimpleName(experiment))
@@ -66,6 +67,7 @@ internal sealed partial class ManifestBinder
             Finetune = finetune,
             Evaluation = evaluation,
             Deviations = deviations,
+            Slurm = slurm,
         };
     }
 

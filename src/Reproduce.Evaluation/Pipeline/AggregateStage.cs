@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Evaluation.Aggregation;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Execution;
-using Reproduce.Core.Planning;
+using Reproduce.Core.Manifests;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Rendering;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
-using Reproduce.Core.Planning;
+using Reproduce.Core.Manifests;
 using Reproduce.Data.Store;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Metrics;

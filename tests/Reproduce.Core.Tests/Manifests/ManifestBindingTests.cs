@@ -144,6 +144,37 @@ public class ManifestBindingTests : IDisposable
     }
 
     [Fact]
+    public void SlurmResourcesBindPerStageOverTheDefaultAndTheCommandLineOverridesThem()
+    {
+        folder.WriteBase();
+        var path = folder.Write("child.yaml", """
+            extends: base.yaml
+            slurm:
+              default: {partition: gpu, cpus: 4, memory: 16G, time: "1-00:00:00", sbatch: [--qos=normal]}
+              pretrain: {gpus: 1, time: "3-00:00:00", memory_on_retry: 64G, retries: 3}
+              finetune: {gpus: 1, throttle: 8, sbatch: [--constraint=a100]}
+            """);
+
+        var slurm = folder.Load(path).Slurm;
+
+        var pretrain = slurm.For("pretrain");
+        Assert.Equal(("gpu", 4, 1, "16G", "64G", "3-00:00:00", 3), (pretrain.Partition, pretrain.Cpus, pretrain.Gpus, pretrain.Memory, pretrain.MemoryOnRetry, pretrain.Time, pretrain.Retries));
+        Assert.Equal(["--qos=normal"], pretrain.Options);
+        Assert.Equal(["--qos=normal", "--constraint=a100"], slurm.For("finetune").Options);
+        Assert.Equal(8, slurm.For("finetune").Throttle);
+        Assert.Equal(slurm.Default, slurm.For("download"));
+
+        var (overridden, error) = slurm.With("pretrain.time=12:00:00");
+        Assert.Null(error);
+        Assert.Equal("12:00:00", overridden!.For("pretrain").Time);
+        Assert.Equal("1-00:00:00", overridden.For("finetune").Time);
+        Assert.Equal("debug", overridden.With("partition=debug").Spec!.For("finetune").Partition);
+        Assert.Equal("unknown stage 'train' (known: download, preprocess, pretrain, finetune, aggregate, render, or no stage for the default)", slurm.With("train.gpus=1").Error);
+        Assert.Equal("'many' is not an integer in [0, 64]: --gres=gpu:N", slurm.With("finetune.gpus=many").Error);
+        Assert.Equal("expected [STAGE.]SETTING=VALUE", slurm.With("gpus").Error);
+    }
+
+    [Fact]
     public void EvaluationBindsWithDefaults()
     {
         var evaluation = folder.Load(folder.WriteBase()).Evaluation;

@@ -53,6 +53,15 @@ public class ManifestErrorTests : IDisposable
     [InlineData("finetune:\n  inits: ~\n", 3, 3, "'finetune' needs 'inits'")]
     [InlineData("tasks:\n  covid:\n    mean: ~\n", 4, 5, "'tasks.covid' needs 'mean'")]
     [InlineData("datasets:\n  covid:\n    version: ~\n", 4, 5, "'datasets.covid' with source 'github' needs 'version'")]
+    // the Slurm resources
+    [InlineData("slurm:\n  pretrian: {gpus: 1}\n", 3, 3, "unknown key 'pretrian' in 'slurm' (known keys: aggregate, default, download, finetune, preprocess, pretrain, render)")]
+    [InlineData("slurm:\n  pretrain: {gpu: 1}\n", 3, 14, "unknown key 'gpu' in 'slurm.pretrain'")]
+    [InlineData("slurm:\n  pretrain: {cpus: 0}\n", 3, 20, "'slurm.pretrain.cpus': '0' is not an integer in [1, 4096]")]
+    [InlineData("slurm:\n  default: {time: 2 days}\n", 3, 19, "'slurm.default.time': '2 days' is not a time limit as Slurm writes it")]
+    [InlineData("slurm:\n  finetune: {memory: 16GB}\n", 3, 22, "'slurm.finetune.memory': '16GB' is not a memory size")]
+    [InlineData("slurm:\n  finetune:\n    sbatch: [--qos=high, --array=0-9]\n", 4, 26, "'slurm.finetune.sbatch': '--array' is set by the executor")]
+    [InlineData("slurm:\n  finetune:\n    sbatch: [-p gpu]\n", 4, 14, "'slurm.finetune.sbatch': '-p gpu' is not an sbatch option")]
+    [InlineData("slurm:\n  finetune:\n    sbatch: --qos=high\n", 4, 13, "'slurm.finetune.sbatch' must be a list, found a scalar")]
     public void AnInvalidChildNamesTheFileLineAndColumn(string body, int line, int column, string message)
     {
         folder.WriteBase();

@@ -4,6 +4,7 @@ using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Pipeline;

@@ -16,19 +16,20 @@ using static TorchSharp.torch;
 namespace Reproduce.Learning.Tests.Pretraining;
 
 /// <summary>
-/// Each method, with the quickstart manifest's settings but batch 16 and 200 steps, learns something on
+/// Each method, with the quickstart manifest's settings but batch 16 and 100 steps, learns something on
 /// synthetic CT: its loss falls, its trunk's features do not collapse, and a k-NN classifier on them beats
 /// the same classifier on the trunk the run started from, by a margin, on a labelled synthetic task (the
 /// 11 organ classes). Paired with its own start, because random trunks alone score from 0.72 to 0.83 over
-/// initialisations, as much as a short run adds. Measured (220 test images): BYOL 0.800 → 0.864, MoCo v2
-/// 0.800 → 0.909, SparK 0.632 → 0.827 (its trunk starts with the last BN of every block at zero), SwAV
-/// 0.800 → 0.791: SwAV shows no gain at this budget, so for it the test asks only that nothing is lost.
+/// initialisations, as much as a short run adds. Measured (220 test images, 100 steps): BYOL 0.800 → 0.877,
+/// MoCo v2 0.800 → 0.891, SparK 0.632 → 0.750 (its trunk starts with the last BN of every block at zero),
+/// SwAV 0.800 → 0.809; at 200 steps BYOL 0.864, MoCo v2 0.909, SparK 0.827, SwAV 0.791. SwAV shows no gain
+/// at either budget, so for it the test asks only that nothing is lost.
 /// </summary>
 public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDisposable
 {
     private const int Size = 64;
     private const int Batch = 16;
-    private const int Steps = 200;
+    private const int Steps = 100;
     private const double Margin = 0.03;   // 7 of 220 test images
     private readonly string folder = Directory.CreateTempSubdirectory("reproduce-ssl-").FullName;
 
@@ -37,7 +38,7 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
     [Theory]
     [InlineData("byol", Margin)]
     [InlineData("mocov2", Margin)]
-    // SwAV's 200 steps at batch 16 move its loss but not its k-NN accuracy (0.800 → 0.791): it must not lose features.
+    // SwAV's short runs at batch 16 move its loss but not its k-NN accuracy (0.800 → 0.809): it must not lose features.
     [InlineData("swav", -Margin)]
     [InlineData("spark", Margin)]
     public void A_short_run_lowers_the_loss_without_collapse_and_improves_knn_over_the_trunk_it_started_from(string method, double gain)

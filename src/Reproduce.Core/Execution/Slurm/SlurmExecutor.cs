@@ -3,6 +3,7 @@ using System.Text;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 
 namespace Reproduce.Core.Execution.Slurm;
@@ -13,69 +14,176 @@ namespace Reproduce.Core.Execution.Slurm;
 /// with <c>afterok</c> and <c>--kill-on-invalid-dep=yes</c>. Grouping by upstream cells keeps a failure where it
 /// belongs: <c>afterok</c> on a whole array waits for every task of it, so one failed download would otherwise
 /// cancel the preprocessing of every dataset (a scratch fine-tuning cell never waits for pre-training either). A
-/// dependency names an upstream array whole when it needs all of its tasks, else its tasks one by one. Task i of an array runs <c>reproduce run-cell</c> of this build on line i of the
-/// array's key file, written with the cells' specs before anything is submitted. The executor then follows the run
-/// from the cache and <c>squeue</c>: a published cell is the only proof of success, whatever a job's state says.
-/// Each array's script, key file and per-task logs stay in <c>&lt;cache&gt;/.slurm/&lt;run&gt;/</c>. An array holds at
-/// most <paramref name="maxTasks"/> cells (default: the cluster's <c>MaxArraySize</c>); more go into further arrays.
+/// dependency names an upstream array whole when it needs all of its tasks, else its tasks one by one.
+/// <para>
+/// Before submitting, each cell's <see cref="SlurmLease"/> is taken in the shared cache: a cell another submission
+/// has in flight is not submitted again but waited for, and a downstream cell depends on that task. Task i of an
+/// array runs <c>reproduce run-cell</c> of this build on line i of the array's key file, written with the cells'
+/// specs before anything is submitted, with its stage's <see cref="SlurmResources"/>. The executor then follows the
+/// run from the cache and <c>squeue</c>: a published cell is the only proof of success, whatever a job's state says.
+/// Each array's script, key file and per-task logs stay in <c>&lt;cache&gt;/.slurm/&lt;run&gt;/</c>. An array holds
+/// at most <paramref name="maxTasks"/> cells (default: the cluster's <c>MaxArraySize</c>); more go into further arrays.
+/// </para>
 /// </summary>
-public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings settings, ChildCommand command, SlurmCommands slurm, IExecutionObserver observer, TextWriter log, TimeProvider clock, TimeSpan pollInterval, int? maxTasks = null) : IExecutor
+public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings settings, SlurmSpec resources, ChildCommand command, SlurmCommands slurm, IExecutionObserver observer, TextWriter log, TimeProvider clock, TimeSpan pollInterval, int? maxTasks = null) : IExecutor
 {
-    private const int LogLinesShown = 8;
-
-    private static readonly HashSet<string> ActiveStates = new(StringComparer.Ordinal)
-    {
-        "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED",
-    };
+    private readonly SlurmTracker tracker = new(cache, slurm);
 
     public async Task<ExecutionReport> RunAsync(Plan plan, CancellationToken cancellationToken)
     {
-        var run = Path.Combine(cache.Root, ".slurm", $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Environment.ProcessId}");
-        Directory.CreateDirectory(Path.Combine(run, "logs"));
-        var arrays = Arrange(plan, maxTasks ?? slurm.MaxArraySize());
-        foreach (var array in arrays)
+        var submission = Submit(plan);
+        return await FollowAsync(plan, submission, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the lease of every cell to compute and submits those no other submission has in flight; returns the
+    /// task of every cell to compute, submitted now or adopted.
+    /// </summary>
+    public SlurmSubmission Submit(Plan plan)
+    {
+        var run = $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Environment.ProcessId}";
+        var folder = Path.Combine(cache.Root, ".slurm", run);
+        var queue = new QueueSnapshot(slurm);
+        var tasks = new Dictionary<string, SlurmLease>(StringComparer.Ordinal);
+        var ours = new List<PlanEntry>();
+        foreach (var entry in plan.Entries.Where(e => e.WillRun))
         {
-            array.JobId = slurm.Submit(WriteScript(run, array, plan.Keys));
-            log.WriteLine($"submitted {array.Name}: job {array.JobId}, {array.Cells.Count} cell(s){(array.Upstream.Count > 0 ? $" after {Dependency(array)["afterok:".Length..]}" : "")}");
+            if (Claim(entry.Key, run, queue) is { } inFlight)
+            {
+                tasks[entry.Key] = inFlight;
+                log.WriteLine($"in flight: {entry.Cell} as task {inFlight.Task} of an earlier submission");
+            }
+            else
+            {
+                ours.Add(entry);
+            }
         }
 
+        var arrays = Arrange(ours, tasks, plan.Keys, maxTasks ?? (ours.Count > 0 ? slurm.MaxArraySize() : 1));
+        Directory.CreateDirectory(Path.Combine(folder, "logs"));
+        try
+        {
+            foreach (var array in arrays)
+            {
+                array.JobId = slurm.Submit(WriteScript(folder, array, plan.Keys));
+                for (var index = 0; index < array.Cells.Count; index++)
+                {
+                    var lease = Lease(run) with { JobId = array.JobId, Index = index, Log = LogOf(folder, array, index) };
+                    SlurmLease.Write(cache.Root, array.Cells[index].Key, lease);
+                    tasks[array.Cells[index].Key] = lease;
+                }
+
+                log.WriteLine($"submitted {array.Name}: job {array.JobId}, {array.Cells.Count} cell(s){(array.Upstream.Count > 0 ? $" after {Dependency(array)["afterok:".Length..]}" : "")}");
+            }
+        }
+        finally
+        {
+            // A cell whose array was never submitted gives its lease back, so the next submission need not wait for it to age.
+            foreach (var cell in arrays.Where(a => a.JobId is null).SelectMany(a => a.Cells))
+            {
+                SlurmLease.Release(cache.Root, cell.Key);
+            }
+        }
+
+        return new SlurmSubmission(run, [.. arrays.Select(a => a.JobId!)], tasks);
+    }
+
+    /// <summary>Waits until every cell of <paramref name="submission"/> is published or has failed; Ctrl+C cancels its own jobs.</summary>
+    public async Task<ExecutionReport> FollowAsync(Plan plan, SlurmSubmission submission, CancellationToken cancellationToken)
+    {
         var outcomes = plan.Entries.Where(e => !e.WillRun).ToDictionary(e => e.Key, e => new CellOutcome(e, OutcomeKind.Cached, TimeSpan.Zero));
         try
         {
-            while (arrays.Any(a => a.Cells.Any(c => !outcomes.ContainsKey(c.Key))))
+            while (outcomes.Count < plan.Entries.Count)
             {
-                foreach (var array in arrays.Where(a => a.Cells.Any(c => !outcomes.ContainsKey(c.Key))))
+                var queue = new QueueSnapshot(slurm);
+                foreach (var entry in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key)))
                 {
-                    Follow(array, run, outcomes, plan.Keys);
+                    if (tracker.Observe(entry, submission.Tasks[entry.Key], queue, outcomes, plan.Keys) is { } outcome)
+                    {
+                        Finish(outcomes, outcome);
+                    }
                 }
 
-                await Task.Delay(pollInterval, cancellationToken);
+                if (outcomes.Count < plan.Entries.Count)
+                {
+                    await Task.Delay(pollInterval, cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-            slurm.Cancel([.. arrays.Select(a => a.JobId!)]);
-            foreach (var cell in arrays.SelectMany(a => a.Cells).Where(c => !outcomes.ContainsKey(c.Key)))
+            slurm.Cancel(submission.JobIds);
+            foreach (var entry in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key)))
             {
-                Finish(outcomes, new CellOutcome(cell, OutcomeKind.Cancelled, TimeSpan.Zero));
+                if (submission.Tasks[entry.Key].Run == submission.Run)
+                {
+                    SlurmLease.Release(cache.Root, entry.Key);
+                }
+
+                Finish(outcomes, new CellOutcome(entry, OutcomeKind.Cancelled, TimeSpan.Zero));
             }
         }
 
         return new ExecutionReport([.. plan.Entries.Select(e => outcomes[e.Key])]);
     }
 
-    /// <summary>The cells to compute grouped into arrays, upstream arrays first: one per stage and set of upstream cells to compute.</summary>
-    private static List<JobArray> Arrange(Plan plan, int maxTasks)
+    /// <summary>
+    /// Takes the lease of a cell for <paramref name="run"/> (null), or returns the task of another submission that
+    /// has it in flight. A lease whose task is gone, or whose submission named no task in time, is taken over.
+    /// </summary>
+    private SlurmLease? Claim(string key, string run, QueueSnapshot queue)
+    {
+        var lease = Lease(run);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (SlurmLease.TryTake(cache.Root, key, lease))
+            {
+                return null;
+            }
+
+            var held = SlurmLease.Read(cache.Root, key);
+            if (held is null)
+            {
+                continue;
+            }
+
+            var live = held.Task is null
+                ? clock.GetUtcNow() - held.Taken < SlurmLease.SubmissionTimeout
+                : queue.IsActive(held.JobId!, held.Index);
+            if (live && held.Task is not null)
+            {
+                return held;
+            }
+
+            if (live)
+            {
+                throw new EnvironmentException($"another submission ({held.Run}, pid {held.ProcessId} on {held.Host}) is submitting the cell {key[..12]} right now; run again once it has printed its job ids");
+            }
+
+            if (SlurmLease.TryTakeOver(cache.Root, key, held, lease))
+            {
+                return null;
+            }
+        }
+
+        throw new EnvironmentException($"the Slurm lease of the cell {key[..12]} ({SlurmLease.PathOf(cache.Root, key)}) keeps changing under this submission; run again");
+    }
+
+    private SlurmLease Lease(string run) => new(run, Environment.MachineName, Environment.ProcessId, clock.GetUtcNow());
+
+    /// <summary>The cells to compute grouped into arrays, upstream arrays first: one per stage and set of upstream tasks.</summary>
+    private static List<JobArray> Arrange(IReadOnlyList<PlanEntry> cells, IReadOnlyDictionary<string, SlurmLease> inFlight, CellKeys keys, int maxTasks)
     {
         var arrays = new List<JobArray>();
-        var taskOf = new Dictionary<string, (JobArray Array, int Index)>(StringComparer.Ordinal);
-        foreach (var entry in plan.Entries.Where(e => e.WillRun))
+        var taskOf = new Dictionary<string, UpstreamTask>(StringComparer.Ordinal);
+        foreach (var entry in cells)
         {
             var upstream = entry.Cell.Upstream
-                .Where(u => taskOf.ContainsKey(u.Address.Text))
-                .Select(u => taskOf[u.Address.Text])
+                .Select(u => taskOf.GetValueOrDefault(u.Address.Text) ?? (inFlight.TryGetValue(keys.KeyOf(u), out var lease) ? new UpstreamTask(null, lease.JobId, lease.Index) : null))
+                .OfType<UpstreamTask>()
                 .Distinct()
-                .OrderBy(t => t.Array.Number).ThenBy(t => t.Index)
+                .OrderBy(t => t.Array?.Number ?? -1).ThenBy(t => t.AdoptedJob, StringComparer.Ordinal).ThenBy(t => t.Index)
                 .ToList();
             var array = arrays.FirstOrDefault(a => a.Stage == entry.Cell.Stage && a.Upstream.SequenceEqual(upstream) && a.Cells.Count < maxTasks);
             if (array is null)
@@ -84,7 +192,7 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
                 arrays.Add(array);
             }
 
-            taskOf[entry.Cell.Address.Text] = (array, array.Cells.Count);
+            taskOf[entry.Cell.Address.Text] = new UpstreamTask(array, null, array.Cells.Count);
             array.Cells.Add(entry);
         }
 
@@ -93,32 +201,47 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
 
     /// <summary>
     /// <c>afterok:</c> and the jobs <paramref name="array"/> waits for: an upstream array's id when it needs every task
-    /// of it, else <c>id_index</c> per task.
+    /// of it, else <c>id_index</c> per task (always for another submission's tasks).
     /// </summary>
     private static string Dependency(JobArray array) => "afterok:" + string.Join(":", array.Upstream
-        .GroupBy(t => t.Array)
-        .SelectMany(g => g.Count() == g.Key.Cells.Count ? [g.Key.JobId!] : g.Select(t => $"{g.Key.JobId}_{t.Index}")));
+        .GroupBy(t => (t.Array, t.AdoptedJob))
+        .SelectMany(g => g.Key.Array is { } upstream && g.Count() == upstream.Cells.Count
+            ? [upstream.JobId!]
+            : g.Select(t => $"{t.Array?.JobId ?? t.AdoptedJob}_{t.Index}")));
 
-    private string WriteScript(string run, JobArray array, CellKeys keysOfPlan)
+    private static string LogOf(string folder, JobArray array, int index) => Path.Combine(folder, "logs", $"{array.Name}_{index}.out");
+
+    private string WriteScript(string folder, JobArray array, CellKeys keysOfPlan)
     {
-        var keys = Path.Combine(run, array.Name + ".keys");
+        var keys = Path.Combine(folder, array.Name + ".keys");
         File.WriteAllLines(keys, array.Cells.Select(c => c.Status == CellStatus.Forced ? c.Key + " --force" : c.Key));
         foreach (var cell in array.Cells)
         {
             cache.WriteSpec(CellSpec.Of(cell.Cell, keysOfPlan));
         }
 
-        var threads = settings.Threads.ToString(CultureInfo.InvariantCulture);
-        var script = new StringBuilder()
-            .AppendLine("#!/bin/bash")
-            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --job-name=reproduce-{array.Stage}")
-            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --array=0-{array.Cells.Count - 1}")
-            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(run, "logs", array.Name)}_%a.out")
-            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={threads}")
-            .AppendLine("#SBATCH --kill-on-invalid-dep=yes");
+        var stage = resources.For(array.Stage);
+        // The cell computes with as many threads as its task has CPUs.
+        var threads = (stage.Cpus ?? settings.Threads).ToString(CultureInfo.InvariantCulture);
+        var options = new List<string>
+        {
+            $"--job-name=reproduce-{array.Stage}",
+            $"--array=0-{array.Cells.Count - 1}{(stage.Throttle is { } throttle ? $"%{throttle}" : "")}",
+            $"--output={Path.Combine(folder, "logs", array.Name)}_%a.out",
+            $"--cpus-per-task={threads}",
+        };
+        options.AddRange(new[]
+        {
+            stage.Partition is { } partition ? $"--partition={partition}" : null,
+            stage.Gpus is > 0 and var gpus ? $"--gres=gpu:{gpus}" : null,
+            stage.Memory is { } memory ? $"--mem={memory}" : null,
+            stage.Time is { } time ? $"--time={time}" : null,
+        }.OfType<string>());
+        options.AddRange(stage.Options);
+        options.Add("--kill-on-invalid-dep=yes");
         if (array.Upstream.Count > 0)
         {
-            script.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --dependency={Dependency(array)}");
+            options.Add($"--dependency={Dependency(array)}");
         }
 
         string[] runCell =
@@ -127,58 +250,24 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
             "--cache", Quote(roots.Cache), "--data", Quote(roots.Data), "--results", Quote(roots.Results),
             "--threads", threads, "--checkpoint-every", settings.CheckpointEvery.ToString(CultureInfo.InvariantCulture),
         ];
+        var script = new StringBuilder().AppendLine("#!/bin/bash");
+        foreach (var option in options)
+        {
+            script.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH {option}");
+        }
+
         script
             .AppendLine("set -eu")
             .AppendLine(CultureInfo.InvariantCulture, $"line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {Quote(keys)})")
             // $line is the key and, for a forced cell, --force: split on purpose.
             .AppendLine(CultureInfo.InvariantCulture, $"exec {string.Join(' ', runCell)}");
-        var path = Path.Combine(run, array.Name + ".sh");
+        var path = Path.Combine(folder, array.Name + ".sh");
         File.WriteAllText(path, script.ToString());
         return path;
     }
 
-    private void Follow(JobArray array, string run, Dictionary<string, CellOutcome> outcomes, CellKeys keys)
-    {
-        var queued = slurm.Queue(array.JobId!);
-        var remainderPending = queued.Any(t => t.Index is null && ActiveStates.Contains(t.State));
-        for (var index = 0; index < array.Cells.Count; index++)
-        {
-            var cell = array.Cells[index];
-            if (outcomes.ContainsKey(cell.Key))
-            {
-                continue;
-            }
-
-            if (cache.TryReadComplete(cell.Cell.Stage, cell.Key) is { } meta)
-            {
-                Finish(outcomes, new CellOutcome(cell, OutcomeKind.Computed, TimeSpan.FromSeconds(meta.Seconds)));
-                continue;
-            }
-
-            var task = queued.FirstOrDefault(t => t.Index == index);
-            if ((task is not null && ActiveStates.Contains(task.State)) || (task is null && remainderPending))
-            {
-                continue;
-            }
-
-            var blocked = cell.Cell.Upstream.Any(u => outcomes.TryGetValue(keys.KeyOf(u), out var upstream) && upstream.Kind is OutcomeKind.Failed or OutcomeKind.Skipped or OutcomeKind.Cancelled);
-            Finish(outcomes, blocked
-                ? new CellOutcome(cell, OutcomeKind.Skipped, TimeSpan.Zero)
-                : new CellOutcome(cell, OutcomeKind.Failed, TimeSpan.Zero, new CellProcessException(Reason(array, index, task, run))));
-        }
-    }
-
     /// <summary>A word for bash, in single quotes.</summary>
     private static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    /// <summary>Why a task ended without publishing its cell: its state and the last lines of its log.</summary>
-    private static string Reason(JobArray array, int index, QueuedTask? task, string run)
-    {
-        var taskLog = Path.Combine(run, "logs", $"{array.Name}_{index}.out");
-        var state = task is null ? "its job left the queue" : $"its task ended {task.State}{(task.Reason is "None" or "" ? "" : $" ({task.Reason})")}";
-        var tail = File.Exists(taskLog) ? File.ReadLines(taskLog).TakeLast(LogLinesShown).ToList() : [];
-        return $"job {array.JobId}_{index}: {state} without publishing the cell" + (tail.Count > 0 ? $"; the end of {taskLog}:\n  " + string.Join("\n  ", tail) : $"; no log at {taskLog}");
-    }
 
     private void Finish(Dictionary<string, CellOutcome> outcomes, CellOutcome outcome)
     {
@@ -186,14 +275,20 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
         observer.CellFinished(outcome);
     }
 
+    /// <summary>A task an array waits for: task <see cref="Index"/> of an array of this submission, or of another submission's job.</summary>
+    private sealed record UpstreamTask(JobArray? Array, string? AdoptedJob, int Index);
+
     /// <summary>One submitted array: its cells in task order and the upstream tasks they wait for.</summary>
-    private sealed class JobArray(int number, string stage, IReadOnlyList<(JobArray Array, int Index)> upstream)
+    private sealed class JobArray(int number, string stage, IReadOnlyList<UpstreamTask> upstream)
     {
         public int Number { get; } = number;
         public string Stage { get; } = stage;
-        public IReadOnlyList<(JobArray Array, int Index)> Upstream { get; } = upstream;
+        public IReadOnlyList<UpstreamTask> Upstream { get; } = upstream;
         public List<PlanEntry> Cells { get; } = [];
         public string Name => $"{Number:00}-{Stage}";
         public string? JobId { get; set; }
     }
 }
+
+/// <summary>What a submission did: its run id, the jobs it submitted, and the task computing each cell of the plan to compute.</summary>
+public sealed record SlurmSubmission(string Run, IReadOnlyList<string> JobIds, IReadOnlyDictionary<string, SlurmLease> Tasks);

@@ -1,6 +1,6 @@
-namespace Reproduce.Core.Planning;
+namespace Reproduce.Core.Manifests;
 
-/// <summary>The pipeline's stage names, in pipeline order.</summary>
+/// <summary>The pipeline's stage names, in pipeline order: the manifest names its per-stage settings by them.</summary>
 public static class Stages
 {
     public const string Download = "download";

@@ -11,6 +11,9 @@ namespace Reproduce.Cli;
 /// </summary>
 internal static class Program
 {
+    /// <summary>SIGUSR1 by its Linux number (x86-64 and arm64 alike), which .NET accepts for a signal it does not name.</summary>
+    private const PosixSignal UserSignal1 = (PosixSignal)10;
+
     public static async Task<int> Main(string[] args)
     {
         var verbose = new Option<bool>("--verbose") { Description = "print stack traces with errors", Recursive = true };
@@ -49,10 +52,21 @@ internal static class Program
         using var interrupt = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, parentOwnsSignals ? context => context.Cancel = true : Interrupt);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, parentOwnsSignals ? StopForParent : Interrupt);
+        // A cluster task's cell (run-cell without a parent) stops on SIGUSR1, which its job script forwards from Slurm
+        // before the time limit: a resumable cell keeps its checkpoint, and the exit code asks the script to requeue.
+        var requeue = false;
+        using var sigusr1 = parsed.CommandResult.Command.Name == RunCellCommand.Name && !parentOwnsSignals
+            ? PosixSignalRegistration.Create(UserSignal1, context =>
+            {
+                context.Cancel = true;
+                requeue = true;
+                interrupt.Cancel();
+            })
+            : null;
         try
         {
             var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token);
-            return interrupt.IsCancellationRequested && code == 0 ? ExitCodes.Interrupted : code;
+            return interrupt.IsCancellationRequested && code == 0 ? (requeue ? ExitCodes.Requeue : ExitCodes.Interrupted) : code;
         }
         catch (ReproduceException error)
         {
@@ -61,13 +75,18 @@ internal static class Program
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            Console.Error.WriteLine("interrupted");
-            return ExitCodes.Interrupted;
+            return Stopped();
         }
         catch (Exception error)
         {
             Report(error, parsed.GetValue(verbose));
             return ExitCodes.CellFailed;
+        }
+
+        int Stopped()
+        {
+            Console.Error.WriteLine(requeue ? "stopped on SIGUSR1: the cell's checkpoint is kept; exiting for requeue" : "interrupted");
+            return requeue ? ExitCodes.Requeue : ExitCodes.Interrupted;
         }
 
         void StopForParent(PosixSignalContext context)

@@ -143,8 +143,8 @@ public sealed class CellSpecRouteTests : IDisposable
         File.WriteAllText(child, $$"""
             extends: {{path}}
             slurm:
-              default: {partition: cpu, cpus: 2, memory: 8G, time: "2:00:00", retries: 1, sbatch: [--qos=low]}
-              pretrain: {gpus: 1, memory_on_retry: 32G}
+              default: {partition: cpu, cpus: 2, memory: 8G, time: "2:00:00", sbatch: [--qos=low]}
+              pretrain: {gpus: 1, memory: 32G}
               finetune: {gpus: 1, throttle: 4}
             """);
 

@@ -115,6 +115,9 @@ public class RunCommandTests : IDisposable
     [InlineData("--device cuda --devices ,", "--devices ',': a comma-separated list of GPU indices or UUIDs")]
     [InlineData("--executor kubernetes", "--executor 'kubernetes': local or slurm")]
     [InlineData("--max-array-size 10", "--max-array-size 10: at least 1, and only with --executor slurm")]
+    [InlineData("--slurm partition=gpu", "--slurm: only with --executor slurm")]
+    [InlineData("--detach", "--detach: only with --executor slurm")]
+    [InlineData("--executor slurm --slurm pretrain.gpus", "--slurm pretrain.gpus: expected [STAGE.]SETTING=VALUE")]
     [InlineData("--executor slurm --max-array-size 0", "--max-array-size 0: at least 1, and only with --executor slurm")]
     public void RunRefusesExecutionOptionsItCannotUse(string options, string problem)
     {

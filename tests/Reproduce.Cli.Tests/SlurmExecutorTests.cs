@@ -132,6 +132,87 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.Equal(5, resubmitted.OutputLines.Count(l => l.StartsWith("submitted ", StringComparison.Ordinal)));
     }
 
+    [SlurmFact]
+    public void A_submission_sbatch_refuses_gives_its_cells_back_for_the_next_one()
+    {
+        var manifest = Path.Combine(temp, "nowhere.yaml");
+        File.WriteAllText(manifest, $"extends: {Ci}\nslurm:\n  default: {{partition: nosuchpartition}}\n");
+
+        var refused = Run("--manifest", manifest, "--only", "download");
+
+        Assert.True(refused.ExitCode == 3, refused.StandardOutput + refused.StandardError);
+        Assert.Contains("sbatch --parsable", refused.StandardError);
+        Assert.Contains("nosuchpartition", refused.StandardError);
+        var next = Run("--manifest", Ci, "--only", "download");
+        Assert.True(next.ExitCode == 0, next.StandardOutput + next.StandardError);
+        Assert.Contains(next.OutputLines, l => l.StartsWith("submitted 00-download: job ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Slurm's warning before a time limit (here sent at once with <c>scancel --signal=USR1 --batch</c>) makes the
+    /// pre-training task checkpoint and requeue itself; its next start resumes from the checkpoint, and a run started
+    /// meanwhile waits for that task instead of submitting the cell again.
+    /// </summary>
+    [SlurmFact]
+    public void A_pretraining_task_warned_of_its_time_limit_checkpoints_requeues_and_resumes()
+    {
+        var manifest = Path.Combine(temp, "longer.yaml");
+        File.WriteAllText(manifest, $"extends: {Ci}\npretrain:\n  methods:\n    byol: {{epochs: 12}}\n");
+        var detached = Run("--manifest", manifest, "--only", "pretrain", "--method", "byol", "--detach");
+        Assert.True(detached.ExitCode == 0, detached.StandardOutput + detached.StandardError);
+        var pretrain = detached.OutputLines.Single(l => l.Contains("-pretrain: job ", StringComparison.Ordinal)).Split(' ')[3].TrimEnd(',');
+        var log = Path.Combine(Directory.GetDirectories(Path.Combine(temp, "cache", ".slurm"), "2*").Single(), "logs", "02-pretrain_0.out");
+
+        Assert.True(Eventually(() => File.Exists(log) && File.ReadAllText(log).Contains("1/24 steps", StringComparison.Ordinal)), $"the task did not finish a step: {Tail(log)}");
+        Slurm("scancel", "--signal=USR1", "--batch", $"{pretrain}_0");
+        Assert.True(Eventually(() => File.ReadAllText(log).Contains("requeueing task", StringComparison.Ordinal)), $"the task did not requeue itself: {Tail(log)}");
+        // Slurm holds a requeued job for two minutes; the test does not wait for that.
+        Assert.True(Eventually(() => Slurm("squeue", "--noheader", "--jobs", $"{pretrain}_0", "--format=%T %r").Output.Trim() == "PENDING BeginTime"), "the task was not requeued");
+        Assert.Equal(0, Slurm("scontrol", "update", $"JobId={pretrain}_0", "StartTime=now").ExitCode);
+
+        var followed = Run("--manifest", manifest, "--only", "pretrain", "--method", "byol");
+
+        Assert.True(followed.ExitCode == 0, followed.StandardOutput + followed.StandardError + Tail(log));
+        Assert.Contains(followed.OutputLines, l => l.StartsWith("in flight: pretrain[method=byol] as task ", StringComparison.Ordinal));
+        Assert.DoesNotContain(followed.OutputLines, l => l.StartsWith("submitted ", StringComparison.Ordinal));
+        var text = File.ReadAllText(log);
+        Assert.Contains("stopped on SIGUSR1: the cell's checkpoint is kept; exiting for requeue", text);
+        Assert.Matches(@"resuming from the checkpoint after step \d+ of 24", text);
+        Assert.Single(Directory.GetFiles(Path.Combine(temp, "cache", "pretrain"), "meta.json", SearchOption.AllDirectories));
+    }
+
+    private static bool Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + RunLimit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            Thread.Sleep(500);
+        }
+
+        return false;
+    }
+
+    private static string Tail(string path) => File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(10)) : $"no {path}";
+
+    private static (int ExitCode, string Output) Slurm(string program, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
     private CliProcess.Result Cli(params string[] arguments) =>
         CliProcess.RunWithin(RunLimit, temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Path.Combine(temp, "cache") }, arguments);
 

@@ -38,7 +38,7 @@ internal static class Execution
         // Every TorchSharp cell in a process of its own: its memory goes with it, and this process never loads libtorch.
         var ownProcess = new ChildProcessCellRunner(ReproduceHost.Current(), session.Roots, settings, StopGrace);
         SlurmExecutor OnCluster(IExecutionObserver observer) =>
-            new(session.Cache, session.Roots, settings, cluster!.Resources, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval, cluster.MaxArrayTasks);
+            new(session.Stages, session.Cache, session.Roots, settings, cluster!.Resources, ReproduceHost.Current(), new SlurmCommands(), observer, Console.Out, clock, SlurmPollInterval, cluster.MaxArrayTasks);
         IExecutor Executor(IExecutionObserver observer) => slurm
             ? OnCluster(observer)
             : new LocalExecutor(session.Stages, session.Cache, session.Roots, settings, observer, clock, provenance, ownProcess);

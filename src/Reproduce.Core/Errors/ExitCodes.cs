@@ -10,5 +10,11 @@ public static class ExitCodes
 
     /// <summary><c>reproduce regress</c>: a headline metric lies outside its baseline band.</summary>
     public const int Regression = 4;
+
+    /// <summary>
+    /// <c>reproduce run-cell</c> stopped on SIGUSR1, the signal a Slurm job gets before its time limit: the cell kept
+    /// its checkpoint and asks to be requeued (EX_TEMPFAIL).
+    /// </summary>
+    public const int Requeue = 75;
     public const int Interrupted = 130;
 }

@@ -17,10 +17,8 @@ public sealed partial record SlurmResources
         ["cpus"] = "an integer in [1, 4096]: --cpus-per-task, and the cell's compute threads",
         ["gpus"] = "an integer in [0, 64]: --gres=gpu:N",
         ["memory"] = "a memory size such as 16G, 500M or 64000 (MB): --mem",
-        ["memory_on_retry"] = "a memory size: the --mem of a resubmission after OUT_OF_MEMORY (none: no such resubmission)",
         ["time"] = "a time limit as Slurm writes it: M, M:S, H:M:S, D-H, D-H:M or D-H:M:S",
         ["throttle"] = "an integer in [1, 100000]: at most this many tasks of an array at once",
-        ["retries"] = "an integer in [0, 20]: resubmissions of a cell its job could not finish (TIMEOUT, NODE_FAIL, PREEMPTED, OUT_OF_MEMORY)",
         ["sbatch"] = "a list of further sbatch options, each '--name' or '--name=value'",
     };
 
@@ -31,7 +29,7 @@ public sealed partial record SlurmResources
     private static readonly HashSet<string> ReservedOptions = new(StringComparer.Ordinal)
     {
         "--array", "--output", "--error", "--input", "--dependency", "--kill-on-invalid-dep", "--job-name", "--parsable",
-        "--wrap", "--signal", "--requeue", "--no-requeue", "--chdir", "--export", "--wait",
+        "--wrap", "--signal", "--requeue", "--no-requeue", "--open-mode", "--chdir", "--export", "--wait",
         "--partition", "--cpus-per-task", "--gres", "--gpus", "--gpus-per-task", "--gpus-per-node", "--mem", "--mem-per-cpu",
         "--mem-per-gpu", "--time",
     };
@@ -46,13 +44,9 @@ public sealed partial record SlurmResources
 
     public string? Memory { get; init; }
 
-    public string? MemoryOnRetry { get; init; }
-
     public string? Time { get; init; }
 
     public int? Throttle { get; init; }
-
-    public int? Retries { get; init; }
 
     /// <summary>Further sbatch options, in order: <c>slurm.default</c>'s first, then the stage's.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
@@ -64,10 +58,8 @@ public sealed partial record SlurmResources
         Cpus = Cpus ?? defaults.Cpus,
         Gpus = Gpus ?? defaults.Gpus,
         Memory = Memory ?? defaults.Memory,
-        MemoryOnRetry = MemoryOnRetry ?? defaults.MemoryOnRetry,
         Time = Time ?? defaults.Time,
         Throttle = Throttle ?? defaults.Throttle,
-        Retries = Retries ?? defaults.Retries,
         Options = [.. defaults.Options, .. Options],
     };
 
@@ -90,14 +82,10 @@ public sealed partial record SlurmResources
                 return Integer(0, 64) is { } gpus ? (this with { Gpus = gpus }, null) : (null, Check(false));
             case "memory":
                 return Check(MemoryPattern().IsMatch(text)) is { } memoryError ? (null, memoryError) : (this with { Memory = text }, null);
-            case "memory_on_retry":
-                return Check(MemoryPattern().IsMatch(text)) is { } retryError ? (null, retryError) : (this with { MemoryOnRetry = text }, null);
             case "time":
                 return Check(TimePattern().IsMatch(text)) is { } timeError ? (null, timeError) : (this with { Time = text }, null);
             case "throttle":
                 return Integer(1, 100_000) is { } throttle ? (this with { Throttle = throttle }, null) : (null, Check(false));
-            case "retries":
-                return Integer(0, 20) is { } retries ? (this with { Retries = retries }, null) : (null, Check(false));
             case "sbatch":
                 var name = text.Split('=', 2)[0];
                 if (!OptionPattern().IsMatch(text))

@@ -10,7 +10,7 @@ namespace Reproduce.Learning.Pretraining;
 
 /// <summary>
 /// The pre-training loop: one <see cref="PretrainingStep"/> per step of the plan, on batches augmented
-/// in the background. Every <c>checkpointEvery</c> steps the
+/// in the background. Every <c>checkpointEvery</c> steps, and when stopped between two steps, the
 /// loss curve and then a checkpoint are written into the run's directory; a run that finds a
 /// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends. The model's
 /// per-step draws come from <paramref name="random"/>'s step stream, whose state the checkpoint keeps.
@@ -38,10 +38,27 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
         var heap = new HeapBudget();
         var timer = new Stopwatch();
         long timedSteps = 0;
+        var saved = start;
         for (var step = start; step < plan.TotalSteps; step++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = prefetcher.Take(cancellationToken);
+            Tensor[] batch;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                batch = prefetcher.Take(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped between steps (Ctrl+C, or a cluster's signal before its time limit): the steps done so far are
+                // kept, so the next run, or the requeued task, resumes here.
+                if (step > saved)
+                {
+                    Checkpoint(step);
+                }
+
+                throw;
+            }
+
             // The first step of a process pays for allocations and kernel selection: throughput counts the rest.
             if (step > start)
             {
@@ -71,9 +88,8 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
             var completed = step + 1;
             if (completed % checkpointEvery == 0 && completed < plan.TotalSteps)
             {
-                LossCurve.Write(curvePath, curve);
-                using var state = new DisposableState(recipe.Optimizer.StateTensors());
-                PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors, random.Steps);
+                Checkpoint(completed);
+                saved = completed;
             }
 
             progress.Report(completed, plan.TotalSteps, "steps");
@@ -83,6 +99,13 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
         File.Delete(checkpoint);
         var imagesPerSecond = timedSteps > 0 ? timedSteps * plan.BatchSize / timer.Elapsed.TotalSeconds : double.NaN;
         return new PretrainingOutcome(curve, imagesPerSecond, start);
+
+        void Checkpoint(long completed)
+        {
+            LossCurve.Write(curvePath, curve);
+            using var state = new DisposableState(recipe.Optimizer.StateTensors());
+            PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors, random.Steps);
+        }
     }
 
     private StepRecord Step(Tensor[] batch, long step)

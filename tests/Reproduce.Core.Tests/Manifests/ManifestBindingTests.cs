@@ -151,14 +151,14 @@ public class ManifestBindingTests : IDisposable
             extends: base.yaml
             slurm:
               default: {partition: gpu, cpus: 4, memory: 16G, time: "1-00:00:00", sbatch: [--qos=normal]}
-              pretrain: {gpus: 1, time: "3-00:00:00", memory_on_retry: 64G, retries: 3}
+              pretrain: {gpus: 1, time: "3-00:00:00"}
               finetune: {gpus: 1, throttle: 8, sbatch: [--constraint=a100]}
             """);
 
         var slurm = folder.Load(path).Slurm;
 
         var pretrain = slurm.For("pretrain");
-        Assert.Equal(("gpu", 4, 1, "16G", "64G", "3-00:00:00", 3), (pretrain.Partition, pretrain.Cpus, pretrain.Gpus, pretrain.Memory, pretrain.MemoryOnRetry, pretrain.Time, pretrain.Retries));
+        Assert.Equal(("gpu", 4, 1, "16G", "3-00:00:00"), (pretrain.Partition, pretrain.Cpus, pretrain.Gpus, pretrain.Memory, pretrain.Time));
         Assert.Equal(["--qos=normal"], pretrain.Options);
         Assert.Equal(["--qos=normal", "--constraint=a100"], slurm.For("finetune").Options);
         Assert.Equal(8, slurm.For("finetune").Throttle);

@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 namespace Reproduce.Learning.Tests.Pretraining;
 
 /// <summary>
-/// The pre-training loop: a killed and resumed run ends bitwise where an uninterrupted one does, and a run's bytes
+/// The pre-training loop: a stopped and resumed run ends bitwise where an uninterrupted one does, and a run's bytes
 /// depend on its cell's seed, never on torch's process-global generator (CPU).
 /// </summary>
 public sealed class PretrainingRunTests : IDisposable
@@ -24,21 +24,28 @@ public sealed class PretrainingRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    [Fact]
-    public void A_run_interrupted_after_a_checkpoint_resumes_to_the_uninterrupted_result()
+    /// <summary>
+    /// Stopped after step 3: with checkpoints every 2 steps, and with none due (as a cluster's signal before the time
+    /// limit stops it), the run keeps a checkpoint of the steps it finished and resumes from there to the same bytes.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1000)]
+    public void A_run_stopped_between_steps_keeps_its_steps_and_resumes_to_the_uninterrupted_result(int checkpointEvery)
     {
         var store = TinyStore.Write(Path.Combine(folder, "store"), count: 6, Size);
         // SparK draws masks and drop path from the cell's step stream, so the resumed run also needs it restored.
         var spec = Spec(SparK.Descriptor, ("batch_size", 2), ("epochs", 2), ("warmup_epochs", 0.5), ("decoder_width", 32), ("learning_rate", 1e-3));
 
-        var (uninterrupted, fullCurve) = Train(spec, store, Path.Combine(folder, "a"), seed: 1, stopAfter: null);
+        var (uninterrupted, fullCurve, _) = Train(spec, store, Path.Combine(folder, "a"), seed: 1, stopAfter: null, checkpointEvery);
 
         var interrupted = Path.Combine(folder, "b");
-        Assert.Throws<OperationCanceledException>(() => Train(spec, store, interrupted, seed: 1, stopAfter: 3));
+        Assert.Throws<OperationCanceledException>(() => Train(spec, store, interrupted, seed: 1, stopAfter: 3, checkpointEvery));
         Assert.True(File.Exists(Path.Combine(interrupted, PretrainingCheckpoint.FileName)));
         // Another seed: everything the resumed run needs must come from the checkpoint.
-        var (resumed, resumedCurve) = Train(spec, store, interrupted, seed: 99, stopAfter: null);
+        var (resumed, resumedCurve, resumedFrom) = Train(spec, store, interrupted, seed: 99, stopAfter: null, checkpointEvery);
 
+        Assert.Equal(3, resumedFrom);
         Assert.Equal(6, fullCurve.Count);
         Assert.Equal(fullCurve, resumedCurve);
         Assert.Equal(uninterrupted.Keys, resumed.Keys);
@@ -58,15 +65,15 @@ public sealed class PretrainingRunTests : IDisposable
         var spec = TinySpec(method);
 
         manual_seed(1);
-        var (first, firstCurve) = Train(spec, store, Path.Combine(folder, "a"), seed: 1, stopAfter: null);
+        var (first, firstCurve, _) = Train(spec, store, Path.Combine(folder, "a"), seed: 1, stopAfter: null);
         manual_seed(2);
         using (rand(1000))
         {
             // The global generator is seeded differently and moved on: a draw from it would change the run.
         }
 
-        var (second, secondCurve) = Train(spec, store, Path.Combine(folder, "b"), seed: 1, stopAfter: null);
-        var (otherSeed, _) = Train(spec, store, Path.Combine(folder, "c"), seed: 2, stopAfter: null);
+        var (second, secondCurve, _) = Train(spec, store, Path.Combine(folder, "b"), seed: 1, stopAfter: null);
+        var (otherSeed, _, _) = Train(spec, store, Path.Combine(folder, "c"), seed: 2, stopAfter: null);
 
         Assert.Equal(firstCurve, secondCurve);
         Assert.All(first, p => Assert.True(p.Value.eq(second[p.Key]).all().item<bool>(), $"{method}: {p.Key} depends on the global generator"));
@@ -83,7 +90,7 @@ public sealed class PretrainingRunTests : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "not a method"),
     };
 
-    private static (Dictionary<string, Tensor> Encoder, IReadOnlyList<StepRecord> Curve) Train(MethodSpec spec, string store, string directory, long seed, int? stopAfter)
+    private static (Dictionary<string, Tensor> Encoder, IReadOnlyList<StepRecord> Curve, long ResumedFrom) Train(MethodSpec spec, string store, string directory, long seed, int? stopAfter, int checkpointEvery = 2)
     {
         Directory.CreateDirectory(directory);
         using var random = new CellRandom(seed);
@@ -94,9 +101,9 @@ public sealed class PretrainingRunTests : IDisposable
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
         using var cancel = new CancellationTokenSource();
         var progress = new StopAfter(stopAfter, cancel);
-        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery: 2, progress, cancel.Token);
+        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, progress, cancel.Token);
         var encoder = model.Encoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
-        return (encoder, outcome.Curve);
+        return (encoder, outcome.Curve, outcome.ResumedFrom);
     }
 
     /// <summary>Cancels the run once <c>stopAfter</c> steps are done, as a kill between steps would leave it.</summary>

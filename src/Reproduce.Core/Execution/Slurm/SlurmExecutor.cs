@@ -25,8 +25,11 @@ namespace Reproduce.Core.Execution.Slurm;
 /// at most <paramref name="maxTasks"/> cells (default: the cluster's <c>MaxArraySize</c>); more go into further arrays.
 /// </para>
 /// </summary>
-public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings settings, SlurmSpec resources, ChildCommand command, SlurmCommands slurm, IExecutionObserver observer, TextWriter log, TimeProvider clock, TimeSpan pollInterval, int? maxTasks = null) : IExecutor
+public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots roots, RunSettings settings, SlurmSpec resources, ChildCommand command, SlurmCommands slurm, IExecutionObserver observer, TextWriter log, TimeProvider clock, TimeSpan pollInterval, int? maxTasks = null) : IExecutor
 {
+    /// <summary>How long before its time limit a resumable task is told to checkpoint: a checkpoint takes seconds, a step at most a few.</summary>
+    private const int WarningSeconds = 120;
+
     private readonly SlurmTracker tracker = new(cache, slurm);
 
     public async Task<ExecutionReport> RunAsync(Plan plan, CancellationToken cancellationToken)
@@ -46,23 +49,24 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
         var queue = new QueueSnapshot(slurm);
         var tasks = new Dictionary<string, SlurmLease>(StringComparer.Ordinal);
         var ours = new List<PlanEntry>();
-        foreach (var entry in plan.Entries.Where(e => e.WillRun))
-        {
-            if (Claim(entry.Key, run, queue) is { } inFlight)
-            {
-                tasks[entry.Key] = inFlight;
-                log.WriteLine($"in flight: {entry.Cell} as task {inFlight.Task} of an earlier submission");
-            }
-            else
-            {
-                ours.Add(entry);
-            }
-        }
-
-        var arrays = Arrange(ours, tasks, plan.Keys, maxTasks ?? (ours.Count > 0 ? slurm.MaxArraySize() : 1));
-        Directory.CreateDirectory(Path.Combine(folder, "logs"));
+        var arrays = new List<JobArray>();
         try
         {
+            foreach (var entry in plan.Entries.Where(e => e.WillRun))
+            {
+                if (Claim(entry.Key, run, queue) is { } inFlight)
+                {
+                    tasks[entry.Key] = inFlight;
+                    log.WriteLine($"in flight: {entry.Cell} as task {inFlight.Task} of an earlier submission");
+                }
+                else
+                {
+                    ours.Add(entry);
+                }
+            }
+
+            arrays = Arrange(ours, tasks, plan.Keys, maxTasks ?? (ours.Count > 0 ? slurm.MaxArraySize() : 1));
+            Directory.CreateDirectory(Path.Combine(folder, "logs"));
             foreach (var array in arrays)
             {
                 array.JobId = slurm.Submit(WriteScript(folder, array, plan.Keys));
@@ -78,10 +82,10 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
         }
         finally
         {
-            // A cell whose array was never submitted gives its lease back, so the next submission need not wait for it to age.
-            foreach (var cell in arrays.Where(a => a.JobId is null).SelectMany(a => a.Cells))
+            // A cell taken but never submitted gives its lease back, so the next submission need not wait for it to age.
+            foreach (var entry in ours.Where(e => !tasks.ContainsKey(e.Key)))
             {
-                SlurmLease.Release(cache.Root, cell.Key);
+                SlurmLease.Release(cache.Root, entry.Key);
             }
         }
 
@@ -238,6 +242,17 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
             stage.Time is { } time ? $"--time={time}" : null,
         }.OfType<string>());
         options.AddRange(stage.Options);
+        // Slurm requeues a task whose node failed or that was preempted; a resumable stage is also signalled two minutes
+        // before its time limit, checkpoints, and requeues itself (below), so a long pre-training survives its limit.
+        var resumable = stages.Descriptor(array.Stage).Resumable;
+        options.Add("--requeue");
+        if (resumable)
+        {
+            // A requeued task appends to its log, which then tells both starts apart.
+            options.Add($"--signal=B:USR1@{WarningSeconds}");
+            options.Add("--open-mode=append");
+        }
+
         options.Add("--kill-on-invalid-dep=yes");
         if (array.Upstream.Count > 0)
         {
@@ -258,9 +273,36 @@ public sealed class SlurmExecutor(CacheStore cache, Roots roots, RunSettings set
 
         script
             .AppendLine("set -eu")
-            .AppendLine(CultureInfo.InvariantCulture, $"line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {Quote(keys)})")
-            // $line is the key and, for a forced cell, --force: split on purpose.
-            .AppendLine(CultureInfo.InvariantCulture, $"exec {string.Join(' ', runCell)}");
+            .AppendLine(CultureInfo.InvariantCulture, $"line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {Quote(keys)})");
+        // $line is the key and, for a forced cell, --force: split on purpose.
+        var run = string.Join(' ', runCell);
+        if (!resumable)
+        {
+            script.AppendLine(CultureInfo.InvariantCulture, $"exec {run}");
+        }
+        else
+        {
+            // Slurm's B:USR1 goes to this shell alone: it is passed on to the cell, which checkpoints and exits with
+            // 75; then the task goes back to the queue and its next start resumes from the checkpoint. bash runs a
+            // trap only between commands, hence the cell in the background and wait, repeated while the cell lives;
+            // the last wait gives the cell's exit status, which bash keeps for it.
+            script
+                .AppendLine("cell=")
+                .AppendLine("trap 'if [ -n \"$cell\" ]; then kill -USR1 \"$cell\" 2>/dev/null || true; fi' USR1")
+                .AppendLine(CultureInfo.InvariantCulture, $"{run} &")
+                .AppendLine("cell=$!")
+                .AppendLine("wait \"$cell\" || true")
+                .AppendLine("while kill -0 \"$cell\" 2>/dev/null; do wait \"$cell\" || true; done")
+                .AppendLine("status=0")
+                .AppendLine("wait \"$cell\" || status=$?")
+                .AppendLine(CultureInfo.InvariantCulture, $"if [ \"$status\" -eq {ExitCodes.Requeue} ]; then")
+                .AppendLine("  echo \"requeueing task ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} (job $SLURM_JOB_ID) to resume from its checkpoint\"")
+                .AppendLine("  scontrol requeue \"$SLURM_JOB_ID\"")
+                .AppendLine("  exit 0")
+                .AppendLine("fi")
+                .AppendLine("exit \"$status\"");
+        }
+
         var path = Path.Combine(folder, array.Name + ".sh");
         File.WriteAllText(path, script.ToString());
         return path;

@@ -133,6 +133,58 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
+    public void Two_submissions_at_once_compute_every_cell_once()
+    {
+        var first = Task.Run(() => Run("--manifest", Ci, "--only", "preprocess"));
+        var second = Task.Run(() => Run("--manifest", Ci, "--only", "preprocess"));
+        var results = new[] { first.Result, second.Result };
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError));
+        var submitted = results.SelectMany(r => r.OutputLines).Where(l => l.StartsWith("submitted ", StringComparison.Ordinal)).Sum(l => int.Parse(l.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(8, submitted);
+        var starts = Directory.GetFiles(Path.Combine(temp, "cache", ".slurm"), "*.out", SearchOption.AllDirectories)
+            .SelectMany(File.ReadLines)
+            .Where(l => l.StartsWith("start   ", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(starts.Count == 8 && starts.Distinct().Count() == 8, string.Join('\n', starts));
+    }
+
+    /// <summary>
+    /// <c>scancel</c> of one queued fine-tuning task: its cell is reported failed with the task's state, the task's
+    /// aggregate is reported skipped, every other cell completes, and the rerun submits only those two cells.
+    /// </summary>
+    [SlurmFact]
+    public void A_cancelled_finetune_task_fails_its_cell_blocks_its_aggregate_and_the_rerun_submits_only_them()
+    {
+        // COVID-CT alone, one fraction, two epochs: six short fine-tuning cells and their aggregate.
+        var manifest = Path.Combine(temp, "short.yaml");
+        File.WriteAllText(manifest, $"extends: {Ci}\nfinetune:\n  epochs: 2\nevaluation:\n  fractions: [1.0]\n");
+        var run = Task.Run(() => Run("--manifest", manifest, "--task", "covid"));
+        string? finetune = null;
+        Assert.True(Eventually(() => run.IsCompleted || (finetune = Slurm("squeue", "--noheader", "--name=reproduce-finetune", "--format=%F").Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).FirstOrDefault()) is not null));
+        Assert.True(finetune is not null, $"no fine-tuning job was queued: {(run.IsCompleted ? run.Result.StandardOutput + run.Result.StandardError : "")}");
+        Assert.Equal(0, Slurm("scancel", $"{finetune}_0").ExitCode);
+
+        var result = run.Result;
+
+        Assert.True(result.ExitCode == 1, result.StandardOutput + result.StandardError);
+        // A task cancelled while pending leaves squeue at once: the reason says so.
+        var expected = $"error: finetune[task=covid, init=scratch, fold=0, fraction=1.0]: job {finetune}_0: its job left the queue without publishing the cell";
+        Assert.True(result.StandardError.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in:\n{result.StandardError}");
+        Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["finetune", "0", "5", "1", "0", "0", ..]);
+        Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["aggregate", "0", "0", "0", "1", "0", ..]);
+
+        var rerun = Run("--manifest", manifest, "--task", "covid");
+
+        Assert.True(rerun.ExitCode == 0, rerun.StandardOutput + rerun.StandardError);
+        var submitted = rerun.OutputLines.Where(l => l.StartsWith("submitted ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, submitted.Count);
+        Assert.Matches(@"^submitted 00-finetune: job \d+, 1 cell\(s\)$", submitted[0]);
+        Assert.Matches(@"^submitted 01-aggregate: job \d+, 1 cell\(s\) after \d+$", submitted[1]);
+    }
+
+    [SlurmFact]
     public void A_submission_sbatch_refuses_gives_its_cells_back_for_the_next_one()
     {
         var manifest = Path.Combine(temp, "nowhere.yaml");
@@ -150,8 +202,8 @@ public sealed class SlurmExecutorTests : IDisposable
 
     /// <summary>
     /// Slurm's warning before a time limit (here sent at once with <c>scancel --signal=USR1 --batch</c>) makes the
-    /// pre-training task checkpoint and requeue itself; its next start resumes from the checkpoint, and a run started
-    /// meanwhile waits for that task instead of submitting the cell again.
+    /// pre-training task checkpoint and requeue itself; its next start resumes from the checkpoint to the bytes of an
+    /// uninterrupted run, and a run started meanwhile waits for that task instead of submitting the cell again.
     /// </summary>
     [SlurmFact]
     public void A_pretraining_task_warned_of_its_time_limit_checkpoints_requeues_and_resumes()
@@ -166,8 +218,11 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.True(Eventually(() => File.Exists(log) && File.ReadAllText(log).Contains("1/24 steps", StringComparison.Ordinal)), $"the task did not finish a step: {Tail(log)}");
         Slurm("scancel", "--signal=USR1", "--batch", $"{pretrain}_0");
         Assert.True(Eventually(() => File.ReadAllText(log).Contains("requeueing task", StringComparison.Ordinal)), $"the task did not requeue itself: {Tail(log)}");
-        // Slurm holds a requeued job for two minutes; the test does not wait for that.
+        // Slurm holds a requeued job for two minutes; the test does not wait for that. It waits a few seconds, though:
+        // slurmd refuses to start a job whose credential is as old as the revocation of its last run ("Job credential
+        // revoked"), which counts in whole seconds.
         Assert.True(Eventually(() => Slurm("squeue", "--noheader", "--jobs", $"{pretrain}_0", "--format=%T %r").Output.Trim() == "PENDING BeginTime"), "the task was not requeued");
+        Thread.Sleep(TimeSpan.FromSeconds(3));
         Assert.Equal(0, Slurm("scontrol", "update", $"JobId={pretrain}_0", "StartTime=now").ExitCode);
 
         var followed = Run("--manifest", manifest, "--only", "pretrain", "--method", "byol");
@@ -178,7 +233,16 @@ public sealed class SlurmExecutorTests : IDisposable
         var text = File.ReadAllText(log);
         Assert.Contains("stopped on SIGUSR1: the cell's checkpoint is kept; exiting for requeue", text);
         Assert.Matches(@"resuming from the checkpoint after step \d+ of 24", text);
-        Assert.Single(Directory.GetFiles(Path.Combine(temp, "cache", "pretrain"), "meta.json", SearchOption.AllDirectories));
+        var cell = Path.GetDirectoryName(Directory.GetFiles(Path.Combine(temp, "cache", "pretrain"), "meta.json", SearchOption.AllDirectories).Single())!;
+
+        // The same cell computed in one go, here: the requeued task published the same bytes.
+        var local = Path.Combine(temp, "local");
+        var uninterrupted = CliProcess.RunWithin(RunLimit, temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = local }, "run", "--manifest", manifest, "--only", "pretrain", "--method", "byol", "--threads", "1");
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.StandardOutput + uninterrupted.StandardError);
+        var reference = Path.Combine(local, Path.GetRelativePath(Path.Combine(temp, "cache"), cell));
+        var files = Directory.GetFiles(cell).Select(Path.GetFileName).Where(f => f != "meta.json").Order().ToList();
+        Assert.Equal(files, Directory.GetFiles(reference).Select(Path.GetFileName).Where(f => f != "meta.json").Order().ToList());
+        Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(cell, f!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(reference, f!))), $"{f} differs from an uninterrupted run's"));
     }
 
     private static bool Eventually(Func<bool> condition)

@@ -30,6 +30,9 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
     /// <summary>How long before its time limit a resumable task is told to checkpoint: a checkpoint takes seconds, a step at most a few.</summary>
     private const int WarningSeconds = 120;
 
+    /// <summary>How long a submission waits for another one, which took a cell's lease, to name that cell's task.</summary>
+    private static readonly TimeSpan SubmissionWait = TimeSpan.FromMinutes(1);
+
     private readonly SlurmTracker tracker = new(cache, slurm);
 
     public async Task<ExecutionReport> RunAsync(Plan plan, CancellationToken cancellationToken)
@@ -139,7 +142,8 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
     private SlurmLease? Claim(string key, string run, QueueSnapshot queue)
     {
         var lease = Lease(run);
-        for (var attempt = 0; attempt < 3; attempt++)
+        var deadline = clock.GetUtcNow() + SubmissionWait;
+        while (true)
         {
             if (SlurmLease.TryTake(cache.Root, key, lease))
             {
@@ -147,31 +151,28 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
             }
 
             var held = SlurmLease.Read(cache.Root, key);
-            if (held is null)
-            {
-                continue;
-            }
-
-            var live = held.Task is null
-                ? clock.GetUtcNow() - held.Taken < SlurmLease.SubmissionTimeout
-                : queue.IsActive(held.JobId!, held.Index);
-            if (live && held.Task is not null)
+            if (held is { Task: not null } && queue.IsActive(held.JobId!, held.Index))
             {
                 return held;
             }
 
-            if (live)
-            {
-                throw new EnvironmentException($"another submission ({held.Run}, pid {held.ProcessId} on {held.Host}) is submitting the cell {key[..12]} right now; run again once it has printed its job ids");
-            }
-
-            if (SlurmLease.TryTakeOver(cache.Root, key, held, lease))
+            var submitting = held is { Task: null } && clock.GetUtcNow() - held.Taken < SlurmLease.SubmissionTimeout;
+            if (held is not null && !submitting && SlurmLease.TryTakeOver(cache.Root, key, held, lease))
             {
                 return null;
             }
-        }
 
-        throw new EnvironmentException($"the Slurm lease of the cell {key[..12]} ({SlurmLease.PathOf(cache.Root, key)}) keeps changing under this submission; run again");
+            if (clock.GetUtcNow() > deadline)
+            {
+                throw new EnvironmentException(held is null
+                    ? $"the Slurm lease of the cell {key[..12]} ({SlurmLease.PathOf(cache.Root, key)}) keeps changing under this submission; run again"
+                    : $"another submission ({held.Run}, pid {held.ProcessId} on {held.Host}) took the cell {key[..12]} and has named no task for it in {SubmissionWait.TotalSeconds:0} s; run again once it has printed its job ids");
+            }
+
+            // Another submission is between taking the lease and naming its task (or let it go): its task appears in seconds.
+            Thread.Sleep(pollInterval);
+            queue = new QueueSnapshot(slurm);
+        }
     }
 
     private SlurmLease Lease(string run) => new(run, Environment.MachineName, Environment.ProcessId, clock.GetUtcNow());

@@ -17,6 +17,9 @@ public sealed record SlurmLease(string Run, string Host, int ProcessId, DateTime
     /// <summary>How long a lease may name no job before its submission counts as dead (a submission takes seconds).</summary>
     public static readonly TimeSpan SubmissionTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>Reads of a lease that does not parse before it counts as corrupt (its creator writes it at once).</summary>
+    private const int ReadAttempts = 5;
+
     /// <summary>The task as <c>squeue</c> and <c>scancel</c> name it, e.g. <c>1234_5</c>.</summary>
     public string? Task => JobId is null ? null : $"{JobId}_{Index}";
 
@@ -29,7 +32,8 @@ public sealed record SlurmLease(string Run, string Host, int ProcessId, DateTime
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         try
         {
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            // Shared, not FileShare.None: .NET would flock the file exclusively, and a reader would fail instead of waiting.
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
             JsonSerializer.Serialize(file, lease.ToJson());
             return true;
         }
@@ -65,35 +69,39 @@ public sealed record SlurmLease(string Run, string Host, int ProcessId, DateTime
         return TryTake(cacheRoot, key, lease);
     }
 
-    /// <summary>The lease of <paramref name="key"/>, or null when there is none (or it vanished while being read).</summary>
+    /// <summary>
+    /// The lease of <paramref name="key"/>, or null when there is none (or it vanished while being read). A lease just
+    /// taken by another submission may still be empty for an instant, so an unreadable one is read again before it
+    /// counts as corrupt.
+    /// </summary>
     public static SlurmLease? Read(string cacheRoot, string key)
     {
         var path = PathOf(cacheRoot, key);
-        string text;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
 
-        try
-        {
-            var json = JsonNode.Parse(text)!.AsObject();
-            return new SlurmLease(
-                json["run"]!.GetValue<string>(),
-                json["host"]!.GetValue<string>(),
-                json["pid"]!.GetValue<int>(),
-                DateTimeOffset.Parse(json["taken"]!.GetValue<string>(), CultureInfo.InvariantCulture),
-                json["job"]?.GetValue<string>(),
-                json["index"]?.GetValue<int>() ?? 0,
-                json["log"]?.GetValue<string>());
-        }
-        catch (Exception e) when (e is JsonException or NullReferenceException or FormatException or InvalidOperationException)
-        {
-            throw new CacheException(path, $"not a Slurm lease ({e.Message}); delete it if no run of this cache is in flight", e);
+            try
+            {
+                return Parse(text);
+            }
+            catch (Exception e) when (e is JsonException or NullReferenceException or FormatException or InvalidOperationException)
+            {
+                if (attempt == ReadAttempts)
+                {
+                    throw new CacheException(path, $"not a Slurm lease ({e.Message}); delete it if no run of this cache is in flight", e);
+                }
+
+                Thread.Sleep(TimeSpan.FromMilliseconds(100));
+            }
         }
     }
 
@@ -107,6 +115,19 @@ public sealed record SlurmLease(string Run, string Host, int ProcessId, DateTime
     }
 
     public static void Release(string cacheRoot, string key) => File.Delete(PathOf(cacheRoot, key));
+
+    private static SlurmLease Parse(string text)
+    {
+        var json = JsonNode.Parse(text)!.AsObject();
+        return new SlurmLease(
+            json["run"]!.GetValue<string>(),
+            json["host"]!.GetValue<string>(),
+            json["pid"]!.GetValue<int>(),
+            DateTimeOffset.Parse(json["taken"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+            json["job"]?.GetValue<string>(),
+            json["index"]?.GetValue<int>() ?? 0,
+            json["log"]?.GetValue<string>());
+    }
 
     private JsonObject ToJson() => new()
     {

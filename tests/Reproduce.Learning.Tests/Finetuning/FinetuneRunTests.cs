@@ -136,7 +136,9 @@ public sealed class FinetuneRunTests : IDisposable
         Assert.True(small.Snapshot > small.Weights, "the snapshot holds the BN buffers too");
         Assert.Equal(100L * Size * Size, small.Data);
         Assert.True(small.Activations > 0, "a training forward keeps its activations");
-        Assert.InRange((double)larger.Activations / small.Activations, 1.6, 2.4);   // twice the batch, about twice the activations
+        // Twice the batch, about twice the activations. They are a native heap delta, which also catches oneDNN's scratch
+        // buffers and the allocator's rounding: 2.52 was seen in a CI run, so the band is wide, yet excludes 1 and 4.
+        Assert.InRange((double)larger.Activations / small.Activations, 1.5, 3.0);
     }
 
     [Fact]

@@ -33,9 +33,11 @@ internal static class StatusCommand
                 Console.WriteLine($"locked  {cell} {held.Key[..12]} by {held.Owner?.ToString() ?? "an unknown process"}{stale}");
             }
 
-            if (plan.Entries.Any(e => e.WillRun && SlurmLease.Read(session.Cache.Root, e.Key) is not null))
+            // Cells never submitted to Slurm have no lease, and then squeue is not asked at all.
+            var cluster = new SlurmTracker(session.Cache, new SlurmCommands()).States(plan);
+            if (cluster.Any(s => s.Lease is not null))
             {
-                PrintCluster(new SlurmTracker(session.Cache, new SlurmCommands()).States(plan));
+                PrintCluster(cluster);
             }
 
             return 0;

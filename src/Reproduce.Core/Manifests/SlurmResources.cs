@@ -69,36 +69,32 @@ public sealed partial record SlurmResources
     /// </summary>
     public (SlurmResources? Resources, string? Error) With(string setting, string text)
     {
-        string? Check(bool valid) => valid ? null : $"'{text}' is not {Settings[setting]}";
         int? Integer(int min, int max) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : null;
+        var option = text.Split('=', 2)[0];
 
-        switch (setting)
+        SlurmResources? changed = setting switch
         {
-            case "partition":
-                return Check(PartitionPattern().IsMatch(text)) is { } partitionError ? (null, partitionError) : (this with { Partition = text }, null);
-            case "cpus":
-                return Integer(1, 4096) is { } cpus ? (this with { Cpus = cpus }, null) : (null, Check(false));
-            case "gpus":
-                return Integer(0, 64) is { } gpus ? (this with { Gpus = gpus }, null) : (null, Check(false));
-            case "memory":
-                return Check(MemoryPattern().IsMatch(text)) is { } memoryError ? (null, memoryError) : (this with { Memory = text }, null);
-            case "time":
-                return Check(TimePattern().IsMatch(text)) is { } timeError ? (null, timeError) : (this with { Time = text }, null);
-            case "throttle":
-                return Integer(1, 100_000) is { } throttle ? (this with { Throttle = throttle }, null) : (null, Check(false));
-            case "sbatch":
-                var name = text.Split('=', 2)[0];
-                if (!OptionPattern().IsMatch(text))
-                {
-                    return (null, $"'{text}' is not an sbatch option: write '--name' or '--name=value' on one line");
-                }
-
-                return ReservedOptions.Contains(name)
-                    ? (null, $"'{name}' is set by the executor or by a setting of its own ({string.Join(", ", Settings.Keys.Where(k => k != "sbatch"))}): it cannot be an extra sbatch option")
-                    : (this with { Options = [.. Options, text] }, null);
-            default:
-                return (null, $"unknown setting '{setting}' (known: {string.Join(", ", Settings.Keys)})");
+            "partition" when PartitionPattern().IsMatch(text) => this with { Partition = text },
+            "cpus" when Integer(1, 4096) is { } cpus => this with { Cpus = cpus },
+            "gpus" when Integer(0, 64) is { } gpus => this with { Gpus = gpus },
+            "memory" when MemoryPattern().IsMatch(text) => this with { Memory = text },
+            "time" when TimePattern().IsMatch(text) => this with { Time = text },
+            "throttle" when Integer(1, 100_000) is { } throttle => this with { Throttle = throttle },
+            "sbatch" when OptionPattern().IsMatch(text) && !ReservedOptions.Contains(option) => this with { Options = [.. Options, text] },
+            _ => null,
+        };
+        if (changed is not null)
+        {
+            return (changed, null);
         }
+
+        return (null, setting switch
+        {
+            _ when !Settings.ContainsKey(setting) => $"unknown setting '{setting}' (known: {string.Join(", ", Settings.Keys)})",
+            "sbatch" when !OptionPattern().IsMatch(text) => $"'{text}' is not an sbatch option: write '--name' or '--name=value' on one line",
+            "sbatch" => $"'{option}' is set by the executor or by a setting of its own ({string.Join(", ", Settings.Keys.Where(k => k != "sbatch"))}): it cannot be an extra sbatch option",
+            _ => $"'{text}' is not {Settings[setting]}",
+        });
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_.\-]+(,[A-Za-z0-9_.\-]+)*$")]

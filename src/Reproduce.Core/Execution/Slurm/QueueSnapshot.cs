@@ -26,6 +26,9 @@ internal sealed class QueueSnapshot(SlurmCommands slurm)
             : tasks.Any(t => t.Index is null && ActiveStates.Contains(t.State));
     }
 
+    /// <summary>Whether the task is shown on a node (running, or completing its run).</summary>
+    public bool IsRunning(string jobId, int index) => Task(jobId, index) is { State: "RUNNING" or "COMPLETING" };
+
     private IReadOnlyList<QueuedTask> Of(string jobId)
     {
         if (!jobs.TryGetValue(jobId, out var tasks))

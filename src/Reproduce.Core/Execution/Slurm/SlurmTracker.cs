@@ -16,7 +16,7 @@ public sealed class SlurmTracker(CacheStore cache, SlurmCommands slurm)
 
     /// <summary>
     /// Where every cell of <paramref name="plan"/> stands on the cluster now, from the cache, the leases and
-    /// <c>squeue</c>: what <c>reproduce status</c> prints.
+    /// <c>squeue</c> (asked only about the jobs the leases name): what <c>reproduce status</c> prints.
     /// </summary>
     public IReadOnlyList<SlurmCellState> States(Plan plan)
     {
@@ -25,13 +25,15 @@ public sealed class SlurmTracker(CacheStore cache, SlurmCommands slurm)
         var states = new List<SlurmCellState>();
         foreach (var entry in plan.Entries)
         {
-            var lease = entry.WillRun ? SlurmLease.Read(cache.Root, entry.Key) : null;
             if (!entry.WillRun || cache.TryReadComplete(entry.Cell.Stage, entry.Key) is not null)
             {
                 outcomes[entry.Key] = new CellOutcome(entry, OutcomeKind.Cached, TimeSpan.Zero);
                 states.Add(new SlurmCellState(entry, SlurmCellStatus.Cached, null, null));
+                continue;
             }
-            else if (lease?.Task is null)
+
+            var lease = SlurmLease.Read(cache.Root, entry.Key);
+            if (lease?.Task is null)
             {
                 states.Add(new SlurmCellState(entry, lease is null ? SlurmCellStatus.Missing : SlurmCellStatus.Submitting, lease, null));
             }
@@ -42,8 +44,7 @@ public sealed class SlurmTracker(CacheStore cache, SlurmCommands slurm)
             }
             else
             {
-                var running = queue.Task(lease.JobId!, lease.Index) is { State: "RUNNING" or "COMPLETING" };
-                states.Add(new SlurmCellState(entry, running ? SlurmCellStatus.Running : SlurmCellStatus.Pending, lease, null));
+                states.Add(new SlurmCellState(entry, queue.IsRunning(lease.JobId!, lease.Index) ? SlurmCellStatus.Running : SlurmCellStatus.Pending, lease, null));
             }
         }
 

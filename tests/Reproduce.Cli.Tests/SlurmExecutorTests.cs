@@ -151,7 +151,8 @@ public sealed class SlurmExecutorTests : IDisposable
 
     /// <summary>
     /// <c>scancel</c> of one queued fine-tuning task: its cell is reported failed with the task's state, the task's
-    /// aggregate is reported skipped, every other cell completes, and the rerun submits only those two cells.
+    /// aggregate is reported skipped, every other cell completes, <c>reproduce status</c> afterwards shows the same,
+    /// and the rerun submits only those two cells.
     /// </summary>
     [SlurmFact]
     public void A_cancelled_finetune_task_fails_its_cell_blocks_its_aggregate_and_the_rerun_submits_only_them()
@@ -161,8 +162,7 @@ public sealed class SlurmExecutorTests : IDisposable
         File.WriteAllText(manifest, $"extends: {Ci}\nfinetune:\n  epochs: 2\nevaluation:\n  fractions: [1.0]\n");
         var run = Task.Run(() => Run("--manifest", manifest, "--task", "covid"));
         string? finetune = null;
-        Assert.True(Eventually(() => run.IsCompleted || (finetune = Slurm("squeue", "--noheader", "--name=reproduce-finetune", "--format=%F").Output
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).FirstOrDefault()) is not null));
+        Assert.True(Eventually(() => run.IsCompleted || (finetune = FinetuneJobs().FirstOrDefault()) is not null));
         Assert.True(finetune is not null, $"no fine-tuning job was queued: {(run.IsCompleted ? run.Result.StandardOutput + run.Result.StandardError : "")}");
         Assert.Equal(0, Slurm("scancel", $"{finetune}_0").ExitCode);
 
@@ -174,6 +174,14 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.True(result.StandardError.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in:\n{result.StandardError}");
         Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["finetune", "0", "5", "1", "0", "0", ..]);
         Assert.Contains(result.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["aggregate", "0", "0", "0", "1", "0", ..]);
+
+        // Rejoined later, status tells the same from the cache, the leases and squeue: on Slurm, stage, cached, pending,
+        // running, failed, blocked, missing, submitting.
+        var status = Cli("status", "--manifest", manifest, "--task", "covid");
+        Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
+        Assert.Contains(status.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["finetune", "5", "0", "0", "1", "0", "0", "0"]);
+        Assert.Contains(status.OutputLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["aggregate", "0", "0", "0", "0", "1", "0", "0"]);
+        Assert.Contains(expected["error: ".Length..].Replace("finetune[", "failed  finetune[", StringComparison.Ordinal), status.StandardOutput);
 
         var rerun = Run("--manifest", manifest, "--task", "covid");
 
@@ -245,6 +253,41 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(cell, f!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(reference, f!))), $"{f} differs from an uninterrupted run's"));
     }
 
+    /// <summary>
+    /// A download task stuck on a server that never answers reaches its one-minute limit and ends TIMEOUT: the executor
+    /// submits it again with <c>time_on_retry</c>, and its preprocessing cell again after the new task (Slurm cancelled
+    /// the first one). The second attempt gets a 404, an end no retry can fix: the cell fails with it, its
+    /// preprocessing is reported blocked, and nothing is submitted a third time.
+    /// </summary>
+    [SlurmFact]
+    public void A_task_that_reached_its_time_limit_is_submitted_again_with_time_on_retry_and_its_downstream_cell_after_it()
+    {
+        using var server = new StallingServer();
+        var manifest = Path.Combine(temp, "stalling.yaml");
+        File.WriteAllText(manifest, $$"""
+            extends: {{Ci}}
+            datasets:
+              covid: {source: github, url: "http://127.0.0.1:{{server.Port}}/covid", version: v1, synthetic: ~}
+            slurm:
+              download: {time: "1", time_on_retry: "5"}
+            """);
+
+        var result = Run("--manifest", manifest, "--only", "preprocess", "--dataset", "covid");
+
+        Assert.True(result.ExitCode == 1, result.StandardOutput + result.StandardError);
+        var submitted = result.OutputLines.Where(l => l.StartsWith("submitted ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, submitted.Count);
+        var first = submitted[0].Split(' ')[3].TrimEnd(',');
+        var again = submitted[2].Split(' ')[3].TrimEnd(',');
+        Assert.Matches(@"^submitted 02-download: job \d+, 1 cell\(s\) with --time=5$", submitted[2]);
+        Assert.Matches($@"^submitted 03-preprocess: job \d+, 1 cell\(s\) after {again}$", submitted[3]);
+        Assert.Contains($"retry 1 of 1: download[dataset=covid]: task {first}_0 ended TIMEOUT; submitting the cell again", result.OutputLines);
+        Assert.Contains($"error: download[dataset=covid]: job {again}_0: its task ended FAILED (NonZeroExitCode) without publishing the cell", result.StandardError);
+        Assert.Contains("HTTP 404", result.StandardError);
+        Assert.Contains(result.OutputLines, l => l.Contains("preprocess[dataset=covid]: skipped", StringComparison.Ordinal));
+        Assert.Equal(2, server.Requests);
+    }
+
     private static bool Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + RunLimit;
@@ -260,6 +303,14 @@ public sealed class SlurmExecutorTests : IDisposable
 
         return false;
     }
+
+    /// <summary>This test's fine-tuning jobs in the queue (other tests may share the cluster), oldest first.</summary>
+    private List<string> FinetuneJobs() => [.. Slurm("squeue", "--noheader", "--name=reproduce-finetune", "--format=%F|%o").Output
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(l => l.Split('|', 2))
+        .Where(f => f.Length == 2 && f[1].StartsWith(temp + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        .Select(f => f[0])
+        .OrderBy(id => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture))];
 
     private static string Tail(string path) => File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(10)) : $"no {path}";
 
@@ -282,4 +333,68 @@ public sealed class SlurmExecutorTests : IDisposable
 
     private CliProcess.Result Run(params string[] arguments) =>
         CliProcess.RunWithin(RunLimit, temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Path.Combine(temp, "cache") }, ["run", "--executor", "slurm", "--threads", "1", .. arguments]);
+}
+
+/// <summary>
+/// An HTTP server on 127.0.0.1 whose first request is never answered (the connection stays open until disposal) and
+/// whose later ones get a 404.
+/// </summary>
+internal sealed class StallingServer : IDisposable
+{
+    private readonly System.Net.Sockets.TcpListener listener = new(System.Net.IPAddress.Loopback, 0);
+    private readonly List<System.Net.Sockets.TcpClient> held = [];
+    private int requests;
+
+    public StallingServer()
+    {
+        listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public int Port => ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+    public int Requests => Volatile.Read(ref requests);
+
+    public void Dispose()
+    {
+        listener.Stop();
+        lock (held)
+        {
+            held.ForEach(c => c.Dispose());
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var client = await listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                // The request line and headers: a GET ends with an empty line.
+                var reader = new StreamReader(stream, leaveOpen: true);
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync()))
+                {
+                }
+
+                if (Interlocked.Increment(ref requests) == 1)
+                {
+                    lock (held)
+                    {
+                        held.Add(client);
+                    }
+
+                    continue;
+                }
+
+                await stream.WriteAsync("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+                client.Dispose();
+            }
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
+        {
+            // Stopped.
+        }
+    }
 }

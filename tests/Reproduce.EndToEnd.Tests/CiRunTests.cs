@@ -56,6 +56,8 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
 {
     private static readonly string[] Tasks = ["covid", "organsmnist", "brain"];
 
+    private static readonly string[] Stages = ["download", "preprocess", "pretrain", "finetune", "aggregate", "render"];
+
     private static string BaselinePath => Path.Combine(CliProcess.RepositoryRoot, "results", "baselines", "ci.json");
 
     [Fact]
@@ -106,6 +108,55 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
             var differing = expected.Where(f => f.Value != actual[f.Key]).Select(f => f.Key).ToList();
             Assert.True(differing.Count == 0, $"with {workers} worker(s) these files differ from two workers': {string.Join(", ", differing)}");
         }
+    }
+
+    /// <summary>
+    /// The same experiment on the one-node Slurm cluster (<c>build/slurm/test-cluster.sh</c>), one CPU a task:
+    /// submitted detached and followed with <c>reproduce status</c> until every cell is cached, it publishes the bytes of
+    /// the local run in every file of every cell; the attached run after it submits nothing and restores the results.
+    /// </summary>
+    [SlurmFact]
+    public void On_slurm_a_detached_run_followed_by_status_publishes_the_local_runs_bytes()
+    {
+        var expected = CellFiles(run.Cache);
+        // Other test projects run beside this one on the same cluster: their few short jobs go first.
+        var (environment, detached) = run.Run("slurm", "--executor", "slurm", "--detach", "--slurm", "sbatch=--nice=1000");
+        Assert.True(detached.ExitCode == 0, detached.ToString());
+        Assert.Contains(detached.OutputLines, l => l.StartsWith("detached: job(s) ", StringComparison.Ordinal));
+
+        var deadline = DateTime.UtcNow + CiRun.WholeRun;
+        CliProcess.Result status;
+        while (true)
+        {
+            status = CliProcess.Run(CliProcess.RepositoryRoot, environment, "status", "--manifest", "experiments/ci.yaml");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            // The "on Slurm" table: stage, cached, pending, running, failed, blocked, missing, submitting.
+            var cluster = status.OutputLines.SkipWhile(l => !l.StartsWith("on Slurm", StringComparison.Ordinal)).Skip(2)
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length == 8)
+                .ToList();
+            Assert.True(cluster.All(f => f[4] == "0" && f[5] == "0"), $"a task failed on the cluster:\n{status}");
+            // Stage lines of the first table (stage, cells, cached, missing, incomplete): all cached is done.
+            var stages = status.OutputLines.Skip(2).TakeWhile(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => Stages.Contains(f[0])).ToList();
+            if (stages.Count == Stages.Length && stages.All(f => f[1] == f[2]))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the cluster did not finish in {CiRun.WholeRun}:\n{status}");
+            Thread.Sleep(TimeSpan.FromSeconds(10));
+        }
+
+        var actual = CellFiles(environment["REPRODUCE_CACHE"]!);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        var differing = expected.Where(f => f.Value != actual[f.Key]).Select(f => f.Key).ToList();
+        Assert.True(differing.Count == 0, $"on Slurm these files differ from the local run's: {string.Join(", ", differing)}");
+
+        var attached = CliProcess.RunWithin(CiRun.WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml", "--executor", "slurm");
+        Assert.True(attached.ExitCode == 0, attached.ToString());
+        Assert.Contains("nothing to do", attached.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("submitted", attached.StandardOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(environment["REPRODUCE_RESULTS"]!, "ci", "report.md")));
     }
 
     [Fact]
@@ -175,7 +226,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     /// the report without the row of its provenance that gives the time the numbers were computed.
     /// </summary>
     private static Dictionary<string, string> CellFiles(string cache) =>
-        new[] { "download", "preprocess", "pretrain", "finetune", "aggregate", "render" }
+        Stages
             .SelectMany(stage => Directory.GetFiles(Path.Combine(cache, stage), "*", SearchOption.AllDirectories))
             .Where(path => Path.GetFileName(path) != "meta.json")
             .ToDictionary(path => Path.GetRelativePath(cache, path), path =>

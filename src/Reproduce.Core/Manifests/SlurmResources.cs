@@ -20,7 +20,13 @@ public sealed partial record SlurmResources
         ["time"] = "a time limit as Slurm writes it: M, M:S, H:M:S, D-H, D-H:M or D-H:M:S",
         ["throttle"] = "an integer in [1, 100000]: at most this many tasks of an array at once",
         ["sbatch"] = "a list of further sbatch options, each '--name' or '--name=value'",
+        ["retries"] = "an integer in [0, 10]: how many times the executor resubmits a task that ended in a state a retry can fix",
+        ["memory_on_retry"] = "a memory size such as 64G: --mem of a task resubmitted after OUT_OF_MEMORY (none: not resubmitted)",
+        ["time_on_retry"] = "a time limit as for 'time': --time of a task resubmitted after TIMEOUT (none: a stage that cannot resume is not resubmitted)",
     };
+
+    /// <summary>How many times a task is resubmitted when its stage sets no <see cref="Retries"/>.</summary>
+    public const int DefaultRetries = 1;
 
     /// <summary>
     /// sbatch options the executor writes itself (the array, its logs and dependencies, the requeue signal) or that a
@@ -48,6 +54,12 @@ public sealed partial record SlurmResources
 
     public int? Throttle { get; init; }
 
+    public int? Retries { get; init; }
+
+    public string? MemoryOnRetry { get; init; }
+
+    public string? TimeOnRetry { get; init; }
+
     /// <summary>Further sbatch options, in order: <c>slurm.default</c>'s first, then the stage's.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
 
@@ -60,6 +72,9 @@ public sealed partial record SlurmResources
         Memory = Memory ?? defaults.Memory,
         Time = Time ?? defaults.Time,
         Throttle = Throttle ?? defaults.Throttle,
+        Retries = Retries ?? defaults.Retries,
+        MemoryOnRetry = MemoryOnRetry ?? defaults.MemoryOnRetry,
+        TimeOnRetry = TimeOnRetry ?? defaults.TimeOnRetry,
         Options = [.. defaults.Options, .. Options],
     };
 
@@ -80,6 +95,9 @@ public sealed partial record SlurmResources
             "memory" when MemoryPattern().IsMatch(text) => this with { Memory = text },
             "time" when TimePattern().IsMatch(text) => this with { Time = text },
             "throttle" when Integer(1, 100_000) is { } throttle => this with { Throttle = throttle },
+            "retries" when Integer(0, 10) is { } retries => this with { Retries = retries },
+            "memory_on_retry" when MemoryPattern().IsMatch(text) => this with { MemoryOnRetry = text },
+            "time_on_retry" when TimePattern().IsMatch(text) => this with { TimeOnRetry = text },
             "sbatch" when OptionPattern().IsMatch(text) && !ReservedOptions.Contains(option) => this with { Options = [.. Options, text] },
             _ => null,
         };

@@ -152,7 +152,7 @@ public class ManifestBindingTests : IDisposable
             slurm:
               default: {partition: gpu, cpus: 4, memory: 16G, time: "1-00:00:00", sbatch: [--qos=normal]}
               pretrain: {gpus: 1, time: "3-00:00:00"}
-              finetune: {gpus: 1, throttle: 8, sbatch: [--constraint=a100]}
+              finetune: {gpus: 1, throttle: 8, sbatch: [--constraint=a100], retries: 2, memory_on_retry: 64G, time_on_retry: "2-00:00:00"}
             """);
 
         var slurm = folder.Load(path).Slurm;
@@ -162,6 +162,8 @@ public class ManifestBindingTests : IDisposable
         Assert.Equal(["--qos=normal"], pretrain.Options);
         Assert.Equal(["--qos=normal", "--constraint=a100"], slurm.For("finetune").Options);
         Assert.Equal(8, slurm.For("finetune").Throttle);
+        Assert.Equal((2, "64G", "2-00:00:00"), (slurm.For("finetune").Retries, slurm.For("finetune").MemoryOnRetry, slurm.For("finetune").TimeOnRetry));
+        Assert.Equal((null, null, null), (pretrain.Retries, pretrain.MemoryOnRetry, pretrain.TimeOnRetry));
         Assert.Equal(slurm.Default, slurm.For("download"));
 
         var (overridden, error) = slurm.With("pretrain.time=12:00:00");
@@ -172,6 +174,9 @@ public class ManifestBindingTests : IDisposable
         Assert.Equal("unknown stage 'train' (known: download, preprocess, pretrain, finetune, aggregate, render, or no stage for the default)", slurm.With("train.gpus=1").Error);
         Assert.Equal("'many' is not an integer in [0, 64]: --gres=gpu:N", slurm.With("finetune.gpus=many").Error);
         Assert.Equal("expected [STAGE.]SETTING=VALUE", slurm.With("gpus").Error);
+        Assert.Equal(0, slurm.With("retries=0").Spec!.For("pretrain").Retries);
+        Assert.StartsWith("'11' is not an integer in [0, 10]", slurm.With("retries=11").Error, StringComparison.Ordinal);
+        Assert.StartsWith("'lots' is not a memory size", slurm.With("finetune.memory_on_retry=lots").Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ namespace Reproduce.Core.Execution.Slurm;
 /// has in flight is not submitted again but waited for, and a downstream cell depends on that task. Task i of an
 /// array runs <c>reproduce run-cell</c> of this build on line i of the array's key file, written with the cells'
 /// specs before anything is submitted, with its stage's <see cref="SlurmResources"/>. The executor then follows the
-/// run from the cache and <c>squeue</c>: a published cell is the only proof of success, whatever a job's state says.
+/// run from the cache and <c>squeue</c>: a published cell is the only proof of success, whatever a job's state says,
+/// and a task of its own that ended in a state a retry can fix (<see cref="SlurmRetry"/>) is submitted again.
 /// Each array's script, key file and per-task logs stay in <c>&lt;cache&gt;/.slurm/&lt;run&gt;/</c>. An array holds
 /// at most <paramref name="maxTasks"/> cells (default: the cluster's <c>MaxArraySize</c>); more go into further arrays.
 /// </para>
@@ -48,11 +49,10 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
     public SlurmSubmission Submit(Plan plan)
     {
         var run = $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Environment.ProcessId}";
-        var folder = Path.Combine(cache.Root, ".slurm", run);
         var queue = new QueueSnapshot(slurm);
         var tasks = new Dictionary<string, SlurmLease>(StringComparer.Ordinal);
         var ours = new List<PlanEntry>();
-        var arrays = new List<JobArray>();
+        var jobIds = new List<string>();
         try
         {
             foreach (var entry in plan.Entries.Where(e => e.WillRun))
@@ -68,19 +68,9 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
                 }
             }
 
-            arrays = Arrange(ours, tasks, plan.Keys, maxTasks ?? (ours.Count > 0 ? slurm.MaxArraySize() : 1));
-            Directory.CreateDirectory(Path.Combine(folder, "logs"));
-            foreach (var array in arrays)
+            if (ours.Count > 0)
             {
-                array.JobId = slurm.Submit(WriteScript(folder, array, plan.Keys));
-                for (var index = 0; index < array.Cells.Count; index++)
-                {
-                    var lease = Lease(run) with { JobId = array.JobId, Index = index, Log = LogOf(folder, array, index) };
-                    SlurmLease.Write(cache.Root, array.Cells[index].Key, lease);
-                    tasks[array.Cells[index].Key] = lease;
-                }
-
-                log.WriteLine($"submitted {array.Name}: job {array.JobId}, {array.Cells.Count} cell(s){(array.Upstream.Count > 0 ? $" after {Dependency(array)["afterok:".Length..]}" : "")}");
+                SubmitArrays(run, Arrange(ours, tasks, plan.Keys, jobIds.Count, new Dictionary<string, SlurmResources>()), plan.Keys, tasks, jobIds);
             }
         }
         finally
@@ -92,13 +82,19 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
             }
         }
 
-        return new SlurmSubmission(run, [.. arrays.Select(a => a.JobId!)], tasks);
+        return new SlurmSubmission(run, jobIds, tasks);
     }
 
-    /// <summary>Waits until every cell of <paramref name="submission"/> is published or has failed; Ctrl+C cancels its own jobs.</summary>
+    /// <summary>
+    /// Waits until every cell of <paramref name="submission"/> is published or has failed, resubmitting a task of this
+    /// submission that ended in a state a retry can fix (<see cref="SlurmRetry"/>); Ctrl+C cancels its own jobs.
+    /// </summary>
     public async Task<ExecutionReport> FollowAsync(Plan plan, SlurmSubmission submission, CancellationToken cancellationToken)
     {
         var outcomes = plan.Entries.Where(e => !e.WillRun).ToDictionary(e => e.Key, e => new CellOutcome(e, OutcomeKind.Cached, TimeSpan.Zero));
+        var tasks = new Dictionary<string, SlurmLease>(submission.Tasks, StringComparer.Ordinal);
+        var jobIds = submission.JobIds.ToList();
+        var retries = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             while (outcomes.Count < plan.Entries.Count)
@@ -106,10 +102,21 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
                 var queue = new QueueSnapshot(slurm);
                 foreach (var entry in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key)))
                 {
-                    if (tracker.Observe(entry, submission.Tasks[entry.Key], queue, outcomes, plan.Keys) is { } outcome)
+                    var lease = tasks[entry.Key];
+                    if (tracker.Observe(entry, lease, queue, outcomes, plan.Keys) is not { } outcome)
                     {
-                        Finish(outcomes, outcome);
+                        continue;
                     }
+
+                    var ended = queue.Task(lease.JobId!, lease.Index);
+                    if (outcome.Kind == OutcomeKind.Failed && lease.Run == submission.Run && RetryOf(entry, ended, retries) is { } retry)
+                    {
+                        log.WriteLine($"retry {retries[entry.Key]} of {retry.Attempts}: {entry.Cell}: task {lease.Task} ended {ended!.State}; submitting the cell again");
+                        Resubmit(plan, entry, retry.Resources, submission.Run, queue, outcomes, tasks, jobIds);
+                        continue;
+                    }
+
+                    Finish(outcomes, outcome);
                 }
 
                 if (outcomes.Count < plan.Entries.Count)
@@ -120,10 +127,10 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
         }
         catch (OperationCanceledException)
         {
-            slurm.Cancel(submission.JobIds);
+            slurm.Cancel(jobIds);
             foreach (var entry in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key)))
             {
-                if (submission.Tasks[entry.Key].Run == submission.Run)
+                if (tasks[entry.Key].Run == submission.Run)
                 {
                     SlurmLease.Release(cache.Root, entry.Key);
                 }
@@ -133,6 +140,72 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
         }
 
         return new ExecutionReport([.. plan.Entries.Select(e => outcomes[e.Key])]);
+    }
+
+    /// <summary>
+    /// The resources to resubmit a cell's ended task with, and its stage's number of retries, when the state it ended
+    /// in is one a retry can fix and retries are left (counting this one in <paramref name="retries"/>); else null.
+    /// </summary>
+    private (SlurmResources Resources, int Attempts)? RetryOf(PlanEntry entry, QueuedTask? ended, Dictionary<string, int> retries)
+    {
+        var stage = resources.For(entry.Cell.Stage);
+        var attempts = stage.Retries ?? SlurmResources.DefaultRetries;
+        // A task the controller no longer shows ended in a state nobody can tell: not retried.
+        if (ended is null || retries.GetValueOrDefault(entry.Key) >= attempts
+            || SlurmRetry.After(ended.State, stage, stages.Descriptor(entry.Cell.Stage).Resumable) is not { } retry)
+        {
+            return null;
+        }
+
+        retries[entry.Key] = retries.GetValueOrDefault(entry.Key) + 1;
+        return (retry, attempts);
+    }
+
+    /// <summary>
+    /// Submits <paramref name="entry"/> again with <paramref name="retry"/>'s resources, and with it every downstream
+    /// cell of this run still waiting on it: <c>--kill-on-invalid-dep</c> makes Slurm cancel their tasks (cancelled
+    /// here first, so none lingers), and the new tasks depend on the new one.
+    /// </summary>
+    private void Resubmit(Plan plan, PlanEntry entry, SlurmResources retry, string run, QueueSnapshot queue, Dictionary<string, CellOutcome> outcomes, Dictionary<string, SlurmLease> tasks, List<string> jobIds)
+    {
+        var again = new List<PlanEntry> { entry };
+        var waiting = new HashSet<string>(StringComparer.Ordinal) { entry.Key };
+        foreach (var downstream in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key) && tasks.TryGetValue(e.Key, out var lease) && lease.Run == run))
+        {
+            var upstream = downstream.Cell.Upstream.Select(plan.Keys.KeyOf).ToList();
+            // A cell that also waits on a failed one stays blocked: its task is cancelled by Slurm and reported so.
+            if (upstream.Any(waiting.Contains) && !upstream.Any(k => outcomes.TryGetValue(k, out var o) && o.Kind is not (OutcomeKind.Cached or OutcomeKind.Computed)))
+            {
+                again.Add(downstream);
+                waiting.Add(downstream.Key);
+            }
+        }
+
+        slurm.Cancel([.. again.Skip(1).Select(e => tasks[e.Key]).Where(l => queue.IsActive(l.JobId!, l.Index)).Select(l => l.Task!)]);
+        var inFlight = tasks.Where(t => !waiting.Contains(t.Key) && !outcomes.ContainsKey(t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        var arrays = Arrange(again, inFlight, plan.Keys, jobIds.Count, new Dictionary<string, SlurmResources>(StringComparer.Ordinal) { [entry.Key] = retry });
+        SubmitArrays(run, arrays, plan.Keys, tasks, jobIds);
+    }
+
+    /// <summary>Submits <paramref name="arrays"/> in order, recording each cell's task in its lease and in <paramref name="tasks"/>.</summary>
+    private void SubmitArrays(string run, List<JobArray> arrays, CellKeys keys, Dictionary<string, SlurmLease> tasks, List<string> jobIds)
+    {
+        var folder = Path.Combine(cache.Root, ".slurm", run);
+        Directory.CreateDirectory(Path.Combine(folder, "logs"));
+        foreach (var array in arrays)
+        {
+            array.JobId = slurm.Submit(WriteScript(folder, array, keys));
+            jobIds.Add(array.JobId);
+            for (var index = 0; index < array.Cells.Count; index++)
+            {
+                var lease = Lease(run) with { JobId = array.JobId, Index = index, Log = LogOf(folder, array, index) };
+                SlurmLease.Write(cache.Root, array.Cells[index].Key, lease);
+                tasks[array.Cells[index].Key] = lease;
+            }
+
+            var changed = Changes(resources.For(array.Stage), array.Resources);
+            log.WriteLine($"submitted {array.Name}: job {array.JobId}, {array.Cells.Count} cell(s){(changed.Length > 0 ? $" with {changed}" : "")}{(array.Upstream.Count > 0 ? $" after {Dependency(array)["afterok:".Length..]}" : "")}");
+        }
     }
 
     /// <summary>
@@ -177,9 +250,14 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
 
     private SlurmLease Lease(string run) => new(run, Environment.MachineName, Environment.ProcessId, clock.GetUtcNow());
 
-    /// <summary>The cells to compute grouped into arrays, upstream arrays first: one per stage and set of upstream tasks.</summary>
-    private static List<JobArray> Arrange(IReadOnlyList<PlanEntry> cells, IReadOnlyDictionary<string, SlurmLease> inFlight, CellKeys keys, int maxTasks)
+    /// <summary>
+    /// The cells to compute grouped into arrays numbered from <paramref name="first"/>, upstream arrays first: one per
+    /// stage, set of upstream tasks and resources (a stage's own, or a retried cell's from <paramref name="retried"/>).
+    /// </summary>
+    private List<JobArray> Arrange(IReadOnlyList<PlanEntry> cells, IReadOnlyDictionary<string, SlurmLease> inFlight, CellKeys keys, int first, IReadOnlyDictionary<string, SlurmResources> retried)
     {
+        var size = maxTasks ?? slurm.MaxArraySize();
+        var ofStage = cells.Select(e => e.Cell.Stage).Distinct().ToDictionary(s => s, resources.For, StringComparer.Ordinal);
         var arrays = new List<JobArray>();
         var taskOf = new Dictionary<string, UpstreamTask>(StringComparer.Ordinal);
         foreach (var entry in cells)
@@ -190,10 +268,11 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
                 .Distinct()
                 .OrderBy(t => t.Array?.Number ?? -1).ThenBy(t => t.AdoptedJob, StringComparer.Ordinal).ThenBy(t => t.Index)
                 .ToList();
-            var array = arrays.FirstOrDefault(a => a.Stage == entry.Cell.Stage && a.Upstream.SequenceEqual(upstream) && a.Cells.Count < maxTasks);
+            var wanted = retried.GetValueOrDefault(entry.Key) ?? ofStage[entry.Cell.Stage];
+            var array = arrays.FirstOrDefault(a => a.Stage == entry.Cell.Stage && ReferenceEquals(a.Resources, wanted) && a.Upstream.SequenceEqual(upstream) && a.Cells.Count < size);
             if (array is null)
             {
-                array = new JobArray(arrays.Count, entry.Cell.Stage, upstream);
+                array = new JobArray(first + arrays.Count, entry.Cell.Stage, wanted, upstream);
                 arrays.Add(array);
             }
 
@@ -203,6 +282,13 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
 
         return arrays;
     }
+
+    /// <summary>The sbatch settings a retry changed, as sbatch options (empty when none).</summary>
+    private static string Changes(SlurmResources before, SlurmResources after) => string.Join(' ', new[]
+    {
+        after.Time != before.Time ? $"--time={after.Time}" : null,
+        after.Memory != before.Memory ? $"--mem={after.Memory}" : null,
+    }.OfType<string>());
 
     /// <summary>
     /// <c>afterok:</c> and the jobs <paramref name="array"/> waits for: an upstream array's id when it needs every task
@@ -225,7 +311,7 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
             cache.WriteSpec(CellSpec.Of(cell.Cell, keysOfPlan));
         }
 
-        var stage = resources.For(array.Stage);
+        var stage = array.Resources;
         // The cell computes with as many threads as its task has CPUs.
         var threads = (stage.Cpus ?? settings.Threads).ToString(CultureInfo.InvariantCulture);
         var options = new List<string>
@@ -321,11 +407,12 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
     /// <summary>A task an array waits for: task <see cref="Index"/> of an array of this submission, or of another submission's job.</summary>
     private sealed record UpstreamTask(JobArray? Array, string? AdoptedJob, int Index);
 
-    /// <summary>One submitted array: its cells in task order and the upstream tasks they wait for.</summary>
-    private sealed class JobArray(int number, string stage, IReadOnlyList<UpstreamTask> upstream)
+    /// <summary>One submitted array: its cells in task order, what its tasks ask for and the upstream tasks they wait for.</summary>
+    private sealed class JobArray(int number, string stage, SlurmResources resources, IReadOnlyList<UpstreamTask> upstream)
     {
         public int Number { get; } = number;
         public string Stage { get; } = stage;
+        public SlurmResources Resources { get; } = resources;
         public IReadOnlyList<UpstreamTask> Upstream { get; } = upstream;
         public List<PlanEntry> Cells { get; } = [];
         public string Name => $"{Number:00}-{Stage}";

@@ -43,7 +43,11 @@ public sealed class CellProcessTests : IDisposable
     public async Task Ctrl_C_to_the_run_stops_its_cell_processes_and_exits_130_with_no_partial_cell()
     {
         var environment = new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Cache, ["REPRODUCE_DATA"] = Path.Combine(temp, "data") };
-        var running = Task.Run(() => CliProcess.RunWithin(Limit, temp, environment, "run", "--manifest", Path.Combine(CliProcess.RepositoryRoot, "experiments", "ci.yaml"), "--only", "pretrain", "--method", "byol"));
+        // A pre-training far longer than the test needs: on a loaded machine this test's own threads may be slow to
+        // send the signal, and a cell that finished first would leave nothing to interrupt.
+        var manifest = Path.Combine(temp, "long.yaml");
+        File.WriteAllText(manifest, $"extends: {Path.Combine(CliProcess.RepositoryRoot, "experiments", "ci.yaml")}\npretrain:\n  methods:\n    byol: {{epochs: 100}}\n");
+        var running = Task.Run(() => CliProcess.RunWithin(Limit, temp, environment, "run", "--manifest", manifest, "--only", "pretrain", "--method", "byol"));
         var (cell, child) = await CellProcessAsync(running, "pretrain");
         var parent = ParentOf(child);
         Assert.Contains("reproduce.dll", ReadOrEmpty($"/proc/{parent}/cmdline"), StringComparison.Ordinal);

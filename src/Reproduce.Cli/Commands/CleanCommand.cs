@@ -5,7 +5,8 @@ namespace Reproduce.Cli.Commands;
 
 /// <summary>
 /// <c>reproduce clean</c>: deletes the selected cells (under their current keys) and their work
-/// directories. A cell being computed right now is left alone and reported.
+/// directories. A cell being computed right now, or that a run in progress needs (its upstream cells), is left alone
+/// and reported.
 /// </summary>
 internal static class CleanCommand
 {
@@ -18,8 +19,16 @@ internal static class CleanCommand
             var session = common.OpenSession(result);
             var plan = session.Plan(common.FilterFrom(result), force: false);
             var (removed, busy) = (0, 0);
+            var inUse = session.Cache.CellsInUse();
             foreach (var entry in plan.Entries.Where(e => e.Selected))
             {
+                if (inUse.Contains(entry.Key))
+                {
+                    Console.WriteLine($"in use  {entry.Cell.Address}: a run in progress needs it; left alone");
+                    busy++;
+                    continue;
+                }
+
                 using var cellLock = session.Cache.TryLock(entry.Key, LockOwner.Current(TimeProvider.System));
                 if (cellLock is null)
                 {

@@ -1,5 +1,6 @@
 using Reproduce.Cli.Composition;
 using Reproduce.Cli.Progress;
+using Reproduce.Core.Cache;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Execution.Slurm;
@@ -22,6 +23,8 @@ internal static class Execution
     /// <summary>Runs the plan's missing cells here, or with <paramref name="cluster"/> as Slurm jobs.</summary>
     public static async Task<int> RunAsync(Session session, Plan plan, RunSettings settings, bool verbose, CancellationToken cancellationToken, SlurmRunOptions? cluster = null)
     {
+        // 'clean' leaves this run's cells alone while it lasts, cached upstream cells included.
+        using var inUse = cluster is { Detach: true } ? null : session.Cache.UseCells(plan.Entries.Select(e => e.Key), LockOwner.Current(TimeProvider.System));
         if (plan.ToRun == 0)
         {
             Console.WriteLine($"nothing to do: all {plan.Entries.Count} cells are cached");

@@ -21,6 +21,10 @@ public sealed class CacheStore
     private const string LocksFolder = ".locks";
     private const string TrashFolder = ".trash";
     private const string SpecsFolder = ".specs";
+    private const string RunsFolder = ".runs";
+
+    /// <summary>A file being written under a temporary name beside its target: hidden, ending in <c>.tmp</c>.</summary>
+    public const string TemporaryFilePattern = ".*.tmp";
 
     public CacheStore(string root)
     {
@@ -29,11 +33,12 @@ public sealed class CacheStore
 
     public string Root { get; }
 
-    public string CellDirectory(string stage, string key) => Path.Combine(Root, stage, key[..2], key);
+    // Every path below is built from a key checked by KeyText: a key from a command line or a file cannot leave the cache.
+    public string CellDirectory(string stage, string key) => Path.Combine(Root, stage, KeyText.Require(key)[..2], key);
 
-    public string WorkDirectory(string stage, string key) => Path.Combine(Root, WorkFolder, stage, key);
+    public string WorkDirectory(string stage, string key) => Path.Combine(Root, WorkFolder, stage, KeyText.Require(key));
 
-    public string SpecPath(string key) => Path.Combine(Root, SpecsFolder, key[..2], key + ".json");
+    public string SpecPath(string key) => Path.Combine(Root, SpecsFolder, KeyText.Require(key)[..2], key + ".json");
 
     /// <summary>
     /// Records a cell's spec under its key, so any process can compute the cell from the key alone. Writers of one
@@ -51,11 +56,7 @@ public sealed class CacheStore
     /// <summary>The spec recorded for <paramref name="key"/> (a full key, or a unique prefix of at least 12 characters).</summary>
     public CellSpec ReadSpec(string key)
     {
-        if (key.Length < 12 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new UsageException($"'{key}' is not a cell key: 64 lower-case hex digits as 'reproduce plan' prints them (a unique prefix of at least 12 will do)");
-        }
-
+        KeyText.RequirePrefix(key);
         var folder = Path.Combine(Root, SpecsFolder, key[..2]);
         var matches = Directory.Exists(folder) ? Directory.GetFiles(folder, key + "*.json") : [];
         return matches.Length switch
@@ -66,7 +67,7 @@ public sealed class CacheStore
         };
     }
 
-    public string LockPath(string key) => Path.Combine(Root, LocksFolder, key[..2], key + ".lock");
+    public string LockPath(string key) => Path.Combine(Root, LocksFolder, KeyText.Require(key)[..2], key + ".lock");
 
     /// <summary>The meta of the published cell, or null when it is not in the cache.</summary>
     public CellMeta? TryReadComplete(string stage, string key)
@@ -102,6 +103,13 @@ public sealed class CacheStore
     /// </summary>
     public string Publish(CellMeta meta, string workDirectory)
     {
+        // A writer killed mid-write (a checkpoint, in an earlier attempt of this cell) leaves its temporary: nothing of
+        // it belongs in the cell.
+        foreach (var leftover in Directory.EnumerateFiles(workDirectory, TemporaryFilePattern, SearchOption.AllDirectories))
+        {
+            File.Delete(leftover);
+        }
+
         var metaPath = Path.Combine(workDirectory, CellMeta.FileName);
         using (var stream = new FileStream(metaPath, FileMode.Create, FileAccess.Write))
         {
@@ -140,6 +148,48 @@ public sealed class CacheStore
         }
     }
 
+    /// <summary>
+    /// Records, until disposed, that a run of this process needs the cells <paramref name="keys"/> (its whole plan,
+    /// cached upstream cells included), so <c>clean</c> leaves them alone. The record is a key list in
+    /// <c>.runs/</c> beside a lock the run holds: a run that dies releases its lock, and its record counts no more.
+    /// </summary>
+    public IDisposable UseCells(IEnumerable<string> keys, LockOwner owner)
+    {
+        var record = Path.Combine(Root, RunsFolder, $"{owner.ProcessId}-{Guid.NewGuid():N}");
+        var held = CellLock.TryAcquire(record + ".lock", owner)
+            ?? throw new CacheException(record + ".lock", "a fresh run record is locked by another process");
+        var temporary = record + ".keys.tmp";
+        File.WriteAllLines(temporary, keys);
+        File.Move(temporary, record + ".keys");
+        return new RunRecord(record, held);
+    }
+
+    /// <summary>The keys the live runs of this cache need (see <see cref="UseCells"/>); the records of runs that are gone are removed.</summary>
+    public IReadOnlySet<string> CellsInUse()
+    {
+        var inUse = new HashSet<string>(StringComparer.Ordinal);
+        var folder = Path.Combine(Root, RunsFolder);
+        if (!Directory.Exists(folder))
+        {
+            return inUse;
+        }
+
+        foreach (var keys in Directory.EnumerateFiles(folder, "*.keys"))
+        {
+            var record = keys[..^".keys".Length];
+            if (CellLock.IsHeld(record + ".lock"))
+            {
+                inUse.UnionWith(File.ReadLines(keys).Where(KeyText.IsKey));
+            }
+            else
+            {
+                RunRecord.Delete(record);
+            }
+        }
+
+        return inUse;
+    }
+
     /// <summary>Every lock file with its state, for <c>status</c> and <c>unlock</c>.</summary>
     public IReadOnlyList<LockState> Locks()
     {
@@ -149,7 +199,9 @@ public sealed class CacheStore
             return [];
         }
 
+        // A file there not named by a key is nobody's lock: it is neither shown nor removed.
         return Directory.EnumerateFiles(locks, "*.lock", SearchOption.AllDirectories)
+            .Where(path => KeyText.IsKey(Path.GetFileNameWithoutExtension(path)))
             .Select(path =>
             {
                 var held = CellLock.IsHeld(path);
@@ -220,6 +272,25 @@ public sealed class CacheStore
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NullReferenceException or KeyNotFoundException)
         {
             throw new CacheException(path, $"unreadable cell metadata ({e.Message}); delete this cell directory to recompute it", e);
+        }
+    }
+
+    /// <summary>A run's record in <c>.runs/</c>: its key list, and the lock that says the run is alive.</summary>
+    private sealed class RunRecord(string record, CellLock held) : IDisposable
+    {
+        public static void Delete(string record)
+        {
+            // The record's name is never used again, so its lock file may go too.
+            File.Delete(record + ".keys");
+            File.Delete(record + ".lock");
+            File.Delete(CellLock.OwnerPathFor(record + ".lock"));
+        }
+
+        public void Dispose()
+        {
+            File.Delete(record + ".keys");
+            held.Dispose();
+            Delete(record);
         }
     }
 }

@@ -5,8 +5,12 @@ namespace Reproduce.Core.Errors;
 /// <summary>One or more problems in a manifest, each with its file, line and column.</summary>
 public sealed class ManifestException : ReproduceException
 {
+    /// <summary>The problems the message lists; a manifest of thousands of unknown keys would bury the first ones.</summary>
+    public const int MaxListed = 20;
+
     public ManifestException(IReadOnlyList<ManifestError> errors)
-        : base(string.Join(Environment.NewLine, errors.Select(e => e.ToString())))
+        : base(string.Join(Environment.NewLine, errors.Take(MaxListed).Select(e => e.ToString()))
+            + (errors.Count > MaxListed ? $"{Environment.NewLine}… and {errors.Count - MaxListed} more problem(s)" : ""))
     {
         if (errors.Count == 0)
         {

@@ -1,3 +1,4 @@
+using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
 
 namespace Reproduce.Core.Execution;
@@ -37,5 +38,50 @@ public sealed record Roots(string Data, string Cache, string Results)
         }
 
         return Path.GetFullPath(start);
+    }
+
+    /// <summary>
+    /// <paramref name="relative"/> under <paramref name="root"/> as a full path; refused, naming both, when it would lie
+    /// outside the root: through a <c>..</c> or an absolute part, or through a symbolic link on the way that points out
+    /// of it (the root itself may be a link). A path built from a manifest value or from a file the suite read goes
+    /// through this before anything is written or deleted there.
+    /// </summary>
+    public static string Within(string root, string relative)
+    {
+        var rootPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var full = Path.GetFullPath(Path.Combine(rootPath, relative));
+        if (!IsUnder(full, rootPath) || !IsUnder(Real(full), Real(rootPath)))
+        {
+            throw new DataFormatException(full, $"lies outside its root {rootPath} (from {Quoted.Bounded(relative)}); nothing is written or deleted there");
+        }
+
+        return full;
+    }
+
+    private static bool IsUnder(string path, string root) =>
+        path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || path == root;
+
+    /// <summary>The path with every symbolic link among its existing parts replaced by what it points to.</summary>
+    private static string Real(string full)
+    {
+        var current = Path.GetPathRoot(full)!;
+        foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            try
+            {
+                if (new FileInfo(current).LinkTarget is not null)
+                {
+                    current = new FileInfo(current).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? current;
+                }
+            }
+            catch (IOException)
+            {
+                // A loop of links: nothing inside a root is reached that way.
+                return "";
+            }
+        }
+
+        return current;
     }
 }

@@ -19,6 +19,9 @@ public static class Identifiers
     /// </summary>
     public const int SyntheticGeneratorVersion = 2;
 
+    /// <summary>What <see cref="IsFolderName"/> accepts, for messages.</summary>
+    public const string FolderNameRule = "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'";
+
     public static readonly IReadOnlyList<string> Datasets = [Lidc, Covid, OrganSMnist, Brain];
 
     /// <summary>The downstream tasks; each reads the dataset of the same id.</summary>
@@ -46,4 +49,14 @@ public static class Identifiers
     public static readonly IReadOnlyList<string> Metrics = ["auc", "f1", "accuracy"];
 
     public static readonly IReadOnlyList<string> Flips = ["none", "vertical", "horizontal"];
+
+    /// <summary>
+    /// Whether a manifest value may become one folder name (the experiment's results folder, a dataset version's data
+    /// folder): never '.', '..', a hidden name, a separator or a path, so the folder stays inside its root.
+    /// </summary>
+    public static bool IsFolderName(string text) =>
+        text.Length is >= 1 and <= 100
+        && char.IsAsciiLetterOrDigit(text[0])
+        && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+        && !text.Contains("..", StringComparison.Ordinal);
 }

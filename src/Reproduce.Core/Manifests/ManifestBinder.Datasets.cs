@@ -1,3 +1,5 @@
+using Reproduce.Core.Errors;
+
 namespace Reproduce.Core.Manifests;
 
 internal sealed partial class ManifestBinder
@@ -46,6 +48,14 @@ internal sealed partial class ManifestBinder
         RequireFor(map, source, "zenodo", ["version", "image_size"], ["synthetic", "collection", "path"]);
         RequireFor(map, source, "local", ["path"], ["synthetic", "url", "collection", "image_size"]);
         RequireFor(map, source, "kaggle", [], ["synthetic", "collection", "image_size"]);
+        foreach (var (setting, value) in new[] { ("version", version), ("collection", collection) })
+        {
+            if (value is not null && !Identifiers.IsFolderName(value))
+            {
+                map.Error(map.Take(setting)!.Value.At, $"'{map.Path}.{setting}' is {Quoted.Bounded(value)}: it names the dataset's data folder, so it must be {Identifiers.FolderNameRule} (pin a branch whose name has a '/' by its commit)");
+            }
+        }
+
         if (source == "zenodo" && version is not null && version is not ("v2" or "v3"))
         {
             map.Error(map.Take("version")!.Value.At, $"'{map.Path}.version' is '{version}', expected v2 or v3 (MedMNIST file version)");

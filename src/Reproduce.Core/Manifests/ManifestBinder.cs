@@ -1,3 +1,4 @@
+using Reproduce.Core.Errors;
 using Reproduce.Core.Methods;
 
 namespace Reproduce.Core.Manifests;
@@ -44,9 +45,9 @@ internal sealed partial class ManifestBinder
         var slurm = BindSlurm(root.Map("slurm"));
         root.RejectUnknownKeys();
 
-        if (experiment is not null && !IsSimpleName(experiment))
+        if (experiment is not null && !Identifiers.IsFolderName(experiment))
         {
-            root.Error(root.Take("experiment")!.Value.At, $"'experiment' is '{experiment}': use letters, digits, '-' and '_' only (it names a results folder)");
+            root.Error(root.Take("experiment")!.Value.At, $"'experiment' is {Quoted.Bounded(experiment)}: it names a results folder, so it must be {Identifiers.FolderNameRule}");
         }
 
         if (experiment is null || seed is null || datasets is null || tasks is null || pretrain is null || finetune is null || evaluation is null)
@@ -70,9 +71,6 @@ internal sealed partial class ManifestBinder
             Slurm = slurm,
         };
     }
-
-    private static bool IsSimpleName(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static PathsSpec BindPaths(NodeReader? map)
     {

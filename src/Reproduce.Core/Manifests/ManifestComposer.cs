@@ -10,6 +10,9 @@ public static class ManifestComposer
 {
     public const string ExtendsKey = "extends";
 
+    /// <summary>The longest chain of <c>extends:</c>: the study's is four files.</summary>
+    public const int MaxChain = 16;
+
     /// <summary>The merged tree, and the chain of files from the root ancestor to <paramref name="path"/>.</summary>
     public static (MapNode Tree, IReadOnlyList<string> Chain) Compose(string path)
     {
@@ -40,6 +43,11 @@ public static class ManifestComposer
         var parentFull = Path.GetFullPath(Path.IsPathRooted(parentRef.Value)
             ? parentRef.Value
             : Path.Combine(Path.GetDirectoryName(fullPath)!, parentRef.Value));
+        if (visiting.Count == MaxChain)
+        {
+            throw new ManifestException(new ManifestError(parentRef.At, $"'extends' chains more than {MaxChain} files; a manifest needs far fewer"));
+        }
+
         if (visiting.Contains(parentFull))
         {
             var cycle = string.Join(" -> ", visiting.Append(parentFull).Select(Path.GetFileName));

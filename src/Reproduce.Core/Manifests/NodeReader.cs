@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Reproduce.Core.Errors;
 
 namespace Reproduce.Core.Manifests;
 
@@ -43,7 +44,7 @@ internal sealed partial class NodeReader
         foreach (var entry in map.Entries.Where(e => !read.Contains(e.Key)))
         {
             var known = read.Count == 0 ? "" : $" (known keys: {string.Join(", ", read.Order(StringComparer.Ordinal))})";
-            Error(entry.KeyAt, $"unknown key '{entry.Key}' in {Describe()}{known}");
+            Error(entry.KeyAt, $"unknown key {Quoted.Bounded(entry.Key)} in {Describe()}{known}");
         }
     }
 
@@ -100,7 +101,7 @@ internal sealed partial class NodeReader
         var value = scalar.Value;
         if (choices is not null && !choices.Contains(value))
         {
-            Error(node.At, $"'{what}' is '{value}', expected one of: {string.Join(", ", choices)}");
+            Error(node.At, $"'{what}' is {Quoted.Bounded(value)}, expected one of: {string.Join(", ", choices)}");
             return null;
         }
 
@@ -150,7 +151,7 @@ internal sealed partial class NodeReader
         if (value < min || value > max || (minExclusive && value == min))
         {
             var open = minExclusive ? "(" : "[";
-            Error(node.At, $"'{what}' is {scalar.Value}, out of range {open}{Bound(min)}, {Bound(max)}]");
+            Error(node.At, $"'{what}' is {Quoted.Cut(scalar.Value)}, out of range {open}{Bound(min)}, {Bound(max)}]");
             return null;
         }
 
@@ -255,7 +256,7 @@ internal sealed partial class NodeReader
         var duplicate = values.OfType<string>().GroupBy(v => v).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            Error(items[values.LastIndexOf(duplicate.Key)].At, $"'{Qualified(key)}' lists '{duplicate.Key}' twice");
+            Error(items[values.LastIndexOf(duplicate.Key)].At, $"'{Qualified(key)}' lists {Quoted.Bounded(duplicate.Key)} twice");
             return null;
         }
 
@@ -277,7 +278,7 @@ internal sealed partial class NodeReader
         return true;
     }
 
-    private static string Found(ManifestNode node) => node is ScalarNode { IsNull: false } s ? $"'{s.Value}'" : node.KindName;
+    private static string Found(ManifestNode node) => node is ScalarNode { IsNull: false } s ? Quoted.Bounded(s.Value) : node.KindName;
 
     private static string Bound(double value) => double.IsInfinity(value) ? (value > 0 ? "inf" : "-inf") : value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,33 +1,31 @@
 using Reproduce.Core.Errors;
+using Reproduce.Core.IO;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Reproduce.Core.Manifests;
 
-/// <summary>Parses one YAML file into <see cref="ManifestNode"/>s with positions.</summary>
+/// <summary>
+/// Parses one YAML file into <see cref="ManifestNode"/>s with positions. What a manifest may be is bounded before it is
+/// built: a regular file of at most <see cref="MaxBytes"/>, maps and lists nested at most <see cref="MaxDepth"/> deep
+/// (checked on the parser's events, which need no recursion, so a deeper file is refused rather than overflowing the
+/// stack), and no aliases, whose expansion grows exponentially with their nesting ("billion laughs").
+/// </summary>
 internal static class YamlTreeReader
 {
+    /// <summary>The largest manifest: the study's are a few kilobytes.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>The deepest nesting of maps and lists: the study's manifests need five.</summary>
+    public const int MaxDepth = 32;
+
     public static MapNode ReadFile(string path, string displayPath)
     {
+        var text = BoundedFile.ReadText(path, MaxBytes, problem => new ManifestException(new ManifestError(new SourceSpan(displayPath, 1, 1), $"the manifest {problem}")));
         var stream = new YamlStream();
-        using var reader = new StreamReader(path);
-        var scanner = new Scanner(reader);
-        try
-        {
-            stream.Load(new Parser(scanner));
-        }
-        catch (YamlException e)
-        {
-            var at = new SourceSpan(displayPath, (int)e.Start.Line, (int)e.Start.Column);
-            throw new ManifestException(new ManifestError(at, $"invalid YAML: {Innermost(e).Message}"));
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way (not with a YamlException) on some malformed input,
-            // e.g. a flow list or map left open before the next key: still an invalid manifest.
-            var at = new SourceSpan(displayPath, (int)scanner.CurrentPosition.Line, (int)scanner.CurrentPosition.Column);
-            throw new ManifestException(new ManifestError(at, "invalid YAML: unexpected content here (is a '[' or '{' above left open?)"));
-        }
+        Parse(text, displayPath, scanner => CheckShape(new Parser(scanner), displayPath));
+        Parse(text, displayPath, scanner => stream.Load(new Parser(scanner)));
 
         if (stream.Documents.Count != 1)
         {
@@ -39,6 +37,49 @@ internal static class YamlTreeReader
         var root = Convert(stream.Documents[0].RootNode, displayPath);
         return root as MapNode ?? throw new ManifestException(new ManifestError(
             root.At, $"the top level of a manifest must be a map, found {root.KindName}"));
+    }
+
+    /// <summary>Runs <paramref name="read"/> over the text, turning YamlDotNet's failures into positioned manifest errors.</summary>
+    private static void Parse(string text, string displayPath, Action<Scanner> read)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            read(scanner);
+        }
+        catch (YamlException e)
+        {
+            var at = new SourceSpan(displayPath, (int)e.Start.Line, (int)e.Start.Column);
+            throw new ManifestException(new ManifestError(at, $"invalid YAML: {Quoted.Cut(Innermost(e).Message)}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way (not with a YamlException) on some malformed input,
+            // e.g. a flow list or map left open before the next key: still an invalid manifest.
+            var at = new SourceSpan(displayPath, (int)scanner.CurrentPosition.Line, (int)scanner.CurrentPosition.Column);
+            throw new ManifestException(new ManifestError(at, "invalid YAML: unexpected content here (is a '[' or '{' above left open?)"));
+        }
+    }
+
+    /// <summary>Refuses nesting deeper than <see cref="MaxDepth"/> and any alias, from the parser's events alone.</summary>
+    private static void CheckShape(IParser parser, string displayPath)
+    {
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            var at = new SourceSpan(displayPath, (int)current.Start.Line, (int)current.Start.Column);
+            switch (current)
+            {
+                case MappingStart or SequenceStart when ++depth > MaxDepth:
+                    throw new ManifestException(new ManifestError(at, $"maps and lists are nested deeper than {MaxDepth} levels here; a manifest needs far fewer"));
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+                case AnchorAlias alias:
+                    throw new ManifestException(new ManifestError(at, $"YAML aliases (*{Quoted.Cut(alias.Value.Value)}) are not supported in manifests: share settings with 'extends:'"));
+            }
+        }
     }
 
     private static Exception Innermost(YamlException e) =>

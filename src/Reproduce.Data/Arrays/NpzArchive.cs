@@ -1,17 +1,16 @@
 using System.IO.Compression;
 using Reproduce.Core.Errors;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Arrays;
 
 /// <summary>
 /// A NumPy .npz file: a zip (stored or deflated members, zip64 included) of .npy arrays, read by
-/// name. The BCL's zip reader does the container; each member goes through <see cref="NpyReader"/>.
+/// name. The BCL's zip reader does the container; each member goes through <see cref="NpyReader"/>, after its
+/// declared size is checked against <see cref="ArchiveLimits"/>.
 /// </summary>
 public sealed class NpzArchive : IDisposable
 {
-    /// <summary>Deflate cannot expand data by more than about 1032:1; a member claiming more is lying.</summary>
-    private const long MaxDeflateRatio = 1032;
-
     private readonly ZipArchive zip;
 
     private NpzArchive(string path, ZipArchive zip)
@@ -44,9 +43,11 @@ public sealed class NpzArchive : IDisposable
         var entry = zip.GetEntry(name + ".npy")
             ?? throw new DataFormatException(Path, $"no array '{name}' (arrays: {string.Join(", ", Names)})");
         var source = $"{Path}!{entry.FullName}";
-        if (entry.CompressedLength > 0 && entry.Length / entry.CompressedLength > MaxDeflateRatio)
+        // Image arrays hardly compress: a member declaring far more than its compressed bytes is a bomb (or a lie).
+        var allowed = ArchiveLimits.Default.BytesFor(entry.CompressedLength);
+        if (entry.Length > allowed)
         {
-            throw new DataFormatException(source, $"claims {entry.Length} bytes from {entry.CompressedLength} compressed: not a real deflate stream");
+            throw new DataFormatException(source, $"declares {entry.Length:N0} bytes from {entry.CompressedLength:N0} compressed, more than the {allowed:N0} a member may unpack to");
         }
 
         try

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Datasets;
 
@@ -14,7 +15,7 @@ namespace Reproduce.Data.Datasets;
 /// is already there is complete (both appear by one rename) and kept. The report also counts the
 /// listed names not found below their class folder, as a check that the lists match the images.
 /// </summary>
-public sealed class CovidCtSource(Uri repository, string version, Downloader downloader) : IRawSource
+public sealed class CovidCtSource(Uri repository, string version, Downloader downloader, ArchiveLimits? limits = null) : IRawSource
 {
     public static readonly Uri DefaultRepository = new("https://github.com/UCSD-AI4H/COVID-CT");
 
@@ -23,7 +24,7 @@ public sealed class CovidCtSource(Uri repository, string version, Downloader dow
 
     public async Task<FetchReport> FetchAsync(string directory, CancellationToken cancellationToken)
     {
-        var staging = new StagingFolder(directory);
+        var staging = new StagingFolder(directory, limits ?? ArchiveLimits.Default);
         var files = new List<DownloadedFile>();
         var kept = new JsonArray();
         foreach (var list in Classes.SelectMany(c => RawLayouts.CovidSplits.Select(split => RawLayouts.CovidSplitList(c.Covid, split))))

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Datasets;
 
@@ -27,7 +28,7 @@ namespace Reproduce.Data.Datasets;
 /// manifest <c>version</c> pins the Kaggle dataset version (<c>datasetVersionNumber</c>).
 /// </para>
 /// </summary>
-public sealed class KaggleHeadCtSource(ConfiguredPath? path, Uri api, string? version, Downloader downloader, Func<string, string?> environment) : IRawSource
+public sealed class KaggleHeadCtSource(ConfiguredPath? path, Uri api, string? version, Downloader downloader, Func<string, string?> environment, ArchiveLimits? limits = null) : IRawSource
 {
     public static readonly Uri DefaultApi = new("https://www.kaggle.com/api/v1/");
 
@@ -65,7 +66,7 @@ public sealed class KaggleHeadCtSource(ConfiguredPath? path, Uri api, string? ve
         }
         else
         {
-            var staging = new StagingFolder(directory);
+            var staging = new StagingFolder(directory, limits ?? ArchiveLimits.Default);
             var (root, source, copy) = await ObtainAsync(directory, staging, details, files, cancellationToken);
             var (foundLabels, foundImages) = Locate(root, source);
             if (copy)

@@ -5,6 +5,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Data.Dicom;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Datasets;
 
@@ -31,7 +32,7 @@ namespace Reproduce.Data.Datasets;
 /// the header is kept for the rest of the fetch.
 /// </para>
 /// </summary>
-public sealed class NbiaLidcSource(Uri api, string collection, Downloader downloader, ICellProgress progress) : IRawSource
+public sealed class NbiaLidcSource(Uri api, string collection, Downloader downloader, ICellProgress progress, ArchiveLimits? limits = null) : IRawSource
 {
     public static readonly Uri DefaultApi = new("https://nbia.cancerimagingarchive.net/nbia-api/services/v4/");
 
@@ -51,7 +52,7 @@ public sealed class NbiaLidcSource(Uri api, string collection, Downloader downlo
 
     public async Task<FetchReport> FetchAsync(string directory, CancellationToken cancellationToken)
     {
-        var staging = new StagingFolder(directory);
+        var staging = new StagingFolder(directory, limits ?? ArchiveLimits.Default);
         var files = new List<DownloadedFile>();
         var listing = Path.Combine(directory, ListingFile);
         IReadOnlyList<NbiaSeries> series;

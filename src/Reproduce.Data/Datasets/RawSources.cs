@@ -1,6 +1,7 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Datasets;
 
@@ -12,16 +13,17 @@ namespace Reproduce.Data.Datasets;
 /// </summary>
 public static class RawSources
 {
-    /// <param name="environment">Reads an environment variable (Kaggle credentials); injected so tests see only what they set.</param>
+    /// <param name="environment">Reads an environment variable (Kaggle credentials, <see cref="ArchiveLimits.MaxGibVariable"/>); injected so tests see only what they set.</param>
     public static IRawSource Create(DatasetSource dataset, Downloader downloader, ICellProgress progress, Func<string, string?> environment)
     {
         var url = dataset.Url is { } configured ? new Uri(configured) : null;
+        var limits = ArchiveLimits.From(environment);
         return (dataset.Id, dataset.Source) switch
         {
-            (Identifiers.Lidc, "nbia") => new NbiaLidcSource(url ?? NbiaLidcSource.DefaultApi, Require(dataset, dataset.Collection, "collection"), downloader, progress),
-            (Identifiers.Covid, "github") => new CovidCtSource(url ?? CovidCtSource.DefaultRepository, Require(dataset, dataset.Version, "version"), downloader),
+            (Identifiers.Lidc, "nbia") => new NbiaLidcSource(url ?? NbiaLidcSource.DefaultApi, Require(dataset, dataset.Collection, "collection"), downloader, progress, limits),
+            (Identifiers.Covid, "github") => new CovidCtSource(url ?? CovidCtSource.DefaultRepository, Require(dataset, dataset.Version, "version"), downloader, limits),
             (Identifiers.OrganSMnist, "zenodo") => new MedMnistSource(MedMnistFor(dataset, url), downloader),
-            (Identifiers.Brain, "kaggle") => new KaggleHeadCtSource(dataset.Path, url ?? KaggleHeadCtSource.DefaultApi, dataset.Version, downloader, environment),
+            (Identifiers.Brain, "kaggle") => new KaggleHeadCtSource(dataset.Path, url ?? KaggleHeadCtSource.DefaultApi, dataset.Version, downloader, environment, limits),
             _ => throw new ArgumentException(
                 $"dataset '{dataset.Id}' with source '{dataset.Source}' has no downloadable source here (local and synthetic data are handled by the download stage)",
                 nameof(dataset)),

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Datasets;
 
@@ -13,8 +14,11 @@ internal sealed class StagingFolder
 {
     public const string Name = ".staging";
 
-    public StagingFolder(string directory)
+    private readonly ArchiveLimits limits;
+
+    public StagingFolder(string directory, ArchiveLimits limits)
     {
+        this.limits = limits;
         Path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), Name);
         Directory.CreateDirectory(Path);
         foreach (var leftover in Directory.GetDirectories(Path))
@@ -32,7 +36,7 @@ internal sealed class StagingFolder
     public (string Folder, int Files) Extract(string archive, string name, Func<ZipArchiveEntry, bool>? keep = null)
     {
         var folder = File(name);
-        var files = SafeZip.ExtractTo(archive, folder, keep);
+        var files = SafeZip.ExtractTo(archive, folder, limits, keep);
         return (folder, files);
     }
 

@@ -12,7 +12,8 @@ internal static class DeflatedData
 {
     /// <summary>
     /// CT data deflates a few times over and blank 8-bit images a few hundred; beyond this ratio (and above
-    /// <see cref="MinimumLimit"/>) the stream is treated as a decompression bomb rather than read to exhaustion.
+    /// <see cref="MinimumLimit"/>), or beyond <see cref="DicomFile.MaxBytes"/>, the stream is treated as a decompression
+    /// bomb and refused while inflating, before the output grows past the limit.
     /// </summary>
     public const int MaxRatio = 256;
 
@@ -22,7 +23,7 @@ internal static class DeflatedData
     public static ReadOnlyMemory<byte> Inflate(DicomSource file, int start)
     {
         var compressed = file.Data[start..];
-        var limit = Math.Min(Array.MaxLength, Math.Max(MinimumLimit, (long)compressed.Length * MaxRatio));
+        var limit = Math.Min(DicomFile.MaxBytes, Math.Max(MinimumLimit, (long)compressed.Length * MaxRatio));
         if (!MemoryMarshal.TryGetArray(compressed, out var segment))
         {
             segment = compressed.ToArray();

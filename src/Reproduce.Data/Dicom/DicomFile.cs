@@ -1,4 +1,5 @@
 using Reproduce.Core.Errors;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Data.Dicom;
 
@@ -9,6 +10,12 @@ namespace Reproduce.Data.Dicom;
 /// </summary>
 public static class DicomFile
 {
+    /// <summary>
+    /// The largest DICOM file read, and the most its deflated data set may inflate to: a CT slice is about half a
+    /// megabyte, and the largest single-frame images (digital mammography) stay well under this.
+    /// </summary>
+    public const int MaxBytes = 64 << 20;
+
     private const int PreambleLength = 128;
 
     /// <summary>The bytes that tell a Part-10 file: a 128-byte preamble and "DICM".</summary>
@@ -55,11 +62,12 @@ public static class DicomFile
     /// </summary>
     internal static ReadOnlyMemory<byte> ReadAllBytes(string path, Func<int, byte[]> allocate)
     {
+        BoundedFile.RequireRegular(path, problem => new DataFormatException(path, problem));
         using var handle = File.OpenHandle(path);
         var length = RandomAccess.GetLength(handle);
-        if (length > Array.MaxLength)
+        if (length > MaxBytes)
         {
-            throw new DataFormatException(path, $"{length} bytes is too large for one DICOM file");
+            throw new DataFormatException(path, $"{length:N0} bytes, more than the {MaxBytes:N0} a DICOM file (or its inflated data set) may have");
         }
 
         var bytes = allocate((int)length);

@@ -21,8 +21,8 @@ public sealed record RawLocation(string Kind, string Path)
 
     public string Resolve(string cellDirectory, Roots roots) => Kind switch
     {
-        InCell => System.IO.Path.Combine(cellDirectory, Path),
-        UnderDataRoot => System.IO.Path.Combine(roots.Data, Path),
+        InCell => Roots.Within(cellDirectory, Path),
+        UnderDataRoot => Roots.Within(roots.Data, Path),
         External => Path,
         _ => throw new DataFormatException(System.IO.Path.Combine(cellDirectory, FileName), $"unknown location kind '{Kind}'"),
     };

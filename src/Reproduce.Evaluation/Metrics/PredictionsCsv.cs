@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Reproduce.Core.Errors;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Evaluation.Metrics;
 
@@ -22,6 +23,12 @@ public static class PredictionsCsv
     /// sums are off by about 1e-7; anything beyond 1e-3 is not a probability vector.
     /// </summary>
     public const double SumTolerance = 1e-3;
+
+    /// <summary>The largest predictions file read: the study's largest (OrganSMNIST's 8,829 test images, 11 classes) is about 2 MB.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>The most classes a header may declare: the study's tasks have 2 and 11.</summary>
+    public const int MaxClasses = 1_000;
 
     private const NumberStyles NumberStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 
@@ -65,7 +72,7 @@ public static class PredictionsCsv
     /// <summary>Reads and validates a predictions file; every problem is a <see cref="DataFormatException"/> naming the line and column.</summary>
     public static Predictions Read(string path)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StringReader(BoundedFile.ReadText(path, MaxFileBytes, problem => new DataFormatException(path, problem)));
         return Read(reader, path);
     }
 
@@ -75,11 +82,16 @@ public static class PredictionsCsv
         var header = reader.ReadLine() ?? throw Problem(path, 1, "the file is empty; expected the header 'id,label,p_0,p_1,…'");
         var columns = Fields(header, path, 1);
         var classes = columns.Count - 2;
+        if (classes > MaxClasses)
+        {
+            throw Problem(path, 1, $"the header has {classes:N0} probability columns, more than the {MaxClasses:N0} classes a task may have");
+        }
+
         for (var c = 0; c < columns.Count; c++)
         {
             if (columns[c] != ColumnName(c))
             {
-                throw Problem(path, 1, c, $"found '{columns[c]}'; the header is id,label,p_0,…,p_{{K-1}}");
+                throw Problem(path, 1, c, $"found {Core.Errors.Quoted.Bounded(columns[c])}; the header is id,label,p_0,…,p_{{K-1}}");
             }
         }
 
@@ -113,7 +125,7 @@ public static class PredictionsCsv
 
             if (!lineOfId.TryAdd(id, lineNumber))
             {
-                throw Problem(path, lineNumber, 0, $"'{id}' repeats the id of line {lineOfId[id]}");
+                throw Problem(path, lineNumber, 0, $"{Core.Errors.Quoted.Bounded(id)} repeats the id of line {lineOfId[id]}");
             }
 
             var label = Label(fields[1], classes, path, lineNumber);
@@ -152,7 +164,7 @@ public static class PredictionsCsv
     {
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, Invariant, out var label))
         {
-            throw Problem(path, line, 1, $"'{text}' is not an integer");
+            throw Problem(path, line, 1, $"{Core.Errors.Quoted.Bounded(text)} is not an integer");
         }
 
         if ((uint)label >= (uint)classes)
@@ -167,12 +179,12 @@ public static class PredictionsCsv
     {
         if (!double.TryParse(text, NumberStyle, Invariant, out var probability))
         {
-            throw Problem(path, line, column, $"'{text}' is not a number");
+            throw Problem(path, line, column, $"{Core.Errors.Quoted.Bounded(text)} is not a number");
         }
 
         if (!double.IsFinite(probability))
         {
-            throw Problem(path, line, column, $"'{text}' is not a finite number");
+            throw Problem(path, line, column, $"{Core.Errors.Quoted.Bounded(text)} is not a finite number");
         }
 
         if (probability is < 0.0 or > 1.0)

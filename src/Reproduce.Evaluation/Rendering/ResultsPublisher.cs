@@ -9,11 +9,17 @@ namespace Reproduce.Evaluation.Rendering;
 /// </summary>
 /// <remarks>
 /// Between the two renames the experiment's folder is briefly absent (the previous one waits as
-/// <c>.&lt;name&gt;.replaced</c>); it is never partial. Other folders under <c>results/</c> (e.g. <c>baselines/</c>)
-/// are not touched, and a cell's <c>meta.json</c> is not copied. Two publishers of the same experiment at once are not supported.
+/// <c>.&lt;name&gt;.replaced.…</c>); it is never partial. Other folders under <c>results/</c> (e.g. <c>baselines/</c>)
+/// are not touched, and a cell's <c>meta.json</c> is not copied. Any number of publishers of one experiment may run at
+/// once: each copies into a sibling of its own (named by host, process and a random part), and when another one's
+/// rename gets in between its two, it renames again; the last to finish is what stays. A sibling left by a process of
+/// this host that is gone is removed by the next publish.
 /// </remarks>
 public static class ResultsPublisher
 {
+    /// <summary>How many times a publisher renames again after others got in between its renames.</summary>
+    private const int SwapAttempts = 20;
+
     public static void Publish(string sourceDirectory, string resultsDirectory)
     {
         var source = Path.GetFullPath(sourceDirectory);
@@ -26,48 +32,81 @@ public static class ResultsPublisher
         var parent = Path.GetDirectoryName(target)
             ?? throw new ArgumentException($"{target} has no parent folder to publish into.", nameof(resultsDirectory));
         var name = Path.GetFileName(target);
-        var staging = Path.Combine(parent, $".{name}.publishing");
-        var replaced = Path.Combine(parent, $".{name}.replaced");
-
-        // Leftovers of a publish that died: a partial copy, or a previous version whose replacement is already in place.
-        DeleteIfPresent(staging);
-        if (Directory.Exists(target))
-        {
-            DeleteIfPresent(replaced);
-        }
+        var mine = $"{Environment.MachineName}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+        var staging = Path.Combine(parent, $".{name}.publishing.{mine}");
+        var replaced = Path.Combine(parent, $".{name}.replaced.{mine}");
 
         Directory.CreateDirectory(parent);
+        RemoveLeftovers(parent, name);
         try
         {
             CopyDirectory(source, staging);
+            Swap(staging, target, replaced);
         }
-        catch
+        finally
         {
             DeleteIfPresent(staging);
-            throw;
+            DeleteIfPresent(replaced);
         }
+    }
 
-        if (Directory.Exists(target))
+    /// <summary>Moves the published folder aside and <paramref name="staging"/> into its place, again while other publishers' renames get in between.</summary>
+    private static void Swap(string staging, string target, string replaced)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Move(target, replaced);
-        }
-
-        try
-        {
-            Directory.Move(staging, target);
-        }
-        catch
-        {
-            if (Directory.Exists(replaced))
+            try
             {
-                Directory.Move(replaced, target);
+                if (Directory.Exists(target))
+                {
+                    DeleteIfPresent(replaced);
+                    Directory.Move(target, replaced);
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Another publisher moved it aside first.
             }
 
-            DeleteIfPresent(staging);
-            throw;
+            try
+            {
+                Directory.Move(staging, target);
+                return;
+            }
+            catch (IOException) when (attempt < SwapAttempts)
+            {
+                // Another publisher's folder went in between: this one replaces it on the next attempt.
+                Thread.Sleep(TimeSpan.FromMilliseconds(10 * attempt));
+            }
         }
+    }
 
-        DeleteIfPresent(replaced);
+    /// <summary>Removes the siblings of publishers of this host that died between copying and renaming.</summary>
+    private static void RemoveLeftovers(string parent, string name)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(parent, $".{name}.*"))
+        {
+            // <kind>.<host, which may hold dots>.<pid>.<random>
+            var parts = Path.GetFileName(folder)[(name.Length + 2)..].Split('.');
+            if (parts.Length >= 4 && parts[0] is "publishing" or "replaced" && string.Join('.', parts[1..^2]) == Environment.MachineName
+                && int.TryParse(parts[^2], System.Globalization.CultureInfo.InvariantCulture, out var id) && !IsRunning(id))
+            {
+                DeleteIfPresent(folder);
+            }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void CopyDirectory(string source, string destination)
@@ -87,9 +126,13 @@ public static class ResultsPublisher
 
     private static void DeleteIfPresent(string directory)
     {
-        if (Directory.Exists(directory))
+        try
         {
             Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone.
         }
     }
 }

@@ -43,6 +43,59 @@ public class CacheStoreTests
     }
 
     [Fact]
+    public void A_temporary_file_a_killed_writer_left_in_the_work_directory_is_not_published()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var work = cache.WorkDirectory("source", Key);
+        Directory.CreateDirectory(Path.Combine(work, "nested"));
+        File.WriteAllText(Path.Combine(work, "checkpoint.safetensors"), "whole");
+        File.WriteAllText(Path.Combine(work, ".checkpoint.safetensors.0123abcd.tmp"), "half");
+        File.WriteAllText(Path.Combine(work, "nested", ".loss.csv.4567.tmp"), "half");
+
+        var published = cache.Publish(Meta(), work);
+
+        Assert.Equal(["checkpoint.safetensors", "meta.json"], Directory.GetFiles(published, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_path_is_built_only_from_a_whole_key()
+    {
+        var cache = new CacheStore("/nonexistent-cache");
+
+        foreach (var bad in new[] { "", "a", "../../../../etc/passwd", "/etc/passwd", Key.ToUpperInvariant(), Key[..63], Key + "0", "..", new string('a', 1 << 20) })
+        {
+            var error = Assert.Throws<UsageException>(() => cache.LockPath(bad));
+            Assert.Contains("is not a cell key: 64 lower-case hex digits", error.Message, StringComparison.Ordinal);
+            Assert.True(error.Message.Length < 400, $"{error.Message.Length} characters");
+            Assert.Throws<UsageException>(() => cache.CellDirectory("source", bad));
+            Assert.Throws<UsageException>(() => cache.Unlock(bad));
+        }
+    }
+
+    [Fact]
+    public void The_cells_a_live_run_uses_are_known_until_it_ends_and_a_dead_runs_record_is_removed()
+    {
+        using var temp = new TempDirectory();
+        var cache = new CacheStore(temp.Path);
+        var other = "ff" + Key[2..];
+        var owner = LockOwner.Current(TimeProvider.System);
+
+        using (cache.UseCells([Key, other], owner))
+        {
+            Assert.Equal([Key, other], cache.CellsInUse().Order(StringComparer.Ordinal));
+        }
+
+        Assert.Empty(cache.CellsInUse());
+        Assert.Empty(Directory.GetFiles(temp.Combine(".runs")));
+
+        // A record whose lock nobody holds: its run died.
+        File.WriteAllLines(temp.Combine(".runs", "999999-dead.keys"), [Key]);
+        Assert.Empty(cache.CellsInUse());
+        Assert.Empty(Directory.GetFiles(temp.Combine(".runs")));
+    }
+
+    [Fact]
     public void AMissingCellIsNotComplete()
     {
         using var temp = new TempDirectory();

@@ -36,4 +36,25 @@ public class RootsTests
 
         Assert.Contains("NOPE", error.Message);
     }
+
+    [Fact]
+    public void A_path_within_a_root_stays_within_it_through_dots_and_links()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        var outside = temp.Combine("outside");
+        Directory.CreateDirectory(Path.Combine(data, "covid"));
+        Directory.CreateDirectory(outside);
+        Directory.CreateSymbolicLink(Path.Combine(data, "escape"), outside);
+        // The root itself may be a link (a data folder on a bigger disk).
+        Directory.CreateSymbolicLink(temp.Combine("linked-data"), data);
+
+        Assert.Equal(Path.Combine(data, "covid", "github-master"), Roots.Within(data, "covid/github-master"));
+        Assert.Equal(Path.Combine(temp.Combine("linked-data"), "covid"), Roots.Within(temp.Combine("linked-data"), "covid"));
+        foreach (var relative in new[] { "../outside", "covid/../../outside/x", "/etc", "escape/x", "escape" })
+        {
+            var error = Assert.Throws<Reproduce.Core.Errors.DataFormatException>(() => Roots.Within(data, relative));
+            Assert.Contains($"lies outside its root {data}", error.Message, StringComparison.Ordinal);
+        }
+    }
 }

@@ -65,4 +65,27 @@ public class NpzArchiveTests
 
         Assert.StartsWith(path + ": not a valid .npz (zip) file", error.Message);
     }
+
+    /// <summary>A member of 70 MB of zeros, deflated to kilobytes: refused from its declared size, before any allocation.</summary>
+    [Fact]
+    public void A_member_declaring_far_more_than_it_compresses_to_is_refused_before_reading()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine("bomb.npz");
+        const int Bytes = 70 << 20;
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+        using (var member = zip.CreateEntry("images.npy", System.IO.Compression.CompressionLevel.Optimal).Open())
+        {
+            var header = $"{{'descr': '|u1', 'fortran_order': False, 'shape': ({Bytes},), }}".PadRight(117) + "\n";
+            member.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);
+            member.Write(System.Text.Encoding.Latin1.GetBytes(header));
+            member.Write(new byte[Bytes]);
+        }
+
+        using var npz = NpzArchive.Open(path);
+        var error = Assert.Throws<DataFormatException>(() => npz.Read("images"));
+
+        Assert.Equal($"{path}!images.npy", error.Path);
+        Assert.Contains("more than the 67,108,864 a member may unpack to", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Data.Downloads;
+using Reproduce.Data.IO;
 
 namespace Reproduce.Data.Tests.Downloads;
 
@@ -126,7 +127,7 @@ public sealed class DownloaderTests : IDisposable
         }
 
         var target = Path.Combine(temp.Path, "out");
-        var error = Assert.Throws<DataFormatException>(() => SafeZip.ExtractTo(archive, target));
+        var error = Assert.Throws<DataFormatException>(() => SafeZip.ExtractTo(archive, target, ArchiveLimits.Default));
 
         Assert.Contains("entry '../escaped.txt' would be written outside the extraction folder", error.Message);
         Assert.False(File.Exists(Path.Combine(temp.Path, "escaped.txt")));
@@ -147,7 +148,7 @@ public sealed class DownloaderTests : IDisposable
             zip.CreateEntry("LICENSE");
         }
 
-        var count = SafeZip.ExtractTo(archive, Path.Combine(temp.Path, "out"), e => e.Name.EndsWith(".dcm", StringComparison.Ordinal));
+        var count = SafeZip.ExtractTo(archive, Path.Combine(temp.Path, "out"), ArchiveLimits.Default, e => e.Name.EndsWith(".dcm", StringComparison.Ordinal));
 
         Assert.Equal(1, count);
         Assert.Equal("DICM", File.ReadAllText(Path.Combine(temp.Path, "out", "series", "1.dcm")));

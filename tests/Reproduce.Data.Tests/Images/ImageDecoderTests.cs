@@ -64,4 +64,41 @@ public class ImageDecoderTests
 
         Assert.StartsWith(path, error.Message);
     }
+
+    /// <summary>
+    /// Headers declaring sides the native decoder would crash on or allocate gigabytes for: refused by the file's name
+    /// before the decoder sees them.
+    /// </summary>
+    [Theory]
+    [InlineData("png", 65_535, 65_535)]
+    [InlineData("png", 100_000, 1)]
+    [InlineData("png", 0, 16)]
+    [InlineData("jpeg", 65_535, 65_535)]
+    [InlineData("jpeg", 10_000, 10_000)]
+    public void An_image_whose_header_declares_too_many_pixels_is_refused_before_decoding(string format, int width, int height)
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine($"huge.{format}");
+        File.WriteAllBytes(path, format == "png" ? PngHeaderOnly(width, height) : JpegHeaderOnly(width, height));
+
+        var error = Assert.Throws<DataFormatException>(() => ImageDecoder.DecodeGray(path));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains($"header declares {width} × {height} pixels", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] PngHeaderOnly(int width, int height)
+    {
+        var bytes = new List<byte> { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 };
+        bytes.AddRange("IHDR"u8.ToArray());
+        bytes.AddRange(BigEndian32(width));
+        bytes.AddRange(BigEndian32(height));
+        bytes.AddRange(new byte[] { 8, 0, 0, 0, 0, 0, 0, 0, 0 });
+        return [.. bytes];
+    }
+
+    private static byte[] JpegHeaderOnly(int width, int height) =>
+        [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 8, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 1, 1, 0x11, 0, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9];
+
+    private static byte[] BigEndian32(int value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
 }

@@ -105,4 +105,23 @@ public class PredictionsCsvTests : IDisposable
         File.WriteAllText(path, content);
         return PredictionsCsv.Read(path);
     }
+
+    [Fact]
+    public void A_header_of_a_million_columns_is_refused_by_line_and_count()
+    {
+        var path = Path.Combine(folder, "wide.csv");
+        File.WriteAllText(path, "id,label," + string.Join(',', Enumerable.Range(0, 1_000_000).Select(k => $"p_{k}")) + "\n");
+
+        var error = Assert.Throws<DataFormatException>(() => PredictionsCsv.Read(path));
+
+        Assert.Equal($"{path}: line 1: the header has 1,000,000 probability columns, more than the 1,000 classes a task may have", error.Message);
+    }
+
+    [Fact]
+    public void A_device_that_never_ends_is_refused_unread()
+    {
+        var error = Assert.Throws<DataFormatException>(() => PredictionsCsv.Read("/dev/zero"));
+
+        Assert.Equal("/dev/zero: is a character device, not a regular file", error.Message);
+    }
 }

@@ -51,6 +51,75 @@ public sealed class HostileInputTests : IDisposable
         Assert.DoesNotContain("internal error", result.StandardError, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Hostile archives given as the Brain dataset's Kaggle zip, run through the real download cell: the run fails that
+    /// cell by the archive's name and entry, and a walk of everything around the three roots (deep enough that the
+    /// archives' <c>..</c> paths would land inside the walk) finds nothing written, changed or deleted.
+    /// </summary>
+    [Theory]
+    [InlineData("slip", "would be written outside the extraction folder")]
+    [InlineData("link", "is a symbolic link, not a file or folder")]
+    public void A_hostile_archive_fails_its_cell_and_nothing_outside_the_roots_changes(string kind, string problem)
+    {
+        var roots = Path.Combine(temp, "r", "r", "r", "r", "r", "r");
+        // The roots exist before the walk, so the folder holding them changes only if something else lands there.
+        foreach (var root in new[] { "cache", "data", "results" })
+        {
+            Directory.CreateDirectory(Path.Combine(roots, root));
+        }
+
+        var bait = Path.Combine(temp, "bait.txt");
+        File.WriteAllText(bait, "untouched");
+        var archive = Path.Combine(temp, $"{kind}.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(archive, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            if (kind == "slip")
+            {
+                Write(zip.CreateEntry(string.Concat(Enumerable.Repeat("../", 9)) + "escaped.txt"), "escaped");
+            }
+            else
+            {
+                var link = zip.CreateEntry("head_ct");
+                link.ExternalAttributes = unchecked((int)(0xA1FFu << 16));
+                Write(link, temp);
+                Write(zip.CreateEntry("head_ct/bait.txt"), "overwritten");
+            }
+        }
+
+        var manifest = Path.Combine(temp, "hostile.yaml");
+        File.WriteAllText(manifest, $"extends: {Path.Combine(CliProcess.RepositoryRoot, "experiments", "ci.yaml")}\ndatasets:\n  brain: {{source: kaggle, path: {archive}, synthetic: ~}}\n");
+        var before = Around(roots);
+
+        var result = CliProcess.Run(temp, new Dictionary<string, string?>
+        {
+            ["REPRODUCE_CACHE"] = Path.Combine(roots, "cache"),
+            ["REPRODUCE_DATA"] = Path.Combine(roots, "data"),
+            ["REPRODUCE_RESULTS"] = Path.Combine(roots, "results"),
+        }, "run", "--manifest", manifest, "--only", "download", "--dataset", "brain");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"{archive}: entry ", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(problem, result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(before, Around(roots));
+        Assert.Equal("untouched", File.ReadAllText(bait));
+    }
+
+    /// <summary>Every file and folder under the test's folder but outside the three roots, with its size and time.</summary>
+    private List<string> Around(string roots)
+    {
+        var inside = new[] { "cache", "data", "results" }.Select(r => Path.Combine(roots, r) + Path.DirectorySeparatorChar).ToList();
+        return [.. Directory.EnumerateFileSystemEntries(temp, "*", SearchOption.AllDirectories)
+            .Where(p => !inside.Any(r => (p + Path.DirectorySeparatorChar).StartsWith(r, StringComparison.Ordinal)))
+            .Select(p => $"{Path.GetRelativePath(temp, p)} {(File.Exists(p) ? new FileInfo(p).Length : -1)} {File.GetLastWriteTimeUtc(p):O}")
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static void Write(System.IO.Compression.ZipArchiveEntry entry, string text)
+    {
+        using var writer = new StreamWriter(entry.Open());
+        writer.Write(text);
+    }
+
     private CliProcess.Result Reproduce(params string[] arguments) =>
         CliProcess.Run(temp, new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Path.Combine(temp, "cache"), ["REPRODUCE_DATA"] = Path.Combine(temp, "data") }, arguments);
 }

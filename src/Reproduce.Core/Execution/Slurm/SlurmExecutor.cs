@@ -62,6 +62,12 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
                     tasks[entry.Key] = inFlight;
                     log.WriteLine($"in flight: {entry.Cell} as task {inFlight.Task} of an earlier submission");
                 }
+                else if (cache.TryReadComplete(entry.Cell.Stage, entry.Key) is not null)
+                {
+                    // Another submission's task published the cell (and let its lease go) since this one planned.
+                    SlurmLease.Release(cache.Root, entry.Key);
+                    log.WriteLine($"published meanwhile: {entry.Cell}");
+                }
                 else
                 {
                     ours.Add(entry);
@@ -102,7 +108,13 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
                 var queue = new QueueSnapshot(slurm);
                 foreach (var entry in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key)))
                 {
-                    var lease = tasks[entry.Key];
+                    if (!tasks.TryGetValue(entry.Key, out var lease))
+                    {
+                        // Published by another submission before this one needed a task for it.
+                        Finish(outcomes, new CellOutcome(entry, OutcomeKind.Cached, TimeSpan.Zero));
+                        continue;
+                    }
+
                     if (tracker.Observe(entry, lease, queue, outcomes, plan.Keys) is not { } outcome)
                     {
                         continue;
@@ -130,7 +142,7 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
             slurm.Cancel(jobIds);
             foreach (var entry in plan.Entries.Where(e => !outcomes.ContainsKey(e.Key)))
             {
-                if (tasks[entry.Key].Run == submission.Run)
+                if (tasks.TryGetValue(entry.Key, out var lease) && lease.Run == submission.Run)
                 {
                     SlurmLease.Release(cache.Root, entry.Key);
                 }

@@ -192,6 +192,25 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.Matches(@"^submitted 01-aggregate: job \d+, 1 cell\(s\) after \d+$", submitted[1]);
     }
 
+    /// <summary>
+    /// A forced cell is published already when its task is submitted: it is submitted all the same, and the run waits
+    /// for the task's own publication instead of taking the old one for it.
+    /// </summary>
+    [SlurmFact]
+    public void A_forced_cell_is_submitted_and_waited_for_though_it_is_published_already()
+    {
+        var first = Run("--manifest", Ci, "--only", "download", "--dataset", "covid");
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var meta = Directory.GetFiles(Path.Combine(temp, "cache", "download"), "meta.json", SearchOption.AllDirectories).Single();
+        var published = File.ReadAllText(meta);
+
+        var forced = Run("--manifest", Ci, "--only", "download", "--dataset", "covid", "--force");
+
+        Assert.True(forced.ExitCode == 0, forced.StandardOutput + forced.StandardError);
+        Assert.Contains(forced.OutputLines, l => l.StartsWith("submitted 00-download: job ", StringComparison.Ordinal) && l.EndsWith(", 1 cell(s)", StringComparison.Ordinal));
+        Assert.NotEqual(published, File.ReadAllText(meta));
+    }
+
     [SlurmFact]
     public void A_submission_sbatch_refuses_gives_its_cells_back_for_the_next_one()
     {

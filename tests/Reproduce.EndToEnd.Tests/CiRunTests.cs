@@ -103,10 +103,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
             var (environment, result) = run.Run($"workers{workers}", "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(result.ExitCode == 0, result.ToString());
 
-            var actual = CellFiles(environment["REPRODUCE_CACHE"]!);
-            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-            var differing = expected.Where(f => f.Value != actual[f.Key]).Select(f => f.Key).ToList();
-            Assert.True(differing.Count == 0, $"with {workers} worker(s) these files differ from two workers': {string.Join(", ", differing)}");
+            AssertSameCellFiles(expected, environment["REPRODUCE_CACHE"]!, $"with {workers} worker(s)");
         }
     }
 
@@ -147,10 +144,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
             Thread.Sleep(TimeSpan.FromSeconds(10));
         }
 
-        var actual = CellFiles(environment["REPRODUCE_CACHE"]!);
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        var differing = expected.Where(f => f.Value != actual[f.Key]).Select(f => f.Key).ToList();
-        Assert.True(differing.Count == 0, $"on Slurm these files differ from the local run's: {string.Join(", ", differing)}");
+        AssertSameCellFiles(expected, environment["REPRODUCE_CACHE"]!, "on Slurm");
 
         var attached = CliProcess.RunWithin(CiRun.WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml", "--executor", "slurm");
         Assert.True(attached.ExitCode == 0, attached.ToString());
@@ -219,6 +213,15 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
             var results = cells.Where(c => c.Task == task).ToList();
             return new Aggregator(task, [.. results.Select(r => r.Init).Distinct()], ["auc", "f1", "accuracy"], results).Summary();
         })];
+    }
+
+    /// <summary>The same cell files as <paramref name="expected"/> (the two-worker local run's), byte for byte, in <paramref name="cache"/>.</summary>
+    private static void AssertSameCellFiles(Dictionary<string, string> expected, string cache, string how)
+    {
+        var actual = CellFiles(cache);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        var differing = expected.Where(f => f.Value != actual[f.Key]).Select(f => f.Key).ToList();
+        Assert.True(differing.Count == 0, $"{how}, these files differ from the local two-worker run's: {string.Join(", ", differing)}");
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
@@ -206,7 +205,7 @@ public sealed class CacheStore
             {
                 var held = CellLock.IsHeld(path);
                 var owner = held ? CellLock.ReadOwner(path) : null;
-                return new LockState(Path.GetFileNameWithoutExtension(path), path, held, owner, owner is not null && IsDeadHere(owner));
+                return new LockState(Path.GetFileNameWithoutExtension(path), path, held, owner, owner is not null && LockOwner.IsDeadHere(owner.Host, owner.ProcessId));
             })
             .OrderBy(l => l.Key, StringComparer.Ordinal)
             .ToList();
@@ -245,24 +244,6 @@ public sealed class CacheStore
         Directory.Delete(trash, recursive: true);
     }
 
-    private static bool IsDeadHere(LockOwner owner)
-    {
-        if (owner.Host != Environment.MachineName)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(owner.ProcessId);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
-
     private static CellMeta ReadMeta(string path)
     {
         try
@@ -288,7 +269,6 @@ public sealed class CacheStore
 
         public void Dispose()
         {
-            File.Delete(record + ".keys");
             held.Dispose();
             Delete(record);
         }

@@ -8,6 +8,28 @@ public sealed record LockOwner(int ProcessId, string Host, DateTimeOffset Since)
     public static LockOwner Current(TimeProvider clock) =>
         new(Environment.ProcessId, Environment.MachineName, clock.GetUtcNow());
 
+    /// <summary>
+    /// Whether <paramref name="processId"/> of <paramref name="host"/> is known to be gone: only a process of this host
+    /// can be looked up; one elsewhere may still run.
+    /// </summary>
+    public static bool IsDeadHere(string host, int processId)
+    {
+        if (host != Environment.MachineName)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
     public JsonObject ToJson() => new()
     {
         ["pid"] = ProcessId,

@@ -58,7 +58,7 @@ internal sealed partial class ManifestBinder
 
         if (source == "zenodo" && version is not null && version is not ("v2" or "v3"))
         {
-            map.Error(map.Take("version")!.Value.At, $"'{map.Path}.version' is '{version}', expected v2 or v3 (MedMNIST file version)");
+            map.Error(map.Take("version")!.Value.At, $"'{map.Path}.version' is {Quoted.Bounded(version)}, expected v2 or v3 (MedMNIST file version)");
         }
 
         if (source == "zenodo" && imageSize is not null && imageSize is not (28 or 64 or 128 or 224))

@@ -25,6 +25,9 @@ public sealed partial record SlurmResources
         ["time_on_retry"] = "a time limit as for 'time': --time of a task resubmitted after TIMEOUT (none: a stage that cannot resume is not resubmitted)",
     };
 
+    /// <summary>The settings that stand for an sbatch option, which a stage's <c>sbatch</c> list may not repeat.</summary>
+    private static readonly string[] SbatchSettings = ["partition", "cpus", "gpus", "memory", "time", "throttle"];
+
     /// <summary>How many times a task is resubmitted when its stage sets no <see cref="Retries"/>.</summary>
     public const int DefaultRetries = 1;
 
@@ -110,7 +113,7 @@ public sealed partial record SlurmResources
         {
             _ when !Settings.ContainsKey(setting) => $"unknown setting '{setting}' (known: {string.Join(", ", Settings.Keys)})",
             "sbatch" when !OptionPattern().IsMatch(text) => $"'{text}' is not an sbatch option: write '--name' or '--name=value' on one line",
-            "sbatch" => $"'{option}' is set by the executor or by a setting of its own ({string.Join(", ", Settings.Keys.Where(k => k != "sbatch"))}): it cannot be an extra sbatch option",
+            "sbatch" => $"'{option}' is set by the executor or by a setting of its own ({string.Join(", ", SbatchSettings)}): it cannot be an extra sbatch option",
             _ => $"'{text}' is not {Settings[setting]}",
         });
     }

@@ -9,8 +9,8 @@ namespace Reproduce.Core.Manifests;
 /// <summary>
 /// Parses one YAML file into <see cref="ManifestNode"/>s with positions. What a manifest may be is bounded before it is
 /// built: a regular file of at most <see cref="MaxBytes"/>, maps and lists nested at most <see cref="MaxDepth"/> deep
-/// (checked on the parser's events, which need no recursion, so a deeper file is refused rather than overflowing the
-/// stack), and no aliases, whose expansion grows exponentially with their nesting ("billion laughs").
+/// (checked on each parser event as it is read, so a deeper file is refused rather than overflowing the stack), and no
+/// aliases, whose expansion grows exponentially with their nesting ("billion laughs").
 /// </summary>
 internal static class YamlTreeReader
 {
@@ -24,28 +24,10 @@ internal static class YamlTreeReader
     {
         var text = BoundedFile.ReadText(path, MaxBytes, problem => new ManifestException(new ManifestError(new SourceSpan(displayPath, 1, 1), $"the manifest {problem}")));
         var stream = new YamlStream();
-        Parse(text, displayPath, scanner => CheckShape(new Parser(scanner), displayPath));
-        Parse(text, displayPath, scanner => stream.Load(new Parser(scanner)));
-
-        if (stream.Documents.Count != 1)
-        {
-            throw new ManifestException(new ManifestError(
-                new SourceSpan(displayPath, 1, 1),
-                stream.Documents.Count == 0 ? "the manifest is empty" : "a manifest holds exactly one YAML document"));
-        }
-
-        var root = Convert(stream.Documents[0].RootNode, displayPath);
-        return root as MapNode ?? throw new ManifestException(new ManifestError(
-            root.At, $"the top level of a manifest must be a map, found {root.KindName}"));
-    }
-
-    /// <summary>Runs <paramref name="read"/> over the text, turning YamlDotNet's failures into positioned manifest errors.</summary>
-    private static void Parse(string text, string displayPath, Action<Scanner> read)
-    {
         var scanner = new Scanner(new StringReader(text));
         try
         {
-            read(scanner);
+            stream.Load(new ShapeCheckingParser(new Parser(scanner), displayPath));
         }
         catch (YamlException e)
         {
@@ -59,14 +41,37 @@ internal static class YamlTreeReader
             var at = new SourceSpan(displayPath, (int)scanner.CurrentPosition.Line, (int)scanner.CurrentPosition.Column);
             throw new ManifestException(new ManifestError(at, "invalid YAML: unexpected content here (is a '[' or '{' above left open?)"));
         }
+
+        if (stream.Documents.Count != 1)
+        {
+            throw new ManifestException(new ManifestError(
+                new SourceSpan(displayPath, 1, 1),
+                stream.Documents.Count == 0 ? "the manifest is empty" : "a manifest holds exactly one YAML document"));
+        }
+
+        var root = Convert(stream.Documents[0].RootNode, displayPath);
+        return root as MapNode ?? throw new ManifestException(new ManifestError(
+            root.At, $"the top level of a manifest must be a map, found {root.KindName}"));
     }
 
-    /// <summary>Refuses nesting deeper than <see cref="MaxDepth"/> and any alias, from the parser's events alone.</summary>
-    private static void CheckShape(IParser parser, string displayPath)
+    /// <summary>
+    /// The parser's events as YamlStream reads them, each checked first: nesting deeper than <see cref="MaxDepth"/> and
+    /// any alias are refused before anything is built from them (YamlStream builds its nodes recursively, so the
+    /// 33rd level is refused long before the stack could overflow).
+    /// </summary>
+    private sealed class ShapeCheckingParser(IParser parser, string displayPath) : IParser
     {
-        var depth = 0;
-        while (parser.MoveNext())
+        private int depth;
+
+        public ParsingEvent? Current => parser.Current;
+
+        public bool MoveNext()
         {
+            if (!parser.MoveNext())
+            {
+                return false;
+            }
+
             var current = parser.Current!;
             var at = new SourceSpan(displayPath, (int)current.Start.Line, (int)current.Start.Column);
             switch (current)
@@ -79,6 +84,8 @@ internal static class YamlTreeReader
                 case AnchorAlias alias:
                     throw new ManifestException(new ManifestError(at, $"YAML aliases (*{Quoted.Cut(alias.Value.Value)}) are not supported in manifests: share settings with 'extends:'"));
             }
+
+            return true;
         }
     }
 

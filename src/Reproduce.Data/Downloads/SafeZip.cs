@@ -67,7 +67,7 @@ public static class SafeZip
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                unpacked += Unpack(archive, entry, destination, budget - unpacked, limits);
+                unpacked += Unpack(archive, entry, destination, budget - unpacked, budget, limits);
                 count++;
             }
 
@@ -86,8 +86,11 @@ public static class SafeZip
         }
     }
 
-    /// <summary>Writes one entry, refusing the archive as soon as more than <paramref name="left"/> bytes come out; returns the bytes written.</summary>
-    private static long Unpack(string archive, ZipArchiveEntry entry, string destination, long left, ArchiveLimits limits)
+    /// <summary>
+    /// Writes one entry, refusing the archive as soon as more than <paramref name="left"/> of its
+    /// <paramref name="budget"/> bytes come out; returns the bytes written.
+    /// </summary>
+    private static long Unpack(string archive, ZipArchiveEntry entry, string destination, long left, long budget, ArchiveLimits limits)
     {
         using var source = Open(archive, entry);
         using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write);
@@ -98,7 +101,7 @@ public static class SafeZip
             written += read;
             if (written > left)
             {
-                throw new DataFormatException(archive, $"unpacking entry {Quoted.Bounded(entry.FullName)} went past the {limits.BytesFor(new FileInfo(archive).Length):N0} bytes this archive may unpack to " +
+                throw new DataFormatException(archive, $"unpacking entry {Quoted.Bounded(entry.FullName)} went past the {budget:N0} bytes this archive may unpack to " +
                     $"({limits.MaxRatio}× its size, at most {limits.MaxBytes >> 30} GiB): a zip bomb or a far larger dataset than the study's; it is rejected (set {ArchiveLimits.MaxGibVariable} to allow more)");
             }
 

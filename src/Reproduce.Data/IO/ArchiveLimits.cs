@@ -4,9 +4,9 @@ using Reproduce.Core.Errors;
 namespace Reproduce.Data.IO;
 
 /// <summary>
-/// How much one archive (a downloaded zip, an npz member) may unpack to. The real archives are far below (COVID-CT's two image zips hold 349 and 397
-/// images, about 0.5 GB together; the Kaggle head CT zip 200 PNGs; an NBIA series zip a few hundred slices); a zip
-/// bomb is far above: a ratio of 100 already rules out images, which hardly compress.
+/// How much one archive (a downloaded zip, an npz member) may unpack to. The real archives are far below (COVID-CT's
+/// two image zips hold 349 and 397 images, about 0.5 GB together; the Kaggle head CT zip 200 PNGs; an NBIA series zip
+/// a few hundred slices); a zip bomb is far above: a ratio of 100 already rules out images, which hardly compress.
 /// </summary>
 /// <param name="MaxEntries">Entries in one archive.</param>
 /// <param name="MaxBytes">Bytes unpacked from one archive, whatever its size.</param>

@@ -88,24 +88,11 @@ public static class ResultsPublisher
         {
             // <kind>.<host, which may hold dots>.<pid>.<random>
             var parts = Path.GetFileName(folder)[(name.Length + 2)..].Split('.');
-            if (parts.Length >= 4 && parts[0] is "publishing" or "replaced" && string.Join('.', parts[1..^2]) == Environment.MachineName
-                && int.TryParse(parts[^2], System.Globalization.CultureInfo.InvariantCulture, out var id) && !IsRunning(id))
+            if (parts.Length >= 4 && parts[0] is "publishing" or "replaced"
+                && int.TryParse(parts[^2], System.Globalization.CultureInfo.InvariantCulture, out var id) && LockOwner.IsDeadHere(string.Join('.', parts[1..^2]), id))
             {
                 DeleteIfPresent(folder);
             }
-        }
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

@@ -62,9 +62,10 @@ public sealed class SlurmExecutor(StageRegistry stages, CacheStore cache, Roots 
                     tasks[entry.Key] = inFlight;
                     log.WriteLine($"in flight: {entry.Cell} as task {inFlight.Task} of an earlier submission");
                 }
-                else if (cache.TryReadComplete(entry.Cell.Stage, entry.Key) is not null)
+                else if (entry.Status != CellStatus.Forced && cache.TryReadComplete(entry.Cell.Stage, entry.Key) is not null)
                 {
-                    // Another submission's task published the cell (and let its lease go) since this one planned.
+                    // Another submission's task published the cell (and let its lease go) since this one planned; a
+                    // forced cell is published already, and is computed again all the same.
                     SlurmLease.Release(cache.Root, entry.Key);
                     log.WriteLine($"published meanwhile: {entry.Cell}");
                 }

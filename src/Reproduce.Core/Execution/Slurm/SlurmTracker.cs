@@ -75,7 +75,8 @@ public sealed class SlurmTracker(CacheStore cache, SlurmCommands slurm)
     /// </summary>
     internal CellOutcome? Observe(PlanEntry entry, SlurmLease lease, QueueSnapshot queue, Dictionary<string, CellOutcome> outcomes, CellKeys keys)
     {
-        if (cache.TryReadComplete(entry.Cell.Stage, entry.Key) is { } meta)
+        // A forced cell was published before its task was submitted: only a publication begun since then counts.
+        if (cache.TryReadComplete(entry.Cell.Stage, entry.Key) is { } meta && (entry.Status != CellStatus.Forced || meta.Started >= lease.Taken))
         {
             // The cell is done: its lease has nothing left to guard.
             SlurmLease.Release(cache.Root, entry.Key);

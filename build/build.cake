@@ -7,6 +7,7 @@
 //              [--method=.. --task=.. --init=.. --fold=.. --fraction=.. --dataset=.. --only=<stage>]
 //              [--device=cpu|cuda] [--executor=local|slurm] [--workers=N] [--force] [--verbose]
 //              [--slurm=[STAGE.]SETTING=VALUE ...] [--detach]   (with --executor=slurm)
+//              [--fuzz-seconds=60] [--fuzz-target=NAME]           (with --target=Fuzz)
 
 var target = Argument("target", "ReproducePaper");
 var configuration = Argument("configuration", "Release");
@@ -171,6 +172,89 @@ Task("Clean")
     .Description("Remove the selected cells of the manifest from the cache.")
     .IsDependentOn("Build")
     .Does(() => Reproduce("clean", Manifest(), args => Filters(args)));
+
+Task("Fuzz")
+    .Description("Fuzz each reader of files users bring with AFL++ (--fuzz-seconds=60 each, --fuzz-target=NAME for one); a crash or hang fails it.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // afl-fuzz runs `dotnet` on the harness, which no AFL compiler built: skip its binary check. Frequency scaling
+    // and core_pattern are the host's (a container cannot change them) and only cost speed or crash detection
+    // of native code that SharpFuzz's fork server reports anyway.
+    var afl = new Dictionary<string, string>
+    {
+        ["AFL_SKIP_BIN_CHECK"] = "1",
+        ["AFL_SKIP_CPUFREQ"] = "1",
+        ["AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES"] = "1",
+        ["AFL_NO_UI"] = "1",
+    };
+    if (Context.Tools.Resolve("afl-fuzz") is null)
+        throw new CakeException(3, "afl-fuzz not found: install AFL++ (Debian and Ubuntu: apt-get install afl++)");
+
+    var seconds = Argument("fuzz-seconds", 60);
+    var work = root.Combine("artifacts/fuzz");
+    var harness = root.Combine($"tests/Reproduce.Fuzz/bin/{configuration}/net10.0");
+    var instrumented = work.Combine("bin");
+    // A harness's scratch file stays where the fuzzer killed it: keep them all in here.
+    afl["TMPDIR"] = work.Combine("tmp").FullPath;
+    EnsureDirectoryExists(work);
+    CleanDirectory(work);
+    EnsureDirectoryExists(work.Combine("tmp"));
+    EnsureDirectoryExists(work.Combine("findings"));
+
+    // SharpFuzz instruments our readers (and the YAML parser the manifest reader drives) in a copy, so the build
+    // output the tests use stays as it was.
+    CopyDirectory(harness, instrumented);
+    foreach (var assembly in new[] { "Reproduce.Core", "Reproduce.Data", "Reproduce.Evaluation", "YamlDotNet" })
+    {
+        if (StartProcess("dotnet", new ProcessSettings { Arguments = $"sharpfuzz {instrumented.CombineWithFilePath(assembly + ".dll").FullPath}", WorkingDirectory = root }) != 0)
+            throw new CakeException(3, $"sharpfuzz could not instrument {assembly}.dll");
+    }
+
+    // Cake's redirected output can be enumerated once only.
+    StartProcess("dotnet", new ProcessSettings { Arguments = $"{harness.CombineWithFilePath("Reproduce.Fuzz.dll").FullPath} list", RedirectStandardOutput = true }, out IEnumerable<string> listed);
+    var targets = listed.ToList();
+    var only = Argument("fuzz-target", "");
+    if (only != "" && !targets.Contains(only))
+        throw new CakeException(2, $"--fuzz-target={only}: no such target (targets: {string.Join(", ", targets)})");
+
+    var failures = new List<string>();
+    foreach (var target in targets.Where(t => only == "" || t == only))
+    {
+        var corpus = work.Combine($"corpus/{target}");
+        var findings = work.Combine($"findings/{target}");
+        StartProcess("dotnet", new ProcessSettings { Arguments = $"{harness.CombineWithFilePath("Reproduce.Fuzz.dll").FullPath} corpus {target} {corpus.FullPath}" });
+        // -t: a slow input is a hang only past 5 s (the first inputs pay for the JIT); -m none: .NET reserves far
+        // more address space than it uses.
+        var exitCode = StartProcess("afl-fuzz", new ProcessSettings
+        {
+            Arguments = $"-i {corpus.FullPath} -o {findings.FullPath} -t 5000 -m none -V {seconds} -- dotnet {instrumented.CombineWithFilePath("Reproduce.Fuzz.dll").FullPath} {target}",
+            EnvironmentVariables = afl,
+            RedirectStandardOutput = true,
+        }, out IEnumerable<string> output);
+        var log = output.ToList();
+        var found = new[] { "crashes", "hangs" }
+            .SelectMany(kind => GetFiles($"{findings.FullPath}/default/{kind}/id*"))
+            .ToList();
+        var stats = System.IO.File.Exists($"{findings.FullPath}/default/fuzzer_stats")
+            ? System.IO.File.ReadAllLines($"{findings.FullPath}/default/fuzzer_stats").Where(l => l.StartsWith("execs_done") || l.StartsWith("corpus_count")).Select(l => l.Replace(" ", ""))
+            : Array.Empty<string>();
+        Information("fuzz {0}: {1} s, {2}, {3} finding(s)", target, seconds, string.Join(", ", stats), found.Count);
+        if (exitCode != 0)
+        {
+            foreach (var line in log.TakeLast(10)) Error(line);
+            failures.Add($"{target}: afl-fuzz exited with code {exitCode}");
+        }
+
+        failures.AddRange(found.Select(file => $"{target}: {file.FullPath}"));
+    }
+
+    if (failures.Count > 0)
+    {
+        foreach (var failure in failures) Error(failure);
+        throw new CakeException(1, $"fuzzing found {failures.Count} problem(s). Replay one with `dotnet tests/Reproduce.Fuzz/bin/{configuration}/net10.0/Reproduce.Fuzz.dll <target> < <file>`; once fixed, keep the input under tests/fixtures/fuzz/<target>/ as a regression input.");
+    }
+});
 
 // Cake wraps a failing task's exception in a CakeReportException (not a CakeException), which would
 // turn every failure into exit code 1; unwrap it so build.sh exits with reproduce's own code.

@@ -30,6 +30,46 @@ public sealed class HostileInputTests : IDisposable
         Assert.True(File.Exists(bait));
     }
 
+    /// <summary>
+    /// Every verb that reads a file it is given refuses a hostile one the same way: exit 2, one <c>error:</c> line that
+    /// names the file, no stack trace and no internal error. (Inside a run, a bad data file fails its cell: exit 1, below.)
+    /// </summary>
+    [Theory]
+    [InlineData("manifest.yaml", "plan", "--manifest")]
+    [InlineData("manifest.yaml", "run", "--manifest")]
+    [InlineData("manifest.yaml", "status", "--manifest")]
+    [InlineData("manifest.yaml", "clean", "--manifest")]
+    [InlineData("manifest.yaml", "cancel", "--manifest")]
+    [InlineData("manifest.yaml", "regress", "--manifest")]
+    [InlineData("manifest.yaml", "baseline", "--manifest")]
+    [InlineData("slice.dcm", "inspect")]
+    [InlineData("predictions.csv", "metrics")]
+    public void Each_verb_refuses_a_hostile_file_with_one_error_line_naming_it_and_exit_code_2(string file, params string[] verb)
+    {
+        var path = Path.Combine(temp, file);
+        switch (Path.GetExtension(file))
+        {
+            case ".yaml":
+                // Nested far deeper than a manifest may be: once a stack overflow.
+                File.WriteAllText(path, "experiment: " + new string('[', 10_000));
+                break;
+            case ".dcm":
+                // A Part 10 preamble and magic, then a meta group element whose length runs past the file.
+                File.WriteAllBytes(path, [.. new byte[128], .. "DICM"u8, 0x02, 0x00, 0x00, 0x00, (byte)'U', (byte)'L', 0xFF, 0xFF]);
+                break;
+            default:
+                File.WriteAllText(path, "id,label,p_0,p_1\nimage.png,1,0.5\n");
+                break;
+        }
+
+        var result = Reproduce([.. verb, path]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var error = Assert.Single(result.ErrorLines, line => line.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains(path, error, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.ErrorLines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal) || line.Contains("internal error", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("version", "../../../outside")]
     [InlineData("version", "feature/branch")]

@@ -58,6 +58,12 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
 
     private static readonly string[] Stages = ["download", "preprocess", "pretrain", "finetune", "aggregate", "render"];
 
+    /// <summary>
+    /// Room for the synthetic data, the preprocessed stores and one pre-trained encoder (43 MB), not for the second:
+    /// the disk fills up in pre-training, the stage that writes the most.
+    /// </summary>
+    private const long FullDiskMegabytes = 64;
+
     private static string BaselinePath => Path.Combine(CliProcess.RepositoryRoot, "results", "baselines", "ci.json");
 
     [Fact]
@@ -105,6 +111,33 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
 
             AssertSameCellFiles(expected, environment["REPRODUCE_CACHE"]!, $"with {workers} worker(s)");
         }
+    }
+
+    /// <summary>
+    /// A disk that fills up mid-run: the cache, data and results roots on a tmpfs of <see cref="FullDiskMegabytes"/>,
+    /// too small for the two pre-trained encoders. The run up to pre-training fails saying the disk is full and leaves
+    /// no half-written cell, no temporary file outside the work folders and no lock owner; on the same disk made
+    /// larger, the next run finishes, and every cell holds the bytes of the local run's.
+    /// </summary>
+    [TmpfsFact]
+    public void A_disk_that_fills_up_fails_the_run_without_a_partial_cell_and_the_next_run_publishes_the_same_bytes()
+    {
+        using var disk = Tmpfs.Mount(Path.Combine(run.Root, "full-disk"), FullDiskMegabytes);
+        var (environment, full) = run.Run("full-disk", "--workers", "2", "--only", "pretrain");
+        Assert.True(full.ExitCode == 1, full.ToString());
+        var error = Assert.Single(full.ErrorLines, line => line.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains("No space left on device", error, StringComparison.Ordinal);
+        var cache = environment["REPRODUCE_CACHE"]!;
+        AssertNothingPartial(cache);
+
+        disk.Resize(1024);
+        var (_, resumed) = run.Run("full-disk", "--workers", "2", "--only", "pretrain");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        AssertNothingPartial(cache);
+        var upToPretraining = CellFiles(run.Cache)
+            .Where(file => file.Key.Split(Path.DirectorySeparatorChar)[0] is "download" or "preprocess" or "pretrain")
+            .ToDictionary();
+        AssertSameCellFiles(upToPretraining, cache, "after the disk filled up and was made larger");
     }
 
     /// <summary>
@@ -216,6 +249,23 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     }
 
     /// <summary>The same cell files as <paramref name="expected"/> (the two-worker local run's), byte for byte, in <paramref name="cache"/>.</summary>
+    /// <summary>
+    /// Every published cell is whole (its meta.json, written last, is there), no temporary file lies outside the work
+    /// folders (which keep a cell's progress for the next run), and no lock has an owner.
+    /// </summary>
+    private static void AssertNothingPartial(string cache)
+    {
+        var cells = Stages
+            .Select(stage => Path.Combine(cache, stage))
+            .Where(Directory.Exists)
+            .SelectMany(folder => Directory.GetDirectories(folder).SelectMany(Directory.GetDirectories));
+        Assert.All(cells, cell => Assert.True(File.Exists(Path.Combine(cell, "meta.json")), $"{cell} is published without its meta.json"));
+        var stray = Directory.GetFiles(cache, "*", SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(cache, path).StartsWith(".work", StringComparison.Ordinal))
+            .Where(path => path.EndsWith(".tmp", StringComparison.Ordinal) || path.EndsWith(".owner", StringComparison.Ordinal));
+        Assert.Empty(stray);
+    }
+
     private static void AssertSameCellFiles(Dictionary<string, string> expected, string cache, string how)
     {
         var actual = CellFiles(cache);
@@ -230,7 +280,9 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     /// </summary>
     private static Dictionary<string, string> CellFiles(string cache) =>
         Stages
-            .SelectMany(stage => Directory.GetFiles(Path.Combine(cache, stage), "*", SearchOption.AllDirectories))
+            .Select(stage => Path.Combine(cache, stage))
+            .Where(Directory.Exists)
+            .SelectMany(folder => Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             .Where(path => Path.GetFileName(path) != "meta.json")
             .ToDictionary(path => Path.GetRelativePath(cache, path), path =>
             {

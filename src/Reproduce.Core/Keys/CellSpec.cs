@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Core.Keys;
 
@@ -44,9 +46,7 @@ public sealed record CellSpec(string Key, CellAddress Address, KeyComponents Com
     public void Write(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
     }
 
     /// <summary>Reads a spec and checks that its key document hashes to its key; any other file fails naming itself.</summary>

@@ -34,12 +34,13 @@ internal static class YamlTreeReader
             var at = new SourceSpan(displayPath, (int)e.Start.Line, (int)e.Start.Column);
             throw new ManifestException(new ManifestError(at, $"invalid YAML: {Quoted.Cut(Innermost(e).Message)}"));
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner fails this way (not with a YamlException) on some malformed input,
-            // e.g. a flow list or map left open before the next key: still an invalid manifest.
+            // YamlDotNet fails this way (not with a YamlException) on some malformed input: its scanner on a flow list
+            // or map left open before the next key (InvalidOperationException), its node builder on an event it does
+            // not expect where a value should be (ArgumentException, found by fuzzing). Still an invalid manifest.
             var at = new SourceSpan(displayPath, (int)scanner.CurrentPosition.Line, (int)scanner.CurrentPosition.Column);
-            throw new ManifestException(new ManifestError(at, "invalid YAML: unexpected content here (is a '[' or '{' above left open?)"));
+            throw new ManifestException(new ManifestError(at, "invalid YAML: unexpected content here (is a '[' or '{' above left open, or a line indented wrongly?)"));
         }
 
         if (stream.Documents.Count != 1)

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Reproduce.Data.IO;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Data.Arrays;
 

@@ -29,7 +29,10 @@ public sealed class NpzArchive : IDisposable
         var stream = File.OpenRead(path);
         try
         {
-            return new NpzArchive(path, new ZipArchive(stream, ZipArchiveMode.Read));
+            var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+            // The central directory is read on first use of Entries: read it here, where a corrupt one is reported.
+            _ = zip.Entries;
+            return new NpzArchive(path, zip);
         }
         catch (InvalidDataException e)
         {

@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using Reproduce.Data.IO;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Data.Arrays;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Reproduce.Data.IO;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Data.Dicom;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Data.IO;
+using Reproduce.Core.IO;
 using static TorchSharp.torch;
 
 namespace Reproduce.Learning.Checkpoints;

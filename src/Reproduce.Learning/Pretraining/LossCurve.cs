@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Reproduce.Core.Errors;
-using Reproduce.Data.IO;
+using Reproduce.Core.IO;
 
 namespace Reproduce.Learning.Pretraining;
 

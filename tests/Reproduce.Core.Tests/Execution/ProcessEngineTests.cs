@@ -80,6 +80,52 @@ public class ProcessEngineTests
         Assert.Equal("6", File.ReadAllText(Path.Combine(cache.CellDirectory("sum", total.Key), ValueStage.ValueFile)));
     }
 
+    /// <summary>
+    /// SIGKILL at moments spread over a whole run (start-up, inside cells, at their publish, at the run record's
+    /// cleanup): whatever the moment, no published cell is partial, and the rerun completes every cell with the same
+    /// result and leaves no lock owner or temporary file behind.
+    /// </summary>
+    [Fact]
+    public async Task AProcessKilledAtAnyMomentLeavesNoPartialCellAndTheRerunCompletes()
+    {
+        const int Moments = 12;
+        using var temp = new TempDirectory();
+        var timing = Stopwatch.StartNew();
+        using (var whole = StartHost(temp.Combine("timing"), temp.Combine("timing-journal"), delayMs: 20))
+        {
+            Assert.Equal(0, await FinishAsync(whole));
+        }
+
+        var duration = timing.Elapsed;
+        for (var moment = 0; moment < Moments; moment++)
+        {
+            var cacheRoot = temp.Combine($"cache{moment}");
+            using (var doomed = StartHost(cacheRoot, temp.Combine($"journal{moment}"), delayMs: 20))
+            {
+                await Task.Delay(duration * moment / Moments);
+                doomed.Kill(entireProcessTree: true);
+                await doomed.WaitForExitAsync();
+            }
+
+            var cache = new CacheStore(cacheRoot);
+            foreach (var entry in PlanOf(cache).Entries.Where(e => Directory.Exists(cache.CellDirectory(e.Cell.Stage, e.Key))))
+            {
+                Assert.True(cache.TryReadComplete(entry.Cell.Stage, entry.Key) is not null, $"killed at {moment}/{Moments} of a run: {entry.Cell.Address.Text} is published partial");
+            }
+
+            using var rerun = StartHost(cacheRoot, temp.Combine($"journal{moment}"), delayMs: 0);
+            Assert.Equal(0, await FinishAsync(rerun));
+            var plan = PlanOf(cache);
+            Assert.All(plan.Entries, e => Assert.Equal(CellStatus.Cached, e.Status));
+            var total = plan.Entries.Single(e => e.Cell.Address.Text == "sum[index=total]");
+            Assert.Equal("6", File.ReadAllText(Path.Combine(cache.CellDirectory("sum", total.Key), ValueStage.ValueFile)));
+            var left = Directory.Exists(cacheRoot)
+                ? Directory.GetFiles(cacheRoot, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".owner", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal))
+                : [];
+            Assert.Empty(left);
+        }
+    }
+
     [Fact]
     public async Task TwoProcessesOnOneCacheComputeEachCellOnce()
     {

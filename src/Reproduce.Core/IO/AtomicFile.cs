@@ -1,9 +1,9 @@
-namespace Reproduce.Data.IO;
+namespace Reproduce.Core.IO;
 
 /// <summary>
 /// Writes a file beside its target under a temporary name and renames it into place, so a reader never sees
 /// half a file under the real name, whatever happens to the writing process. The temporary name matches
-/// <see cref="Core.Cache.CacheStore.TemporaryFilePattern"/>, so one left by a killed writer never enters a published cell.
+/// <c>CacheStore.TemporaryFilePattern</c>, so one left by a killed writer never enters a published cell.
 /// </summary>
 public static class AtomicFile
 {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
+using Reproduce.Core.IO;
 using Reproduce.Core.Keys;
 
 namespace Reproduce.Core.Cache;
@@ -109,6 +110,9 @@ public sealed class CacheStore
             File.Delete(leftover);
         }
 
+        // The cell's files reach the disk before the meta.json that says they are complete, and both before the
+        // rename that publishes them: after a power loss, a cell is either not there or whole.
+        DiskFlush.Tree(workDirectory);
         var metaPath = Path.Combine(workDirectory, CellMeta.FileName);
         using (var stream = new FileStream(metaPath, FileMode.Create, FileAccess.Write))
         {
@@ -116,6 +120,7 @@ public sealed class CacheStore
             stream.Flush(flushToDisk: true);
         }
 
+        DiskFlush.Folder(workDirectory);
         var target = CellDirectory(meta.Stage, meta.Key);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (Directory.Exists(target))
@@ -125,6 +130,7 @@ public sealed class CacheStore
         }
 
         Directory.Move(workDirectory, target);
+        DiskFlush.Folder(Path.GetDirectoryName(target)!);
         return target;
     }
 

@@ -73,6 +73,24 @@ public class ArchitectureTests
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant);
 
+    /// <summary>
+    /// A document named in capitals (<c>DESIGN.md</c>), not as part of a path, and what follows it on the line up to the
+    /// next document or the end of the parenthesis: where its section numbers and quoted part names are.
+    /// </summary>
+    private static readonly Regex CitedDocument = new(@"(?<![\w/.-])(?<document>[A-Z][A-Z0-9_]*\.md)\b(?<tail>[^()]*?)(?=\)|[A-Z][A-Z0-9_]*\.md|$)", RegexOptions.CultureInvariant);
+
+    /// <summary>A document named by its path from the repository root.</summary>
+    private static readonly Regex CitedPath = new(@"(?<![\w/.-])(?:tests|docs|src|bench|experiments)/[\w./-]*[\w-]\.md\b", RegexOptions.CultureInvariant);
+
+    /// <summary>A section number: 7, 1.4, A1, B2.11.</summary>
+    private static readonly Regex CitedSection = new(@"§\s?(?<number>[A-Z]?\d+(?:\.\d+)*|[A-Z](?![\w]))", RegexOptions.CultureInvariant);
+
+    /// <summary>A part cited by name after its section: §7 "Roots".</summary>
+    private static readonly Regex CitedPart = new(@"§\s?[A-Z]?\d+(?:\.\d+)*,?\s*""(?<part>[^""]+)""", RegexOptions.CultureInvariant);
+
+    /// <summary>A numbered Markdown heading: "## 7. Decisions", "### 7.5 Native", "### A1. LIDC-IDRI", "## B. DICOM".</summary>
+    private static readonly Regex NumberedHeading = new(@"^#{2,4}\s+(?<number>[A-Z]?\d+(?:\.\d+)*|[A-Z])(?=[.\s])", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
     [Fact]
     public void NoFileOfTheRepositoryPointsOutsideIt()
     {
@@ -88,6 +106,57 @@ public class ArchitectureTests
 
         Assert.Contains(files, f => f.EndsWith("ArchitectureTests.cs", StringComparison.Ordinal));
         Assert.True(hits.Count == 0, "paths outside the repository (a clone must stand alone):\n" + string.Join('\n', hits));
+    }
+
+    /// <summary>
+    /// A document cited by name (<c>DESIGN.md §7 "Roots"</c>, <c>METHODS.md §1.4</c>, <c>tests/fixtures/README.md</c>)
+    /// is a file of the repository, in docs/, at the root or at the path given; each section it cites is a numbered
+    /// heading of it, and each part cited by name a heading or text in it. The fuzzing corpus is left out: its inputs
+    /// are mutated on purpose.
+    /// </summary>
+    [Fact]
+    public void EveryDocumentCitedIsInTheRepositoryWithTheSectionsCited()
+    {
+        var root = CliProcess.RepositoryRoot;
+        var problems = new List<string>();
+        var citations = 0;
+        foreach (var file in RepositoryTextFiles(root).Where(f => !Path.GetRelativePath(root, f).Replace('\\', '/').StartsWith("tests/fixtures/fuzz/", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var index = 0; index < lines.Length; index++)
+            {
+                foreach (Match citation in CitedDocument.Matches(lines[index]))
+                {
+                    citations++;
+                    var at = $"{Path.GetRelativePath(root, file).Replace('\\', '/')}:{index + 1}";
+                    var name = citation.Groups["document"].Value;
+                    var document = new[] { Path.Combine(root, "docs", name), Path.Combine(root, name) }.FirstOrDefault(File.Exists);
+                    if (document is null)
+                    {
+                        problems.Add($"{at}: {name} is not in docs/ or at the root");
+                        continue;
+                    }
+
+                    var text = File.ReadAllText(document);
+                    var sections = NumberedHeading.Matches(text).Select(m => m.Groups["number"].Value).ToHashSet(StringComparer.Ordinal);
+                    var tail = citation.Groups["tail"].Value;
+                    problems.AddRange(CitedSection.Matches(tail).Select(m => m.Groups["number"].Value).Where(n => !sections.Contains(n)).Select(n => $"{at}: {name} has no section {n}"));
+                    problems.AddRange(CitedPart.Matches(tail).Select(m => m.Groups["part"].Value).Where(p => !text.Contains(p, StringComparison.Ordinal)).Select(p => $"{at}: {name} has no part \"{p}\""));
+                }
+
+                foreach (Match path in CitedPath.Matches(lines[index]))
+                {
+                    citations++;
+                    if (!File.Exists(Path.Combine(root, path.Value)))
+                    {
+                        problems.Add($"{Path.GetRelativePath(root, file).Replace('\\', '/')}:{index + 1}: {path.Value} is not in the repository");
+                    }
+                }
+            }
+        }
+
+        Assert.True(citations > 100, $"only {citations} citations found: is the pattern still right?");
+        Assert.True(problems.Count == 0, "documents cited but missing:\n" + string.Join('\n', problems));
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ using Reproduce.Evaluation.Aggregation;
 namespace Reproduce.Evaluation.Regression;
 
 /// <summary>
-/// Derives a <see cref="Baseline"/> from runs of one experiment that differ only in the manifest's seed (PIPELINE.md
-/// §3.5, tier 2): the expected value is the reference seed's mean over folds, which the deterministic CI run
+/// Derives a <see cref="Baseline"/> from runs of one experiment that differ only in the manifest's seed (REPRODUCIBILITY.md
+/// §5): the expected value is the reference seed's mean over folds, which the deterministic CI run
 /// reproduces on this machine kind; the tolerance is max(<c>floor</c>, k·σ), σ the sample standard deviation of that
 /// mean over all the seeds. σ stands for what another CPU, BLAS or a numerically different but correct change of the
 /// code does to a run: each perturbs training as a new seed does. k = 3 is the control-chart limit: on the machine
@@ -23,7 +23,7 @@ public static class BaselineDerivation
     {
         if (others.Count < 2)
         {
-            throw new ArgumentException($"{others.Count + 1} seed(s): σ needs at least 3 runs (PIPELINE.md recommends 5)", nameof(others));
+            throw new ArgumentException($"{others.Count + 1} seed(s): σ needs at least 3 runs (REPRODUCIBILITY.md §5 recommends 5)", nameof(others));
         }
 
         var runs = others.Prepend(reference).ToList();

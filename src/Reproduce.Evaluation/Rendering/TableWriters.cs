@@ -97,7 +97,7 @@ public static partial class TableWriters
     }
 
     /// <summary>
-    /// Every summary row, one per line, with n and the 95% CI (PIPELINE.md §3.4): ordered by the input's task, metric
+    /// Every summary row, one per line, with n and the 95% CI (REPRODUCIBILITY.md §4): ordered by the input's task, metric
     /// and init order (anything not listed after, by name), then by fraction, largest first.
     /// </summary>
     public static string ResultsCsv(RenderInput input)

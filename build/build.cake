@@ -223,7 +223,13 @@ Task("Fuzz")
     {
         var corpus = work.Combine($"corpus/{target}");
         var findings = work.Combine($"findings/{target}");
-        StartProcess("dotnet", new ProcessSettings { Arguments = $"{harness.CombineWithFilePath("Reproduce.Fuzz.dll").FullPath} corpus {target} {corpus.FullPath}" });
+        // The seed corpus is what AFL++ starts from: without it the target is not fuzzed at all, so that is a failure.
+        if (StartProcess("dotnet", new ProcessSettings { Arguments = $"{harness.CombineWithFilePath("Reproduce.Fuzz.dll").FullPath} corpus {target} {corpus.FullPath}", RedirectStandardOutput = true, RedirectStandardError = true }, out _, out IEnumerable<string> corpusErrors) != 0)
+        {
+            failures.Add($"{target}: its seed corpus could not be written: {string.Join(" ", corpusErrors)}");
+            continue;
+        }
+
         // -t: a slow input is a hang only past 5 s (the first inputs pay for the JIT); -m none: .NET reserves far
         // more address space than it uses.
         var exitCode = StartProcess("afl-fuzz", new ProcessSettings

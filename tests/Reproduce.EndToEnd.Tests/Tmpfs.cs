@@ -51,7 +51,7 @@ public sealed class Tmpfs : IDisposable
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false })!;
+            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true, UseShellExecute = false })!;
             var error = process.StandardError.ReadToEnd();
             if (!process.WaitForExit(30_000) || process.ExitCode != 0)
             {

@@ -23,9 +23,6 @@ public sealed class CacheStore
     private const string SpecsFolder = ".specs";
     private const string RunsFolder = ".runs";
 
-    /// <summary>A file being written under a temporary name beside its target: hidden, ending in <c>.tmp</c>.</summary>
-    public const string TemporaryFilePattern = ".*.tmp";
-
     public CacheStore(string root)
     {
         Root = Path.GetFullPath(root);
@@ -103,16 +100,11 @@ public sealed class CacheStore
     /// </summary>
     public string Publish(CellMeta meta, string workDirectory)
     {
-        // A writer killed mid-write (a checkpoint, in an earlier attempt of this cell) leaves its temporary: nothing of
-        // it belongs in the cell.
-        foreach (var leftover in Directory.EnumerateFiles(workDirectory, TemporaryFilePattern, SearchOption.AllDirectories))
-        {
-            File.Delete(leftover);
-        }
-
         // The cell's files reach the disk before the meta.json that says they are complete, and both before the
-        // rename that publishes them: after a power loss, a cell is either not there or whole.
-        DiskFlush.Tree(workDirectory);
+        // rename that publishes them: after a power loss, a cell is either not there or whole. A writer killed
+        // mid-write (a checkpoint, in an earlier attempt of this cell) leaves its temporary: nothing of it belongs
+        // in the cell, so the same walk deletes it.
+        DiskFlush.Tree(workDirectory, AtomicFile.IsTemporary);
         var metaPath = Path.Combine(workDirectory, CellMeta.FileName);
         using (var stream = new FileStream(metaPath, FileMode.Create, FileAccess.Write))
         {

@@ -2,11 +2,14 @@ namespace Reproduce.Core.IO;
 
 /// <summary>
 /// Writes a file beside its target under a temporary name and renames it into place, so a reader never sees
-/// half a file under the real name, whatever happens to the writing process. The temporary name matches
-/// <c>CacheStore.TemporaryFilePattern</c>, so one left by a killed writer never enters a published cell.
+/// half a file under the real name, whatever happens to the writing process. <see cref="IsTemporary"/> recognises the
+/// temporary name, so the cache deletes one left by a killed writer instead of publishing it in a cell.
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Whether a file name is one of <see cref="Write(string, Action{Stream})"/>'s temporaries: hidden, ending in <c>.tmp</c>.</summary>
+    public static bool IsTemporary(string fileName) => fileName.StartsWith('.') && fileName.EndsWith(".tmp", StringComparison.Ordinal);
+
     public static void Write(string path, Action<Stream> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;

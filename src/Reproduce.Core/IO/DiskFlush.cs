@@ -10,11 +10,20 @@ namespace Reproduce.Core.IO;
 /// </summary>
 public static class DiskFlush
 {
-    /// <summary>Flushes every file under <paramref name="folder"/>, and every folder's entries, to the disk.</summary>
-    public static void Tree(string folder)
+    /// <summary>
+    /// Flushes every file under <paramref name="folder"/>, and every folder's entries, to the disk. A file
+    /// <paramref name="isDebris"/> picks (by name) is deleted instead, in the same walk, and its removal flushed too.
+    /// </summary>
+    public static void Tree(string folder, Func<string, bool>? isDebris = null)
     {
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
+            if (isDebris?.Invoke(Path.GetFileName(file)) == true)
+            {
+                File.Delete(file);
+                continue;
+            }
+
             // fsync needs no write access: a read-only file in a cell is flushed too.
             using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
             RandomAccess.FlushToDisk(handle);

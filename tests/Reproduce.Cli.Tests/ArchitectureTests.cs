@@ -37,6 +37,39 @@ public class ArchitectureTests
         Assert.DoesNotContain("reproduce", References("Reproduce.Learning"));
     }
 
+    /// <summary>
+    /// DESIGN.md §2 "Folders": inside each assembly the folders' uses point one way too, so each folder can be read, and
+    /// moved, knowing only the folders below it.
+    /// </summary>
+    [Theory]
+    [InlineData("Reproduce.Core", "Reproduce.Core")]
+    [InlineData("Reproduce.Data", "Reproduce.Data")]
+    [InlineData("Reproduce.Learning", "Reproduce.Learning")]
+    [InlineData("Reproduce.Evaluation", "Reproduce.Evaluation")]
+    [InlineData("reproduce", "Reproduce.Cli")]
+    public void NoFolderDependsOnItselfThroughOthers(string assembly, string rootNamespace)
+    {
+        var uses = FolderDependencies.Of(Assembly.Load(assembly), rootNamespace);
+        Assert.NotEmpty(uses);
+        var cycles = FolderDependencies.Cycles(uses.Keys);
+        Assert.True(cycles.Count == 0, string.Join('\n', cycles.Select(cycle =>
+            $"the folders {string.Join(", ", cycle)} use one another:\n" +
+            string.Join('\n', uses.Where(u => cycle.Contains(u.Key.From) && cycle.Contains(u.Key.To)).Select(u => $"  {u.Key.From} -> {u.Key.To}: {u.Value}")))));
+    }
+
+    /// <summary>The front door stays thin: a command parses, calls one library entry point and formats what it returns.</summary>
+    [Fact]
+    public void NoCommandFileIsLongerThan120Lines()
+    {
+        var commands = Path.Combine(CliProcess.RepositoryRoot, "src", "Reproduce.Cli", "Commands");
+        var tooLong = Directory.GetFiles(commands, "*.cs")
+            .Select(file => (Name: Path.GetFileName(file), Lines: File.ReadAllLines(file).Length))
+            .Where(f => f.Lines > 120)
+            .Select(f => $"{f.Name}: {f.Lines} lines")
+            .ToList();
+        Assert.True(tooLong.Count == 0, "command files over 120 lines (move what is not parsing or formatting to the library that owns it):\n" + string.Join('\n', tooLong));
+    }
+
     [Fact]
     public void NoLibraryHoldsStaticMutableState()
     {

@@ -95,37 +95,19 @@ internal static class Execution
     /// <summary>This process's peak resident set and the largest one of a cell computed in a process of its own.</summary>
     private static string MemoryLine(Session session, ExecutionReport report)
     {
-        var cells = report.Outcomes
-            .Where(o => o.Kind == OutcomeKind.Computed)
-            .Select(o => (o.Entry.Cell.Address, Peak: session.Cache.TryReadComplete(o.Entry.Cell.Stage, o.Entry.Key)?.Provenance["peak_rss_bytes"]?.GetValue<long>() ?? 0))
-            .Where(c => c.Peak > 0)
-            .ToList();
         var own = ProcessMemory.PeakResidentBytes() is { } peak ? $"this process peaked at {Megabytes(peak)} MB" : "this process's peak is unknown here";
-        if (cells.Count == 0)
-        {
-            return $"memory: {own}";
-        }
-
-        var largest = cells.MaxBy(c => c.Peak);
-        return $"memory: {own}; the largest cell, {largest.Address}, at {Megabytes(largest.Peak)} MB in its own process";
+        return report.LargestCellPeak(session.Cache) is { } largest
+            ? $"memory: {own}; the largest cell, {largest.Address}, at {Megabytes(largest.PeakBytes)} MB in its own process"
+            : $"memory: {own}";
     }
 
     private static long Megabytes(long bytes) => bytes >> 20;
 
-    /// <summary>
-    /// Copies a planned render cell, once complete, to <c>results/&lt;experiment&gt;/</c>: also when it was cached, so a
-    /// deleted or edited results folder is restored by the next run.
-    /// </summary>
     private static void PublishResults(Session session, Plan plan)
     {
-        foreach (var entry in plan.Entries.Where(e => e.Cell.Stage == Stages.Render))
+        foreach (var destination in ResultsPublisher.PublishRendered(plan, session.Cache, session.Roots.Results))
         {
-            if (session.Cache.TryReadComplete(Stages.Render, entry.Key) is not null)
-            {
-                var destination = Path.Combine(session.Roots.Results, entry.Cell.Parameters["experiment"]!.GetValue<string>());
-                ResultsPublisher.Publish(session.Cache.CellDirectory(Stages.Render, entry.Key), destination);
-                Console.WriteLine($"results: {Path.GetRelativePath(Directory.GetCurrentDirectory(), destination)}");
-            }
+            Console.WriteLine($"results: {Path.GetRelativePath(Directory.GetCurrentDirectory(), destination)}");
         }
     }
 }

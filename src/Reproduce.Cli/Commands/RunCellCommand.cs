@@ -8,6 +8,7 @@ using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Learning;
+using Reproduce.Learning.Runtime;
 
 namespace Reproduce.Cli.Commands;
 
@@ -55,15 +56,10 @@ internal static class RunCellCommand
                 Path.GetFullPath(result.GetValue(results) ?? configured.Results));
             var store = new CacheStore(roots.Cache);
             var wanted = result.GetValue(key)!;
-            if (session is not null)
-            {
-                RecordSpec(session, store, wanted);
-            }
-
-            var spec = store.ReadSpec(wanted);
+            var spec = session is null ? store.ReadSpec(wanted) : PlannedCell.Record(session.Manifest.Experiment, session.Graph, session.Keys, store, wanted);
             var settings = new RunSettings
             {
-                Device = DeviceOf(spec, result.GetValue(device)),
+                Device = ComputeDevice.PlannedFor(spec, result.GetValue(device)),
                 Workers = 1,
                 Threads = result.GetValue(threads) is > 0 and var chosen ? chosen : Environment.ProcessorCount,
                 CheckpointEvery = result.GetValue(checkpointEvery) is > 0 and var every ? every : session?.Manifest.Pretrain.CheckpointEvery ?? new RunSettings().CheckpointEvery,
@@ -78,92 +74,10 @@ internal static class RunCellCommand
             var runner = new InProcessCellRunner(PipelineStages.Create(), store, roots, settings, clock, provenance, ownProcess: true);
             var force = result.GetValue(common.Force);
             return result.GetValue(events)
-                ? await ForParentAsync(runner, spec, force, clock, result.GetValue(verbose), cancellationToken)
+                ? await ChildCellProcess.RunAsync(runner, spec, force, Console.In, Console.Out, Console.Error, clock, result.GetValue(verbose), cancellationToken)
                 : await ForUserAsync(runner, spec, force, clock, cancellationToken);
         });
         return command;
-    }
-
-    /// <summary>
-    /// Records the spec of the session's cell with key <paramref name="wanted"/>; refuses a key that is none of its cells', and a cell
-    /// whose upstream cells are missing, naming them.
-    /// </summary>
-    private static void RecordSpec(Session session, CacheStore store, string wanted)
-    {
-        var cell = session.Graph.Cells.FirstOrDefault(c => session.Keys.KeyOf(c) == wanted || (wanted.Length >= 12 && session.Keys.KeyOf(c).StartsWith(wanted, StringComparison.Ordinal)))
-            ?? throw new UsageException($"no cell of {session.Manifest.Experiment} has key {wanted} (keys change with the manifest and the device: see 'reproduce plan')");
-        var missing = cell.Upstream.Where(u => store.TryReadComplete(u.Stage, session.Keys.KeyOf(u)) is null).Select(u => u.Address.Text).ToList();
-        if (missing.Count > 0)
-        {
-            var named = string.Join(", ", missing.Take(3)) + (missing.Count > 3 ? $" and {missing.Count - 3} more" : "");
-            throw new EnvironmentException($"{cell} needs {named} first: run their stage (or 'reproduce run') before this cell");
-        }
-
-        store.WriteSpec(CellSpec.Of(cell, session.Keys));
-    }
-
-    /// <summary>
-    /// The device of a TorchSharp cell is part of its key, so it comes from the spec; a different --device, or a build
-    /// with another TorchSharp, would publish results under a key that does not describe them.
-    /// </summary>
-    private static string DeviceOf(CellSpec spec, string? requested)
-    {
-        var environment = System.Text.Json.Nodes.JsonNode.Parse(spec.Components.EnvironmentJson)!.AsObject();
-        var keyed = (string?)environment["device"];
-        if (keyed is null)
-        {
-            return requested ?? "cpu";
-        }
-
-        if (requested is not null && requested != keyed)
-        {
-            throw new UsageException($"{spec.Address} ({spec.Key[..12]}) was planned for --device {keyed}, not {requested}: plan it again for {requested}");
-        }
-
-        if ((string?)environment["torchsharp"] is { } version && version != TorchRuntime.ManagedVersion)
-        {
-            throw new EnvironmentException($"{spec.Address} ({spec.Key[..12]}) was planned with TorchSharp {version}, but this build has {TorchRuntime.ManagedVersion}: plan it again with this build");
-        }
-
-        return keyed;
-    }
-
-    /// <summary>
-    /// For the run that started this process: events on stdout, the outcome as the last event. The parent owns the
-    /// signals (Program ignores SIGINT here and stops on SIGTERM), and this process stops when its stdin closes, which
-    /// is when the parent is gone.
-    /// </summary>
-    private static async Task<int> ForParentAsync(InProcessCellRunner runner, CellSpec spec, bool force, TimeProvider clock, bool verbose, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = Task.Run(async () =>
-        {
-            await Console.In.ReadToEndAsync(CancellationToken.None);
-            await stop.CancelAsync();
-        }, CancellationToken.None);
-
-        var events = new CellEventWriter(Console.Out, clock);
-        try
-        {
-            var outcome = await runner.RunAsync(new CellRun(spec, force, 0, events.Started, events), stop.Token);
-            events.Finished(outcome);
-            return ExitCodes.Success;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return ExitCodes.Interrupted;
-        }
-        catch (Exception error)
-        {
-            var code = error is ReproduceException known ? known.ExitCode : ExitCodes.CellFailed;
-            events.Failed(error is ReproduceException ? error.Message : $"{error.GetType().Name}: {error.Message}", code);
-            if (verbose)
-            {
-                Console.Error.WriteLine(error);
-            }
-
-            return code;
-        }
     }
 
     private static async Task<int> ForUserAsync(InProcessCellRunner runner, CellSpec spec, bool force, TimeProvider clock, CancellationToken cancellationToken)

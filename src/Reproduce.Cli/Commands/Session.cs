@@ -38,28 +38,6 @@ internal sealed record Session(Manifest Manifest, string RepositoryRoot, Roots R
     /// <summary><c>results/baselines/&lt;experiment&gt;.json</c> in the repository (not under a redirected results root: baselines are versioned with the code).</summary>
     public string BaselinePath => Path.Combine(RepositoryRoot, "results", "baselines", Manifest.Experiment + ".json");
 
-    /// <summary>
-    /// The summary rows of every aggregate cell of the experiment, from the cache: the headline metrics. An experiment
-    /// that has not been run through its aggregates is an environment problem that names the missing cells.
-    /// </summary>
-    public IReadOnlyList<SummaryRow> AggregateSummaries()
-    {
-        var rows = new List<SummaryRow>();
-        var missing = new List<string>();
-        foreach (var cell in Graph.Cells.Where(c => c.Stage == Core.Manifests.Stages.Aggregate))
-        {
-            var key = Keys.KeyOf(cell);
-            if (Cache.TryReadComplete(Core.Manifests.Stages.Aggregate, key) is null)
-            {
-                missing.Add(cell.Address.Text);
-                continue;
-            }
-
-            rows.AddRange(AggregateFiles.ReadSummary(Path.Combine(Cache.CellDirectory(Core.Manifests.Stages.Aggregate, key), AggregateFiles.SummaryFileName)));
-        }
-
-        return missing.Count == 0
-            ? rows
-            : throw new EnvironmentException($"experiment '{Manifest.Experiment}' has not been run: {string.Join(", ", missing)} not in the cache; run `reproduce run --manifest <manifest>` first (`./build.sh --target=Regress` runs and compares)");
-    }
+    /// <summary>The headline metrics: <see cref="ExperimentSummaries.Read"/> for this session's experiment.</summary>
+    public IReadOnlyList<SummaryRow> AggregateSummaries() => ExperimentSummaries.Read(Manifest.Experiment, Graph, Keys, Cache);
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Reproduce.Core.Cache;
+using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
 
 namespace Reproduce.Core.Execution;
@@ -29,7 +31,21 @@ public sealed record ExecutionReport(IReadOnlyList<CellOutcome> Outcomes)
         }
     }
 
+    /// <summary>The provenance field of a cell's meta.json that holds the peak resident set of the process that computed it.</summary>
+    public const string PeakResidentField = "peak_rss_bytes";
+
     public int Count(OutcomeKind kind) => Outcomes.Count(o => o.Kind == kind);
+
+    /// <summary>The computed cell whose process peaked highest, as its meta.json in <paramref name="cache"/> records; null when none recorded one.</summary>
+    public (CellAddress Address, long PeakBytes)? LargestCellPeak(CacheStore cache)
+    {
+        var peaks = Outcomes
+            .Where(o => o.Kind == OutcomeKind.Computed)
+            .Select(o => (o.Entry.Cell.Address, PeakBytes: cache.TryReadComplete(o.Entry.Cell.Stage, o.Entry.Key)?.Provenance[PeakResidentField]?.GetValue<long>() ?? 0))
+            .Where(c => c.PeakBytes > 0)
+            .ToList();
+        return peaks.Count == 0 ? null : peaks.MaxBy(c => c.PeakBytes);
+    }
 
     public string SummaryTable()
     {

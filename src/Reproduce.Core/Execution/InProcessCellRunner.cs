@@ -91,7 +91,7 @@ public sealed class InProcessCellRunner(StageRegistry stages, CacheStore cache, 
 
         if (ownProcess && ProcessMemory.PeakResidentBytes() is { } peak)
         {
-            cellProvenance["peak_rss_bytes"] = peak;
+            cellProvenance[ExecutionReport.PeakResidentField] = peak;
         }
 
         return new CellMeta

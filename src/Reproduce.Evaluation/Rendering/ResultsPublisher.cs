@@ -1,5 +1,7 @@
 using Reproduce.Core.Cache;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
 
 namespace Reproduce.Evaluation.Rendering;
 
@@ -19,6 +21,24 @@ public static class ResultsPublisher
 {
     /// <summary>How many times a publisher renames again after others got in between its renames.</summary>
     private const int SwapAttempts = 20;
+
+    /// <summary>
+    /// Publishes every render cell of <paramref name="plan"/> that is complete in <paramref name="cache"/> to
+    /// <c>&lt;resultsRoot&gt;/&lt;experiment&gt;/</c>, also when it was cached, so a deleted or edited results folder is
+    /// restored by the next run. Returns the folders published.
+    /// </summary>
+    public static IReadOnlyList<string> PublishRendered(Plan plan, CacheStore cache, string resultsRoot)
+    {
+        var published = new List<string>();
+        foreach (var entry in plan.Entries.Where(e => e.Cell.Stage == Stages.Render && cache.TryReadComplete(Stages.Render, e.Key) is not null))
+        {
+            var destination = Path.Combine(resultsRoot, entry.Cell.Parameters["experiment"]!.GetValue<string>());
+            Publish(cache.CellDirectory(Stages.Render, entry.Key), destination);
+            published.Add(destination);
+        }
+
+        return published;
+    }
 
     public static void Publish(string sourceDirectory, string resultsDirectory)
     {

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Keys;
 using static TorchSharp.torch;
 
 namespace Reproduce.Learning.Runtime;
@@ -36,5 +38,32 @@ public static class ComputeDevice
             default:
                 throw new UsageException($"unknown device '{name}' (cpu or cuda)");
         }
+    }
+
+    /// <summary>
+    /// The device a cell was planned for: it is part of the cell's key, so a different <paramref name="requested"/> device,
+    /// or a build with another TorchSharp, would publish results under a key that does not describe them. A cell planned
+    /// without a device (no TorchSharp work) takes the one requested, else the CPU.
+    /// </summary>
+    public static string PlannedFor(CellSpec spec, string? requested)
+    {
+        var environment = JsonNode.Parse(spec.Components.EnvironmentJson)!.AsObject();
+        var keyed = (string?)environment["device"];
+        if (keyed is null)
+        {
+            return requested ?? "cpu";
+        }
+
+        if (requested is not null && requested != keyed)
+        {
+            throw new UsageException($"{spec.Address} ({spec.Key[..12]}) was planned for --device {keyed}, not {requested}: plan it again for {requested}");
+        }
+
+        if ((string?)environment["torchsharp"] is { } version && version != TorchRuntime.ManagedVersion)
+        {
+            throw new EnvironmentException($"{spec.Address} ({spec.Key[..12]}) was planned with TorchSharp {version}, but this build has {TorchRuntime.ManagedVersion}: plan it again with this build");
+        }
+
+        return keyed;
     }
 }

@@ -4,6 +4,7 @@ using Reproduce.Core.Cache;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Runtime;
 using TorchSharp;
 
@@ -44,7 +45,7 @@ public sealed class CellMemoryTests : IDisposable
         var session = Session.Open(Path.Combine(CliProcess.RepositoryRoot, "experiments", "ci.yaml"), "cpu");
         var filter = CellFilter.Create(
             new Dictionary<string, IReadOnlyList<string>> { ["method"] = ["byol"], ["task"] = ["organsmnist"] },
-            [Stages.Pretrain, Stages.Finetune]);
+            [StageNames.Pretrain, StageNames.Finetune]);
         var plan = session.Plan(filter, force: false);
         var observer = new MeasuringObserver();
         var settings = RunCommand.Settings("cpu", workers: 1, threads: 1, session.Manifest.Pretrain.CheckpointEvery);
@@ -63,7 +64,7 @@ public sealed class CellMemoryTests : IDisposable
             Assert.True(cell.NativeAfter - cell.NativeBefore <= allowance, $"cell {i} kept {(cell.NativeAfter - cell.NativeBefore) >> 20} MB of native heap:\n{lines}");
             Assert.True(cell.ManagedAfter - cell.ManagedBefore <= ManagedTolerance, $"cell {i} kept {(cell.ManagedAfter - cell.ManagedBefore) >> 20} MB of managed heap:\n{lines}");
             Assert.True(cell.SameThread, $"cell {i} finished on another thread than it started: its live tensors cannot be counted:\n{lines}");
-            if (cell.Stage == Stages.Finetune)
+            if (cell.Stage == StageNames.Finetune)
             {
                 // Pre-training's views are made on prefetch threads and disposed on the cell's: only fine-tuning
                 // creates and disposes every tensor on one thread.
@@ -114,7 +115,7 @@ public sealed class CellMemoryTests : IDisposable
 
         public void CellStarted(PlanEntry entry)
         {
-            if (entry.Cell.Stage is Stages.Pretrain or Stages.Finetune)
+            if (entry.Cell.Stage is StageNames.Pretrain or StageNames.Finetune)
             {
                 var (native, managed) = Heaps();
                 open[entry.Key] = new CellMemory(entry.Cell.Stage, native, managed, LiveTensors(), Environment.CurrentManagedThreadId);

@@ -7,6 +7,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Pipeline;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Pretraining;
@@ -87,14 +88,14 @@ public sealed class CellSpecRouteTests : IDisposable
             Assert.Equal(CellSpec.Of(cell, keys).ToJson().ToJsonString(), spec.ToJson().ToJsonString());
             switch (cell.Stage)
             {
-                case Stages.Download:
+                case StageNames.Download:
                     var dataset = loaded.Datasets[cell.Address["dataset"]!];
                     Assert.Equal(AsSource(dataset), AsSource(DownloadCell.Source(spec.Parameters, spec.Inputs, spec.Locations)));
                     break;
-                case Stages.Preprocess:
+                case StageNames.Preprocess:
                     Assert.Equal(loaded.Datasets[cell.Address["dataset"]!].Preprocess, ExperimentGraph.ReadRecord<PreprocessSpec>(spec.Parameters));
                     break;
-                case Stages.Pretrain:
+                case StageNames.Pretrain:
                     var method = loaded.Pretrain.Methods[cell.Address["method"]!];
                     var read = PretrainStage.MethodOf(spec.Parameters);
                     Assert.Equal(method.ToString(), read.ToString());
@@ -112,7 +113,7 @@ public sealed class CellSpecRouteTests : IDisposable
         var graph = ExperimentGraph.Build(loaded);
         var keys = new CellKeys(graph, Composition.PipelineStages.Create(), new RuntimeFingerprint("cpu", "0.107"));
         var file = Path.Combine(temp, "spec.json");
-        CellSpec.Of(graph.Cells.First(c => c.Stage == Stages.Pretrain), keys).Write(file);
+        CellSpec.Of(graph.Cells.First(c => c.Stage == StageNames.Pretrain), keys).Write(file);
         File.WriteAllText(file, File.ReadAllText(file).Replace("\"epochs\": 2", "\"epochs\": 3", StringComparison.Ordinal));
 
         var error = Assert.Throws<CacheException>(() => CellSpec.Read(file));
@@ -125,7 +126,7 @@ public sealed class CellSpecRouteTests : IDisposable
     {
         var graph = ExperimentGraph.Build(ManifestLoader.Load(Experiment("ci.yaml"), MethodRegistry.Catalog));
         var keys = new CellKeys(graph, Composition.PipelineStages.Create(), new RuntimeFingerprint("cpu", "0.107"));
-        var spec = CellSpec.Of(graph.Cells.First(c => c.Stage == Stages.Pretrain), keys);
+        var spec = CellSpec.Of(graph.Cells.First(c => c.Stage == StageNames.Pretrain), keys);
         var cache = Path.Combine(temp, "cache");
         new CacheStore(cache).WriteSpec(spec);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Cli.Tests;
 
@@ -12,7 +13,7 @@ public static class CliProcess
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The repository root: the nearest ancestor of the test's output folder holding Reproduce.sln.</summary>
-    public static string RepositoryRoot { get; } = Core.Execution.Roots.FindRepositoryRoot(AppContext.BaseDirectory);
+    public static string RepositoryRoot { get; } = Core.Stages.Roots.FindRepositoryRoot(AppContext.BaseDirectory);
 
     /// <summary>The CLI next to the test assembly (the test project references the Cli project).</summary>
     public static string ReproduceDll => Path.Combine(AppContext.BaseDirectory, "reproduce.dll");

@@ -23,7 +23,7 @@ public class ExperimentFilesTests
         Assert.Equal(Path.GetFileNameWithoutExtension(file), manifest.Experiment);
         Assert.Equal(
             [download, preprocess, pretrain, finetune, aggregate, render],
-            Stages.All.Select(stage => graph.Cells.Count(c => c.Stage == stage)));
+            StageNames.All.Select(stage => graph.Cells.Count(c => c.Stage == stage)));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class ExperimentFilesTests
     public void OnlySyntheticDownloadCellsCarryTheGeneratorVersion()
     {
         static IEnumerable<System.Text.Json.Nodes.JsonObject> Downloads(string file) =>
-            ExperimentGraph.Build(Load(file)).Cells.Where(c => c.Stage == Stages.Download).Select(c => c.Parameters);
+            ExperimentGraph.Build(Load(file)).Cells.Where(c => c.Stage == StageNames.Download).Select(c => c.Parameters);
 
         Assert.All(Downloads("synthetic.yaml"), p => Assert.Equal(Identifiers.SyntheticGeneratorVersion, p["generator"]!.GetValue<int>()));
         Assert.All(Downloads("paper.yaml"), p => Assert.False(p.ContainsKey("generator")));

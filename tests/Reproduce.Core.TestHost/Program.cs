@@ -3,6 +3,7 @@ using Reproduce.Core.Cache;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Core.TestHost;
 
 // Runs the test graph of TestGraphs.Fan on a cache: `TestHost <cache-root> <width>`.

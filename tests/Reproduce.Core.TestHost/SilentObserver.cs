@@ -1,6 +1,7 @@
 using Reproduce.Core.Cache;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.TestHost;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.TestHost;
 

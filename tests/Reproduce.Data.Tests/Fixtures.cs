@@ -1,4 +1,5 @@
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Data.Tests;
 

@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Preprocessing;
 using Reproduce.Data.Store;

@@ -53,7 +53,7 @@ internal static class BaselineCommand
             {
                 var session = seed == reference.Manifest.Seed ? reference : Session.Open(reference.Manifest with { Seed = seed }, device);
                 Console.WriteLine($"seed {seed}:");
-                var plan = session.Plan(CellFilter.Create(new Dictionary<string, IReadOnlyList<string>>(), [Stages.Aggregate]), force: false);
+                var plan = session.Plan(CellFilter.Create(new Dictionary<string, IReadOnlyList<string>>(), [StageNames.Aggregate]), force: false);
                 var settings = RunCommand.Settings(device, result.GetValue(workers), result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery);
                 var code = await Execution.RunAsync(session, plan, settings, result.GetValue(verbose), cancellationToken);
                 if (code != ExitCodes.Success)

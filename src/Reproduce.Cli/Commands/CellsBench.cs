@@ -5,6 +5,7 @@ using Reproduce.Cli.Progress;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Benchmarks;
 
 namespace Reproduce.Cli.Commands;
@@ -47,7 +48,7 @@ internal static class CellsBench
             {
                 var session = Session.Open(result.GetValue(manifest)!, "cpu");
                 var selection = new Dictionary<string, IReadOnlyList<string>> { ["task"] = [result.GetValue(task)!], ["init"] = [result.GetValue(init)!] };
-                var plan = session.Plan(CellFilter.Create(selection, [Core.Manifests.Stages.Finetune]), force: false);
+                var plan = session.Plan(CellFilter.Create(selection, [Core.Manifests.StageNames.Finetune]), force: false);
                 var available = CellsMemoryBenchmark.FinetuneCells(plan).Count;
                 if (wanted > available)
                 {

@@ -26,7 +26,7 @@ internal sealed class CommonOptions
 
     public Option<string[]> Only { get; } = new("--only")
     {
-        Description = "restrict to these stages: " + string.Join(", ", Stages.All),
+        Description = "restrict to these stages: " + string.Join(", ", StageNames.All),
         AllowMultipleArgumentsPerToken = true,
     };
 
@@ -55,9 +55,9 @@ internal sealed class CommonOptions
             f => f.Key,
             f => (IReadOnlyList<string>)Split(result.GetValue(f.Value)));
         var stages = Split(result.GetValue(Only));
-        foreach (var stage in stages.Where(s => !Stages.All.Contains(s)))
+        foreach (var stage in stages.Where(s => !StageNames.All.Contains(s)))
         {
-            throw new Core.Errors.UsageException($"--only '{stage}' is not a stage ({string.Join(", ", Stages.All)})");
+            throw new Core.Errors.UsageException($"--only '{stage}' is not a stage ({string.Join(", ", StageNames.All)})");
         }
 
         return CellFilter.Create(values, stages);

@@ -6,6 +6,7 @@ using Reproduce.Core.Execution;
 using Reproduce.Core.Execution.Slurm;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Rendering;
 using Spectre.Console;
 

@@ -7,6 +7,7 @@ using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Learning;
 using Reproduce.Learning.Runtime;
 

@@ -3,6 +3,7 @@ using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Pipeline;
 using Reproduce.Evaluation.Pipeline;

@@ -2,6 +2,7 @@ using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Cli.Progress;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Spectre.Console;
 
 namespace Reproduce.Cli.Progress;

@@ -4,6 +4,7 @@ using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Benchmarks;
 

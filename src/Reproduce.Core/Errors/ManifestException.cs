@@ -1,4 +1,3 @@
-using Reproduce.Core.Manifests;
 
 namespace Reproduce.Core.Errors;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Execution;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Execution;
 

@@ -1,5 +1,6 @@
 using Reproduce.Core.Cache;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Execution;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Execution;
 

@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
-using Reproduce.Core.Execution;
+using Reproduce.Core.Json;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Keys;
 
@@ -19,7 +20,7 @@ public sealed class CellKeys
 
     private readonly Dictionary<CellAddress, (string Key, KeyComponents Components)> computed = [];
 
-    public CellKeys(CellGraph graph, StageRegistry stages, RuntimeFingerprint runtime)
+    public CellKeys(CellGraph graph, IStageIdentities stages, RuntimeFingerprint runtime)
     {
         var torchEnvironment = CanonicalJson.Serialize(new JsonObject
         {
@@ -29,7 +30,7 @@ public sealed class CellKeys
         const string noEnvironment = "{}";
         foreach (var cell in graph.Cells)
         {
-            var descriptor = stages.Descriptor(cell.Stage);
+            var descriptor = stages.IdentityOf(cell.Stage);
             var components = new KeyComponents(
                 KeyFormatVersion,
                 cell.Stage,

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Reproduce.Core.Json;
 
 namespace Reproduce.Core.Keys;
 

@@ -12,7 +12,7 @@ internal sealed partial class ManifestBinder
 
         var byStage = new Dictionary<string, SlurmResources>(StringComparer.Ordinal);
         var defaults = SlurmResources.None;
-        foreach (var name in Stages.All.Prepend(SlurmSpec.DefaultName))
+        foreach (var name in StageNames.All.Prepend(SlurmSpec.DefaultName))
         {
             if (section.Take(name) is not { } entry)
             {

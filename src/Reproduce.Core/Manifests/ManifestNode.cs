@@ -1,3 +1,5 @@
+using Reproduce.Core.Errors;
+
 namespace Reproduce.Core.Manifests;
 
 /// <summary>

@@ -28,9 +28,9 @@ public sealed record SlurmSpec(SlurmResources Default, IReadOnlyDictionary<strin
 
         var path = parts[0].Split('.', 2);
         var (stage, setting) = path.Length == 2 ? (path[0], path[1]) : (DefaultName, path[0]);
-        if (stage != DefaultName && !Stages.All.Contains(stage))
+        if (stage != DefaultName && !StageNames.All.Contains(stage))
         {
-            return (null, $"unknown stage '{stage}' (known: {string.Join(", ", Stages.All)}, or no stage for the default)");
+            return (null, $"unknown stage '{stage}' (known: {string.Join(", ", StageNames.All)}, or no stage for the default)");
         }
 
         var current = stage == DefaultName ? Default : ByStage.GetValueOrDefault(stage, SlurmResources.None);

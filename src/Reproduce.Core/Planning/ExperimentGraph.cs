@@ -43,7 +43,7 @@ public static class ExperimentGraph
         var pretrain = new Dictionary<string, Cell>();
         foreach (var method in methods)
         {
-            var cell = new Cell(new CellAddress(Stages.Pretrain, ("method", method)), PretrainParameters(manifest, manifest.Pretrain.Methods[method]), [], [preprocess[manifest.Pretrain.Dataset]]);
+            var cell = new Cell(new CellAddress(StageNames.Pretrain, ("method", method)), PretrainParameters(manifest, manifest.Pretrain.Methods[method]), [], [preprocess[manifest.Pretrain.Dataset]]);
             pretrain[method] = cell;
             cells.Add(cell);
         }
@@ -58,7 +58,7 @@ public static class ExperimentGraph
                 {
                     foreach (var fraction in manifest.Evaluation.Fractions)
                     {
-                        var address = new CellAddress(Stages.Finetune, ("task", task.Id), ("init", init), ("fold", fold.ToString(CultureInfo.InvariantCulture)), ("fraction", FormatFraction(fraction)));
+                        var address = new CellAddress(StageNames.Finetune, ("task", task.Id), ("init", init), ("fold", fold.ToString(CultureInfo.InvariantCulture)), ("fraction", FormatFraction(fraction)));
                         Cell[] upstream = init == Identifiers.Scratch ? [preprocess[task.Dataset]] : [preprocess[task.Dataset], pretrain[init]];
                         finetunes.Add(new Cell(address, FinetuneParameters(manifest, task, init, fold, fraction), [], upstream));
                     }
@@ -66,22 +66,22 @@ public static class ExperimentGraph
             }
 
             cells.AddRange(finetunes);
-            var aggregate = new Cell(new CellAddress(Stages.Aggregate, ("task", task.Id)), AggregateParameters(manifest, task), [], finetunes);
+            var aggregate = new Cell(new CellAddress(StageNames.Aggregate, ("task", task.Id)), AggregateParameters(manifest, task), [], finetunes);
             aggregates.Add(aggregate);
             cells.Add(aggregate);
         }
 
-        cells.Add(new Cell(new CellAddress(Stages.Render), RenderParameters(manifest), [], aggregates));
+        cells.Add(new Cell(new CellAddress(StageNames.Render), RenderParameters(manifest), [], aggregates));
         return new CellGraph(cells);
     }
 
     /// <summary>The download cell of a dataset: its parameters, the identity of its source, and where a local folder is.</summary>
     public static Cell DownloadCell(DatasetSpec dataset, long seed) =>
-        new(new CellAddress(Stages.Download, ("dataset", dataset.Id)), DownloadParameters(dataset, seed), InputIdentity(dataset), [], Locations(dataset));
+        new(new CellAddress(StageNames.Download, ("dataset", dataset.Id)), DownloadParameters(dataset, seed), InputIdentity(dataset), [], Locations(dataset));
 
     /// <summary>The preprocess cell of a dataset, downstream of its download cell.</summary>
     public static Cell PreprocessCell(DatasetSpec dataset, Cell download) =>
-        new(new CellAddress(Stages.Preprocess, ("dataset", dataset.Id)), PreprocessParameters(dataset), [], [download]);
+        new(new CellAddress(StageNames.Preprocess, ("dataset", dataset.Id)), PreprocessParameters(dataset), [], [download]);
 
     /// <summary>
     /// A manifest record (a task, the fine-tuning protocol …) read back from a cell's parameters, where this class

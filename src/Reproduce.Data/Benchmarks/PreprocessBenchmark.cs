@@ -1,6 +1,7 @@
 using Reproduce.Core.Benchmarks;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Preprocessing;
 using Reproduce.Data.Synthetic;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Dicom;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.IO;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Data.Downloads;
 

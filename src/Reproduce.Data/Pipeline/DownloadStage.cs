@@ -3,6 +3,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Store;
@@ -19,7 +20,7 @@ namespace Reproduce.Data.Pipeline;
 /// </summary>
 public sealed class DownloadStage(HttpClient http, RetryPolicy retry, Func<string, string?> environment) : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(Stages.Download, Version: 1);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Download, Version: 1);
 
     public async Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {

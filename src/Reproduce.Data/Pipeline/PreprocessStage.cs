@@ -3,6 +3,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Preprocessing;
 
@@ -18,11 +19,11 @@ namespace Reproduce.Data.Pipeline;
 public sealed class PreprocessStage : IStage
 {
     // 2: gray levels are computed with one fused multiply–add (a level exactly at a rounding boundary may move by one).
-    public StageDescriptor Descriptor { get; } = new(Stages.Preprocess, Version: 2);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Preprocess, Version: 2);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
-        var download = context.UpstreamOf(Stages.Download);
+        var download = context.UpstreamOf(StageNames.Download);
         var components = download.Meta.Components;
         var dataset = DownloadCell.Source(JsonNode.Parse(components.ParametersJson)!.AsObject(), JsonNode.Parse(components.InputsJson)!.AsObject(), []);
         var recipe = ExperimentGraph.ReadRecord<PreprocessSpec>(context.Parameters);

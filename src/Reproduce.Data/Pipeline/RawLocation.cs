@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Data.Pipeline;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Randomness;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Images;
 

@@ -1,6 +1,7 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Randomness;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Data.Synthetic;
 

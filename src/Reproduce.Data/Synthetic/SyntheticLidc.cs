@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Dicom;
 

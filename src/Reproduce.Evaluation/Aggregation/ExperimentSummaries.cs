@@ -17,16 +17,16 @@ public static class ExperimentSummaries
     {
         var rows = new List<SummaryRow>();
         var missing = new List<string>();
-        foreach (var cell in graph.Cells.Where(c => c.Stage == Stages.Aggregate))
+        foreach (var cell in graph.Cells.Where(c => c.Stage == StageNames.Aggregate))
         {
             var key = keys.KeyOf(cell);
-            if (cache.TryReadComplete(Stages.Aggregate, key) is null)
+            if (cache.TryReadComplete(StageNames.Aggregate, key) is null)
             {
                 missing.Add(cell.Address.Text);
                 continue;
             }
 
-            rows.AddRange(AggregateFiles.ReadSummary(Path.Combine(cache.CellDirectory(Stages.Aggregate, key), AggregateFiles.SummaryFileName)));
+            rows.AddRange(AggregateFiles.ReadSummary(Path.Combine(cache.CellDirectory(StageNames.Aggregate, key), AggregateFiles.SummaryFileName)));
         }
 
         return missing.Count == 0

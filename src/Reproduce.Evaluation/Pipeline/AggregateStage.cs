@@ -4,6 +4,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Aggregation;
 
 namespace Reproduce.Evaluation.Pipeline;
@@ -16,14 +17,14 @@ namespace Reproduce.Evaluation.Pipeline;
 /// </summary>
 public sealed class AggregateStage : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(Stages.Aggregate, Version: 1);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Aggregate, Version: 1);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
         var task = context.Parameters["task"]!.GetValue<string>();
         var classes = context.Parameters["classes"]!.GetValue<int>();
         var metrics = context.Parameters["metrics"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
-        var finetunes = context.Upstream.Where(u => u.Address.Stage == Stages.Finetune).ToList();
+        var finetunes = context.Upstream.Where(u => u.Address.Stage == StageNames.Finetune).ToList();
         if (finetunes.Count == 0)
         {
             throw new InvalidOperationException($"{context.Address} has no finetune cells upstream");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Rendering;
 
@@ -14,12 +15,12 @@ namespace Reproduce.Evaluation.Pipeline;
 /// </summary>
 public sealed class RenderStage : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(Stages.Render, Version: 1);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Render, Version: 1);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
         var parameters = context.Parameters;
-        var aggregates = context.Upstream.Where(u => u.Address.Stage == Stages.Aggregate).ToList();
+        var aggregates = context.Upstream.Where(u => u.Address.Stage == StageNames.Aggregate).ToList();
         if (aggregates.Count == 0)
         {
             throw new InvalidOperationException($"{context.Address} has no aggregate cells upstream");

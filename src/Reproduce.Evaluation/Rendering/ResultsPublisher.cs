@@ -30,10 +30,10 @@ public static class ResultsPublisher
     public static IReadOnlyList<string> PublishRendered(Plan plan, CacheStore cache, string resultsRoot)
     {
         var published = new List<string>();
-        foreach (var entry in plan.Entries.Where(e => e.Cell.Stage == Stages.Render && cache.TryReadComplete(Stages.Render, e.Key) is not null))
+        foreach (var entry in plan.Entries.Where(e => e.Cell.Stage == StageNames.Render && cache.TryReadComplete(StageNames.Render, e.Key) is not null))
         {
             var destination = Path.Combine(resultsRoot, entry.Cell.Parameters["experiment"]!.GetValue<string>());
-            Publish(cache.CellDirectory(Stages.Render, entry.Key), destination);
+            Publish(cache.CellDirectory(StageNames.Render, entry.Key), destination);
             published.Add(destination);
         }
 

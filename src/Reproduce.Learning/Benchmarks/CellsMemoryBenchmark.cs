@@ -3,6 +3,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Store;
 using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Runtime;
@@ -22,7 +23,7 @@ public static class CellsMemoryBenchmark
     public const double TargetAccount = 1.5;
 
     /// <summary>The selected fine-tuning cells of <paramref name="plan"/>, in plan order.</summary>
-    public static IReadOnlyList<PlanEntry> FinetuneCells(Plan plan) => [.. plan.Entries.Where(e => e.Selected && e.Cell.Stage == Stages.Finetune)];
+    public static IReadOnlyList<PlanEntry> FinetuneCells(Plan plan) => [.. plan.Entries.Where(e => e.Selected && e.Cell.Stage == StageNames.Finetune)];
 
     /// <summary>
     /// Runs the first <paramref name="count"/> of <see cref="FinetuneCells"/> (and the cells they need) with the executor
@@ -35,7 +36,7 @@ public static class CellsMemoryBenchmark
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, finetune.Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var kept = finetune.Take(count).ToHashSet();
-        plan = plan with { Entries = [.. plan.Entries.Where(e => e.Cell.Stage != Stages.Finetune || kept.Contains(e))] };
+        plan = plan with { Entries = [.. plan.Entries.Where(e => e.Cell.Stage != StageNames.Finetune || kept.Contains(e))] };
         // libtorch loaded and its kernels checked before the first cell, so the process before it holds them.
         ComputeDevice.Prepare("cpu", threads);
         var memory = new MemoryObserver(observer, count, sampled);
@@ -48,10 +49,10 @@ public static class CellsMemoryBenchmark
     /// <summary>What one fine-tuning cell holds, part by part: its weights, gradients and optimizer state for its images.</summary>
     private static FinetuneMemory AccountOf(CacheStore cache, Plan plan, PlanEntry cell)
     {
-        var details = cache.TryReadComplete(Stages.Finetune, cell.Key)!.Details;
+        var details = cache.TryReadComplete(StageNames.Finetune, cell.Key)!.Details;
         var images = new[] { "train_images", "validation_images", "test_images" }.Sum(name => details[name]!.GetValue<long>());
-        var preprocess = cell.Cell.Upstream.Single(u => u.Stage == Stages.Preprocess);
-        using var store = TensorStore.Open(cache.CellDirectory(Stages.Preprocess, plan.Keys.KeyOf(preprocess)));
+        var preprocess = cell.Cell.Upstream.Single(u => u.Stage == StageNames.Preprocess);
+        using var store = TensorStore.Open(cache.CellDirectory(StageNames.Preprocess, plan.Keys.KeyOf(preprocess)));
         return FinetuneMemory.Of(FinetuneSettings.FromParameters(cell.Cell.Parameters), images, store.Width);
     }
 
@@ -65,7 +66,7 @@ public static class CellsMemoryBenchmark
 
         public void CellStarted(PlanEntry entry)
         {
-            if (entry.Cell.Stage == Stages.Finetune && BeforeFirst == 0)
+            if (entry.Cell.Stage == StageNames.Finetune && BeforeFirst == 0)
             {
                 BeforeFirst = ProcessMemory.ResidentBytes() ?? 0;
             }
@@ -80,7 +81,7 @@ public static class CellsMemoryBenchmark
         public void CellFinished(CellOutcome outcome)
         {
             inner.CellFinished(outcome);
-            if (outcome.Entry.Cell.Stage != Stages.Finetune || outcome.Kind != OutcomeKind.Computed)
+            if (outcome.Entry.Cell.Stage != StageNames.Finetune || outcome.Kind != OutcomeKind.Computed)
             {
                 return;
             }

@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Randomness;
+using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Metrics;
 using Reproduce.Learning.Optimization;
 using Reproduce.Learning.Runtime;

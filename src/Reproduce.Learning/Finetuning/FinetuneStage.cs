@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Store;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Metrics;
@@ -27,19 +28,19 @@ public sealed class FinetuneStage : IStage
     public const string PredictionsFile = "predictions.csv";
     public const string CurveFile = "curve.csv";
 
-    public StageDescriptor Descriptor { get; } = new(Stages.Finetune, Version: 2, UsesTorch: true);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Finetune, Version: 2, UsesTorch: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
         var settings = FinetuneSettings.FromParameters(context.Parameters);
         var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads);
         using var random = new CellRandom(context.Seed("torch"));
-        using var store = TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory);
+        using var store = TensorStore.Open(context.UpstreamOf(StageNames.Preprocess).Directory);
         using var data = FinetuneData.Load(store, settings);
         using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes, random);
         if (settings.Init != "scratch")
         {
-            LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(Stages.Pretrain).Directory, PretrainStage.EncoderFile));
+            LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(StageNames.Pretrain).Directory, PretrainStage.EncoderFile));
         }
 
         // After the weights are in and before the optimizer exists: moving a module replaces its parameters.

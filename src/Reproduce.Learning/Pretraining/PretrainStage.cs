@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Store;
 using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Checkpoints;
@@ -28,7 +29,7 @@ public sealed class PretrainStage : IStage
     /// <summary>The network input replicates gray to 3 channels, as the authors (DESIGN.md §7 "Images").</summary>
     public const int InputChannels = 3;
 
-    public StageDescriptor Descriptor { get; } = new(Stages.Pretrain, Version: 2, UsesTorch: true, Resumable: true);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Pretrain, Version: 2, UsesTorch: true, Resumable: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ public sealed class PretrainStage : IStage
         var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads);
         using var random = new CellRandom(context.Seed("torch"));
 
-        using var images = new PretrainImages(TensorStore.Open(context.UpstreamOf(Stages.Preprocess).Directory));
+        using var images = new PretrainImages(TensorStore.Open(context.UpstreamOf(StageNames.Preprocess).Directory));
         var plan = new EpochPlan(images.Count, (int)spec.Integer("batch_size"), spec.Integer("epochs"), spec.Integer("max_steps"), context.Seed("batches"));
         using var model = MethodRegistry.Create(spec, trunk, imageSize, random);
         // Before the optimizer exists: moving a module replaces its parameters (METHODS.md §7.3).

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Json;
 using Reproduce.Core.Keys;
 
 namespace Reproduce.Core.Tests.Cache;

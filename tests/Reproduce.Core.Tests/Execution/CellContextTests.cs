@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Stages;
 using Reproduce.Core.TestHost;
 
 namespace Reproduce.Core.Tests.Execution;

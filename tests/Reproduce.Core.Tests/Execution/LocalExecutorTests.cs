@@ -5,6 +5,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Core.TestHost;
 
 namespace Reproduce.Core.Tests.Execution;

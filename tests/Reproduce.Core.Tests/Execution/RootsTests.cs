@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Tests.Execution;
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Json;
 using Reproduce.Core.Keys;
+using Reproduce.Core.Stages;
 using Reproduce.Core.TestHost;
 
 namespace Reproduce.Core.Tests.Keys;

@@ -35,8 +35,8 @@ public class ExperimentGraphTests : IDisposable
         var graph = Build(LoadChild("evaluation:\n  folds: 2\n  fractions: [1.0, 0.5]\n"));
 
         Assert.Equal([4, 4, 4, 60, 3, 1], CountsPerStage(graph));
-        Assert.Equal(["0", "1"], Coordinates(graph, Stages.Finetune, "fold"));
-        Assert.Equal(["0.5", "1.0"], Coordinates(graph, Stages.Finetune, "fraction"));
+        Assert.Equal(["0", "1"], Coordinates(graph, StageNames.Finetune, "fold"));
+        Assert.Equal(["0.5", "1.0"], Coordinates(graph, StageNames.Finetune, "fraction"));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class ExperimentGraphTests : IDisposable
 
         Assert.Equal([3, 3, 0, 75, 3, 1], CountsPerStage(graph));
         Assert.DoesNotContain(graph.Cells, c => c.Address["dataset"] == "lidc");
-        Assert.Equal(["brain", "covid", "organsmnist"], Coordinates(graph, Stages.Download, "dataset"));
+        Assert.Equal(["brain", "covid", "organsmnist"], Coordinates(graph, StageNames.Download, "dataset"));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class ExperimentGraphTests : IDisposable
     {
         var graph = Build(LoadChild("finetune:\n  inits: [scratch, spark]\n"));
 
-        Assert.Equal(["spark"], Coordinates(graph, Stages.Pretrain, "method"));
+        Assert.Equal(["spark"], Coordinates(graph, StageNames.Pretrain, "method"));
         Assert.Equal([4, 4, 1, 150, 3, 1], CountsPerStage(graph));
     }
 
@@ -66,7 +66,7 @@ public class ExperimentGraphTests : IDisposable
 
         Assert.Equal(1, manifest.Evaluation.Folds);
         Assert.Equal([4, 4, 4, 75, 3, 1], CountsPerStage(graph));
-        Assert.Equal(["0"], Coordinates(graph, Stages.Finetune, "fold"));
+        Assert.Equal(["0"], Coordinates(graph, StageNames.Finetune, "fold"));
     }
 
     [Fact]
@@ -74,21 +74,21 @@ public class ExperimentGraphTests : IDisposable
     {
         var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
 
-        var byol = Find(graph, new CellAddress(Stages.Finetune, ("task", "covid"), ("init", "byol"), ("fold", "2"), ("fraction", "0.25")));
+        var byol = Find(graph, new CellAddress(StageNames.Finetune, ("task", "covid"), ("init", "byol"), ("fold", "2"), ("fraction", "0.25")));
         Assert.Equal(["preprocess[dataset=covid]", "pretrain[method=byol]"], Upstream(byol));
 
-        var scratch = Find(graph, new CellAddress(Stages.Finetune, ("task", "brain"), ("init", "scratch"), ("fold", "0"), ("fraction", "1.0")));
+        var scratch = Find(graph, new CellAddress(StageNames.Finetune, ("task", "brain"), ("init", "scratch"), ("fold", "0"), ("fraction", "1.0")));
         Assert.Equal(["preprocess[dataset=brain]"], Upstream(scratch));
 
-        Assert.Equal(["preprocess[dataset=lidc]"], Upstream(Find(graph, new CellAddress(Stages.Pretrain, ("method", "swav")))));
-        Assert.Equal(["download[dataset=organsmnist]"], Upstream(Find(graph, new CellAddress(Stages.Preprocess, ("dataset", "organsmnist")))));
-        Assert.Empty(Find(graph, new CellAddress(Stages.Download, ("dataset", "covid"))).Upstream);
+        Assert.Equal(["preprocess[dataset=lidc]"], Upstream(Find(graph, new CellAddress(StageNames.Pretrain, ("method", "swav")))));
+        Assert.Equal(["download[dataset=organsmnist]"], Upstream(Find(graph, new CellAddress(StageNames.Preprocess, ("dataset", "organsmnist")))));
+        Assert.Empty(Find(graph, new CellAddress(StageNames.Download, ("dataset", "covid"))).Upstream);
 
-        var aggregate = Find(graph, new CellAddress(Stages.Aggregate, ("task", "covid")));
+        var aggregate = Find(graph, new CellAddress(StageNames.Aggregate, ("task", "covid")));
         Assert.Equal(125, aggregate.Upstream.Count);
         Assert.All(aggregate.Upstream, c => Assert.Equal(("finetune", "covid"), (c.Stage, c.Address["task"])));
 
-        var render = Find(graph, new CellAddress(Stages.Render));
+        var render = Find(graph, new CellAddress(StageNames.Render));
         Assert.Equal(["aggregate[task=brain]", "aggregate[task=covid]", "aggregate[task=organsmnist]"], Upstream(render));
     }
 
@@ -97,7 +97,7 @@ public class ExperimentGraphTests : IDisposable
     {
         var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
 
-        var cell = Find(graph, new CellAddress(Stages.Finetune, ("task", "covid"), ("init", "spark"), ("fold", "4"), ("fraction", "0.1")));
+        var cell = Find(graph, new CellAddress(StageNames.Finetune, ("task", "covid"), ("init", "spark"), ("fold", "4"), ("fraction", "0.1")));
         var parameters = cell.Parameters;
 
         Assert.Equal("spark", (string?)parameters["init"]);
@@ -122,7 +122,7 @@ public class ExperimentGraphTests : IDisposable
         });
 
         // The local Brain folder is identified by a fingerprint of its contents instead.
-        var inputs = JsonNode.Parse(Find(graph, new CellAddress(Stages.Download, ("dataset", "brain"))).InputsJson)!;
+        var inputs = JsonNode.Parse(Find(graph, new CellAddress(StageNames.Download, ("dataset", "brain"))).InputsJson)!;
         Assert.Equal("local", (string?)inputs["source"]);
         Assert.Matches("^[0-9a-f]{64}$", (string?)inputs["fingerprint"]);
     }
@@ -155,10 +155,10 @@ public class ExperimentGraphTests : IDisposable
         folder.Load(folder.Write("child.yaml", "extends: paper-like.yaml\n" + body));
 
     private string BrainInputs(string manifestPath) =>
-        Find(Build(folder.Load(manifestPath)), new CellAddress(Stages.Download, ("dataset", "brain"))).InputsJson;
+        Find(Build(folder.Load(manifestPath)), new CellAddress(StageNames.Download, ("dataset", "brain"))).InputsJson;
 
     private static int[] CountsPerStage(CellGraph graph) =>
-        Stages.All.Select(stage => graph.Cells.Count(c => c.Stage == stage)).ToArray();
+        StageNames.All.Select(stage => graph.Cells.Count(c => c.Stage == stage)).ToArray();
 
     private static string[] Coordinates(CellGraph graph, string stage, string dimension) =>
         graph.Cells.Where(c => c.Stage == stage).Select(c => c.Address[dimension]!).Distinct().Order(StringComparer.Ordinal).ToArray();

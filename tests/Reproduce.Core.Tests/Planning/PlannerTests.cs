@@ -3,6 +3,7 @@ using Reproduce.Core.Cells;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Core.TestHost;
 
 namespace Reproduce.Core.Tests.Planning;

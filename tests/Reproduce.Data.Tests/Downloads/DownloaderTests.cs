@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.IO;
 

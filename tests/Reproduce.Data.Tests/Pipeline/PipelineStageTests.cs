@@ -6,6 +6,7 @@ using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Pipeline;

@@ -3,9 +3,11 @@ using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Json;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Pipeline;
 using static Reproduce.Evaluation.Tests.Aggregation.Results;
@@ -81,7 +83,7 @@ public sealed class AggregateStageTests : IDisposable
 
     private UpstreamOutput Finetune(CellResult result, int? fold = null)
     {
-        var address = new CellAddress(Stages.Finetune, ("task", result.Task), ("init", result.Init), ("fold", (fold ?? result.Fold).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fraction", ExperimentGraph.FormatFraction(result.Fraction)));
+        var address = new CellAddress(StageNames.Finetune, ("task", result.Task), ("init", result.Init), ("fold", (fold ?? result.Fold).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fraction", ExperimentGraph.FormatFraction(result.Fraction)));
         var directory = temp.Combine(Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, CellResultJson.FileName), CellResultJson.ToText(result));
@@ -89,7 +91,7 @@ public sealed class AggregateStageTests : IDisposable
         {
             Key = $"{address}-key",
             Address = address.Text,
-            Components = new KeyComponents(1, Stages.Finetune, 1, "{}", "{}", "{}", new Dictionary<string, string>()),
+            Components = new KeyComponents(1, StageNames.Finetune, 1, "{}", "{}", "{}", new Dictionary<string, string>()),
             Started = DateTimeOffset.UnixEpoch,
             Finished = DateTimeOffset.UnixEpoch,
             Host = "test",
@@ -102,7 +104,7 @@ public sealed class AggregateStageTests : IDisposable
         var parameters = new JsonObject { ["task"] = "covid", ["classes"] = 2, ["metrics"] = new JsonArray("auc", "f1", "accuracy"), ["protocol"] = "kfold" };
         return new CellContext
         {
-            Spec = new CellSpec("aggregate-key", new CellAddress(Stages.Aggregate, ("task", "covid")), new KeyComponents(1, Stages.Aggregate, 1, CanonicalJson.Serialize(parameters), "{}", "{}", new Dictionary<string, string>()), []),
+            Spec = new CellSpec("aggregate-key", new CellAddress(StageNames.Aggregate, ("task", "covid")), new KeyComponents(1, StageNames.Aggregate, 1, CanonicalJson.Serialize(parameters), "{}", "{}", new Dictionary<string, string>()), []),
             WorkDirectory = work,
             Resuming = false,
             Upstream = upstream,

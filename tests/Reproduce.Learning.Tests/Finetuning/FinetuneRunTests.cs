@@ -3,6 +3,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Splits;
 using Reproduce.Data.Store;
 using Reproduce.Learning.Checkpoints;
@@ -174,7 +175,7 @@ public sealed class FinetuneRunTests : IDisposable
     public void The_settings_are_read_back_from_a_planned_cell_as_the_manifest_declares_them()
     {
         var manifest = ManifestLoader.Load(Path.Combine(Roots.FindRepositoryRoot(AppContext.BaseDirectory), "experiments", "paper-official-split.yaml"), MethodRegistry.Catalog);
-        var cell = ExperimentGraph.Build(manifest).Cells.First(c => c.Stage == Stages.Finetune && c.Address["task"] == "covid" && c.Address["init"] == "spark");
+        var cell = ExperimentGraph.Build(manifest).Cells.First(c => c.Stage == StageNames.Finetune && c.Address["task"] == "covid" && c.Address["init"] == "spark");
 
         var settings = FinetuneSettings.FromParameters(cell.Parameters);
 

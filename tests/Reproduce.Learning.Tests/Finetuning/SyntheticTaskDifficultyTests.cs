@@ -1,5 +1,6 @@
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Splits;
 using Reproduce.Data.Store;
 using Reproduce.Evaluation.Metrics;

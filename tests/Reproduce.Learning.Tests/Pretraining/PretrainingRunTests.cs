@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Data.Splits;
 using Reproduce.Data.Store;
 using Reproduce.Learning.Augmentations;

@@ -5,6 +5,7 @@ using Reproduce.Core.Errors;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Execution.Slurm;
 

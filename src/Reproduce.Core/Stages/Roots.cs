@@ -1,7 +1,7 @@
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
 
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>
 /// The data, cache and results roots (DESIGN.md §7): relative to the repository root by default,

@@ -6,7 +6,7 @@ using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Keys;
 
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>
 /// Everything a stage may use while computing one cell: its spec (the values its key hashes, and where external

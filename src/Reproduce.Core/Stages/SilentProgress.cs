@@ -1,4 +1,4 @@
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>Progress that goes nowhere: for benchmarks (whose own output is the measurement) and tests.</summary>
 public sealed class SilentProgress : ICellProgress

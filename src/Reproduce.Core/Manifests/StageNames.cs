@@ -1,7 +1,7 @@
 namespace Reproduce.Core.Manifests;
 
 /// <summary>The pipeline's stage names, in pipeline order: the manifest names its per-stage settings by them.</summary>
-public static class Stages
+public static class StageNames
 {
     public const string Download = "download";
     public const string Preprocess = "preprocess";

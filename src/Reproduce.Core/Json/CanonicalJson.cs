@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Reproduce.Core.Keys;
+namespace Reproduce.Core.Json;
 
 /// <summary>
 /// The one JSON form that enters cache keys: object keys sorted ordinally, no whitespace, numbers

@@ -1,4 +1,4 @@
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>How cells are run; none of this enters a key except the device type (through the runtime fingerprint).</summary>
 public sealed record RunSettings

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>
 /// What a stage reports besides its files: headline metrics and free-form details (counts, digests

@@ -1,4 +1,4 @@
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>
 /// How a running stage reports progress: a count of done items out of a total (bytes, slices,

@@ -1,7 +1,9 @@
-namespace Reproduce.Core.Execution;
+using Reproduce.Core.Keys;
+
+namespace Reproduce.Core.Stages;
 
 /// <summary>The stages an executor can run, by name.</summary>
-public sealed class StageRegistry
+public sealed class StageRegistry : IStageIdentities
 {
     private readonly Dictionary<string, IStage> stages = [];
 
@@ -21,4 +23,6 @@ public sealed class StageRegistry
         : throw new InvalidOperationException($"no stage named '{name}' is registered (registered: {string.Join(", ", stages.Keys)})");
 
     public StageDescriptor Descriptor(string name) => Get(name).Descriptor;
+
+    public StageIdentity IdentityOf(string stage) => Descriptor(stage).Identity;
 }

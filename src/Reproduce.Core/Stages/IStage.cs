@@ -1,4 +1,4 @@
-namespace Reproduce.Core.Execution;
+namespace Reproduce.Core.Stages;
 
 /// <summary>
 /// One pipeline stage (download, preprocess, pretrain, finetune, aggregate, render, or a test stage).

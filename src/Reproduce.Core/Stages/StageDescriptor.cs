@@ -1,4 +1,6 @@
-namespace Reproduce.Core.Execution;
+using Reproduce.Core.Keys;
+
+namespace Reproduce.Core.Stages;
 
 /// <summary>
 /// What the engine needs to know of a stage before running it. <see cref="Version"/> is the stage's
@@ -7,4 +9,8 @@ namespace Reproduce.Core.Execution;
 /// TorchSharp version to the key; <see cref="Resumable"/> keeps the work directory of an
 /// interrupted cell so the next run can resume from its checkpoints.
 /// </summary>
-public sealed record StageDescriptor(string Name, int Version, bool UsesTorch = false, bool Resumable = false);
+public sealed record StageDescriptor(string Name, int Version, bool UsesTorch = false, bool Resumable = false)
+{
+    /// <summary>What the stage's cells' keys take from it.</summary>
+    public StageIdentity Identity => new(Version, UsesTorch);
+}

@@ -8,7 +8,7 @@ using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
-using Reproduce.Data.Pipeline;
+using Reproduce.Data.Datasets;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Pretraining;
 

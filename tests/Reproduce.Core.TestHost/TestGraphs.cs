@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Stages;
 

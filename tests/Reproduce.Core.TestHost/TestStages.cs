@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.TestHost;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 
 namespace Reproduce.Data.Tests;

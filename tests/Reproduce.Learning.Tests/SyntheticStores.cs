@@ -1,10 +1,9 @@
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
+using Reproduce.Data.Datasets.Synthetic;
 using Reproduce.Data.Preprocessing;
 using Reproduce.Data.Store;
-using Reproduce.Data.Synthetic;
 using Reproduce.Learning.Methods;
 
 namespace Reproduce.Learning.Tests;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 

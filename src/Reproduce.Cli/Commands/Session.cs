@@ -2,7 +2,6 @@ using Reproduce.Cli.Composition;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;

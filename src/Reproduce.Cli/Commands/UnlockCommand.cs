@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 
 namespace Reproduce.Cli.Commands;

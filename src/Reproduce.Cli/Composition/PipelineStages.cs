@@ -1,9 +1,10 @@
-using Reproduce.Core.Execution;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
+using Reproduce.Data.Datasets;
 using Reproduce.Data.Downloads;
-using Reproduce.Data.Pipeline;
-using Reproduce.Evaluation.Pipeline;
+using Reproduce.Data.Preprocessing;
+using Reproduce.Evaluation.Aggregation;
+using Reproduce.Evaluation.Rendering;
 using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Pretraining;
 

@@ -1,5 +1,4 @@
 using Reproduce.Core.Cache;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Json;
-using Reproduce.Core.Keys;
 
 namespace Reproduce.Core.Cells;
 

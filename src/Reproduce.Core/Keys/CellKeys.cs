@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Json;
-using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Keys;
 

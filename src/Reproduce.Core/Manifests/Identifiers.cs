@@ -13,7 +13,7 @@ public static class Identifiers
     public const string Synthetic = "synthetic";
 
     /// <summary>
-    /// The version of what Reproduce.Data.Synthetic draws, part of a synthetic download cell's parameters: bump it
+    /// The version of what Reproduce.Data.Datasets.Synthetic draws, part of a synthetic download cell's parameters: bump it
     /// when a phantom changes, so synthetic data and everything after it recompute while real downloads keep their keys.
     /// 2: larger, brighter COVID opacities and larger bleeds, so from-scratch training learns the tasks in a few epochs.
     /// </summary>

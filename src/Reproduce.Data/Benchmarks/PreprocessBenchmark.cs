@@ -1,10 +1,9 @@
 using Reproduce.Core.Benchmarks;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
+using Reproduce.Data.Datasets.Synthetic;
 using Reproduce.Data.Preprocessing;
-using Reproduce.Data.Synthetic;
 
 namespace Reproduce.Data.Benchmarks;
 

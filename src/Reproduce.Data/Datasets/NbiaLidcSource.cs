@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Dicom;
 using Reproduce.Data.Downloads;

@@ -1,4 +1,3 @@
-using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
 using Reproduce.Data.Store;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 
 namespace Reproduce.Data.Downloads;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Dicom;

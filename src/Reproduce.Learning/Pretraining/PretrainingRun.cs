@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Methods;

@@ -1,4 +1,3 @@
-using Reproduce.Core.Execution;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Stages;
 using Reproduce.Core.TestHost;

@@ -1,4 +1,3 @@
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Cells;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Json;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Stages;

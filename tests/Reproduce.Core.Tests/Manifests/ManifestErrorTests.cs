@@ -1,5 +1,4 @@
 using Reproduce.Core.Errors;
-using Reproduce.Core.Manifests;
 
 namespace Reproduce.Core.Tests.Manifests;
 

@@ -1,5 +1,4 @@
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;

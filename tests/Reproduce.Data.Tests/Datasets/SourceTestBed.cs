@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using Reproduce.Core.Execution;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Tests.Downloads;
 

@@ -1,6 +1,6 @@
 using Reproduce.Core.Randomness;
 using Reproduce.Data.Datasets;
-using Reproduce.Data.Synthetic;
+using Reproduce.Data.Datasets.Synthetic;
 
 namespace Reproduce.Data.Tests.Synthetic;
 

@@ -1,7 +1,6 @@
 using Reproduce.Core.Manifests;
-using Reproduce.Data.Datasets;
+using Reproduce.Data.Datasets.Synthetic;
 using Reproduce.Data.Images;
-using Reproduce.Data.Synthetic;
 using Reproduce.Data.Tests.Images;
 
 namespace Reproduce.Data.Tests.Synthetic;

@@ -1,5 +1,5 @@
 using Reproduce.Core.Manifests;
-using Reproduce.Data.Synthetic;
+using Reproduce.Data.Datasets.Synthetic;
 
 namespace Reproduce.Data.Tests.Synthetic;
 

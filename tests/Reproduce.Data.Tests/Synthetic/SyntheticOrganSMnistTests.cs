@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Reproduce.Core.Manifests;
 using Reproduce.Data.Arrays;
 using Reproduce.Data.Datasets;
-using Reproduce.Data.Synthetic;
+using Reproduce.Data.Datasets.Synthetic;
 
 namespace Reproduce.Data.Tests.Synthetic;
 

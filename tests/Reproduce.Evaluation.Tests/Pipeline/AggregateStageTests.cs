@@ -2,14 +2,12 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Cache;
 using Reproduce.Core.Cells;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Json;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Aggregation;
-using Reproduce.Evaluation.Pipeline;
 using static Reproduce.Evaluation.Tests.Aggregation.Results;
 
 namespace Reproduce.Evaluation.Tests.Pipeline;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;

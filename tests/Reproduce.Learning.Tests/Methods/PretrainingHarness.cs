@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Runtime;

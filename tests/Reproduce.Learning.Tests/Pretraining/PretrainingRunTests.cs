@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Splits;

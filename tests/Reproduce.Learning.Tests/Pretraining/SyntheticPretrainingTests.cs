@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
-using Reproduce.Data.Datasets;
-using Reproduce.Data.Preprocessing;
 using Reproduce.Data.Store;
-using Reproduce.Data.Synthetic;
 using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 
-namespace Reproduce.Data.Pipeline;
+namespace Reproduce.Data.Datasets;
 
 /// <summary>
 /// The dataset source of a download cell, read back from its key document (its parameters and input identity, as

@@ -1,11 +1,10 @@
 using System.Globalization;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Dicom;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// The LIDC-IDRI stand-in: <c>LIDC-IDRI/&lt;PatientID&gt;/&lt;StudyUID&gt;/&lt;SeriesUID&gt;/</c> folders of CT

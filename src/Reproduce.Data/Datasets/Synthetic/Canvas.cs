@@ -1,6 +1,6 @@
 using Reproduce.Core.Randomness;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// A square float image in Hounsfield units (or gray levels) with the few drawing operations the

@@ -1,13 +1,11 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
-using Reproduce.Data.Preprocessing;
 
-namespace Reproduce.Data.Pipeline;
+namespace Reproduce.Data.Preprocessing;
 
 /// <summary>
 /// The preprocess stage: one cell per dataset. Reads the raw files the download cell located, runs

@@ -1,10 +1,9 @@
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Arrays;
 using Reproduce.Data.Datasets;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// The OrganSMNIST stand-in: one MedMNIST-format npz (<see cref="RawLayouts.OrganSMnistFile"/>) with

@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
-using Reproduce.Evaluation.Aggregation;
 
-namespace Reproduce.Evaluation.Pipeline;
+namespace Reproduce.Evaluation.Aggregation;
 
 /// <summary>
 /// The aggregate stage: one cell per task. Reads the <c>metrics.json</c> of each of the task's finetune cells, checks

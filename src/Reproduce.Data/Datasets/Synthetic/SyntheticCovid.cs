@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Randomness;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Images;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// The COVID-CT stand-in: chest phantoms (COVID with faint ground-glass opacities) through a lung window,

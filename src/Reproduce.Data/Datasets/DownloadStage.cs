@@ -1,15 +1,13 @@
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
-using Reproduce.Data.Datasets;
+using Reproduce.Data.Datasets.Synthetic;
 using Reproduce.Data.Downloads;
 using Reproduce.Data.Store;
-using Reproduce.Data.Synthetic;
 
-namespace Reproduce.Data.Pipeline;
+namespace Reproduce.Data.Datasets;
 
 /// <summary>
 /// The download stage: one cell per dataset. A synthetic stand-in is generated into the cell; a real

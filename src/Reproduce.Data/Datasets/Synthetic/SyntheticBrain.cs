@@ -1,11 +1,10 @@
 using System.Globalization;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Datasets;
 using Reproduce.Data.Images;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// The Brain stand-in in the authors' layout: <c>{train,test}/{a_without,b_with}/NNNN.png</c>, head phantoms

@@ -1,9 +1,8 @@
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Randomness;
 using Reproduce.Core.Stages;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// Writes the synthetic stand-in of a dataset (DESIGN.md §4) in the same on-disk layout as the real source

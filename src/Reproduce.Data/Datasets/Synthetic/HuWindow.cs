@@ -1,6 +1,6 @@
 using Reproduce.Data.Images;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// A display window in Hounsfield units (DATASETS.md §B1 "Windows"): level ± width/2 maps linearly onto

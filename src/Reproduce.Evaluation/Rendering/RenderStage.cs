@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Aggregation;
-using Reproduce.Evaluation.Rendering;
 
-namespace Reproduce.Evaluation.Pipeline;
+namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// The render stage: one cell per experiment. Reads every task's aggregate (in the order the planner lists the

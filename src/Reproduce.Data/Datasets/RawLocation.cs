@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Reproduce.Core.Errors;
-using Reproduce.Core.Execution;
 using Reproduce.Core.Stages;
 
-namespace Reproduce.Data.Pipeline;
+namespace Reproduce.Data.Datasets;
 
 /// <summary>
 /// Where a download cell left a dataset's raw files (<c>raw.json</c> in the cell): inside the cell

@@ -1,6 +1,6 @@
 using Reproduce.Core.Randomness;
 
-namespace Reproduce.Data.Synthetic;
+namespace Reproduce.Data.Datasets.Synthetic;
 
 /// <summary>
 /// CT-like phantoms (DESIGN.md §4) in Hounsfield units, drawn from a seeded generator so the same

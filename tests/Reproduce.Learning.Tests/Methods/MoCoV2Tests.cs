@@ -33,29 +33,6 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Logits_put_the_positive_first_and_equal_logits_give_ln_k_plus_one()
-    {
-        using var scope = NewDisposeScope();
-        const long queueSize = 10;
-        const double temperature = 0.2;
-        var unit = zeros(4, 8);
-        unit[.., 0] = tensor(1f);
-
-        // q = k = every queue column: all 1 + K logits equal 1/T.
-        var equal = MoCoV2.Logits(unit, unit, unit[0].unsqueeze(1).expand(8, queueSize), temperature);
-        Assert.Equal([4L, 1 + queueSize], equal.shape);
-        Assert.Equal(Math.Log(queueSize + 1), MoCoV2.InfoNce(equal).item<float>(), 1e-5);
-
-        // q = k, the queue orthogonal to q: logits [1/T, 0, …, 0] and L = ln(1 + K·e^(−1/T)).
-        var orthogonal = zeros(8, queueSize);
-        orthogonal[1, ..] = tensor(1f);
-        var positiveFirst = MoCoV2.Logits(unit, unit, orthogonal, temperature);
-        Assert.Equal(1 / temperature, positiveFirst[.., 0].min().item<float>(), 1e-5);
-        Assert.Equal(0, positiveFirst[.., 1..].abs().max().item<float>());
-        Assert.Equal(Math.Log(1 + (queueSize * Math.Exp(-1 / temperature))), MoCoV2.InfoNce(positiveFirst).item<float>(), 1e-5);
-    }
-
-    [Fact]
     public void With_the_random_initial_queue_the_loss_is_somewhat_below_ln_k_plus_one()
     {
         using var scope = NewDisposeScope();

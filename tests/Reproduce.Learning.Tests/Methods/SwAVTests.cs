@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Runtime;
@@ -17,40 +18,6 @@ public sealed class SwAVTests : IDisposable
     private readonly CellRandom random = new(1);
 
     public void Dispose() => random.Dispose();
-
-    [Theory]
-    // Random unit-norm features, 3 iterations: the column marginal is close (≈1.3e-3 relative at B = 64, K = 3000, §4.5).
-    [InlineData(64, 3000, 3, 3e-3)]
-    // Tiny K is far off after 3 iterations (up to 12 %, §4.5) but converges with many.
-    [InlineData(32, 10, 3, 0.15)]
-    [InlineData(32, 10, 100, 1e-6)]
-    public void Sinkhorn_codes_are_non_negative_rows_sum_to_one_and_columns_to_B_over_K(long samples, long prototypes, long iterations, double columnTolerance)
-    {
-        using var scope = NewDisposeScope();
-        var generator = new Generator(3);
-        var features = nn.functional.normalize(randn(samples, 128, generator: generator), dim: 1);
-        var weights = nn.functional.normalize(randn(prototypes, 128, generator: generator), dim: 1);
-
-        var codes = SwAV.SinkhornKnopp(features.mm(weights.t()), epsilon: 0.05, iterations);
-
-        Assert.Equal([samples, prototypes], codes.shape);
-        Assert.True(codes.min().item<float>() >= 0);
-        Assert.True((codes.sum(dim: 1) - 1).abs().max().item<float>() <= 3e-7);
-        var columnError = ((codes.sum(dim: 0) / ((double)samples / prototypes)) - 1).abs().max().item<float>();
-        Assert.True(columnError <= columnTolerance, $"column sums are off by {columnError} (relative)");
-    }
-
-    [Fact]
-    public void Identical_scores_give_uniform_codes_and_a_loss_of_ln_K()
-    {
-        using var scope = NewDisposeScope();
-        var scores = full(4 * Batch, Prototypes, 0.3f);
-        var codes = SwAV.SinkhornKnopp(scores.narrow(0, 0, Batch), epsilon: 0.05, iterations: 3);
-
-        Assert.True(codes.allclose(full_like(codes, 1.0 / Prototypes), rtol: 0, atol: 1e-7));
-        var loss = SwAV.SwappedPredictionLoss(scores, [codes, codes], temperature: 0.1).item<float>();
-        Assert.Equal(Math.Log(Prototypes), loss, 5);
-    }
 
     [Fact]
     public void With_all_prototypes_equal_the_model_loss_is_ln_K()
@@ -158,8 +125,8 @@ public sealed class SwAVTests : IDisposable
 
             // Steps 0 and 1 fill the queue (B rows to Sinkhorn); from step 2 it is full (Lq + B rows, codes the last B).
             var expected = step < 2
-                ? SwAV.SinkhornKnopp(scores, 0.05, 3)
-                : SwAV.SinkhornKnopp(cat([queueBefore.mm(weights.t()), scores], 0), 0.05, 3).narrow(0, 2 * Batch, Batch);
+                ? SinkhornKnopp.Codes(scores, 0.05, 3)
+                : SinkhornKnopp.Codes(cat([queueBefore.mm(weights.t()), scores], 0), 0.05, 3).narrow(0, 2 * Batch, Batch);
             Assert.True(Same(codes, expected), $"step {step}: codes differ");
             Assert.True(Same(queue[0].narrow(0, 0, Batch), embeddings), $"step {step}: the newest embeddings are not in rows [0, B)");
             Assert.True(Same(queue[0].narrow(0, Batch, Batch), previous ?? zeros(Batch, FeatureDim)), $"step {step}: the previous batch did not move to rows [B, 2B)");

@@ -101,7 +101,7 @@ public sealed class PretrainingRunTests : IDisposable
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
         using var cancel = new CancellationTokenSource();
         var progress = new StopAfter(stopAfter, cancel);
-        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, progress, cancel.Token);
+        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, new Dictionary<string, string>(), progress, cancel.Token);
         var encoder = model.Encoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
         return (encoder, outcome.Curve, outcome.ResumedFrom);
     }

@@ -16,7 +16,7 @@ public class ByolTests(ITestOutputHelper output)
     private const long Batch = 8;
 
     [Fact]
-    public void The_target_decay_rises_from_tau_base_to_one_on_a_cosine()
+    public void TheTargetDecayRisesFromTauBaseToOneOnACosine()
     {
         Assert.Equal(0.996, Byol.TargetDecay(0.996, 0, 1000), 12);
         Assert.Equal((1 + 0.996) / 2, Byol.TargetDecay(0.996, 500, 1000), 12);
@@ -25,7 +25,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_target_starts_as_a_frozen_copy_that_projects_like_the_online_network()
+    public void TheTargetStartsAsAFrozenCopyThatProjectsLikeTheOnlineNetwork()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(1);
@@ -45,7 +45,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_loss_at_init_is_about_two_per_term()
+    public void TheLossAtInitIsAboutTwoPerTerm()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(2);
@@ -63,7 +63,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Backward_reaches_the_online_network_only()
+    public void BackwardReachesTheOnlineNetworkOnly()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(3);
@@ -75,7 +75,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void After_a_step_the_target_parameters_move_by_the_scheduled_ema_and_its_buffers_stay()
+    public void AfterAStepTheTargetParametersMoveByTheScheduledEmaAndItsBuffersStay()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(4);
@@ -116,7 +116,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Three_sgd_steps_run_and_the_state_round_trips()
+    public void ThreeSgdStepsRunAndTheStateRoundTrips()
     {
         using var random = new CellRandom(5);
         using var model = Create(random);

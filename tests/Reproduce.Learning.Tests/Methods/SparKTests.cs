@@ -25,7 +25,7 @@ public sealed class SparKTests : IDisposable
     [InlineData(224, 20)]
     [InlineData(256, 26)]
     [InlineData(512, 102)]
-    public void Every_sample_keeps_exactly_len_keep_patches(int imageSize, long visible)
+    public void EverySampleKeepsExactlyLenKeepPatches(int imageSize, long visible)
     {
         using var scope = NewDisposeScope();
         using var model = Model(imageSize);
@@ -41,7 +41,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Densified_maps_halve_the_decoder_width_per_scale_and_the_reconstruction_has_the_input_shape()
+    public void DensifiedMapsHalveTheDecoderWidthPerScaleAndTheReconstructionHasTheInputShape()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -55,7 +55,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_gradient_is_exactly_zero_on_visible_patches()
+    public void TheLossGradientIsExactlyZeroOnVisiblePatches()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -71,7 +71,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void No_gradient_reaches_masked_input_pixels_through_encoder_and_decoder()
+    public void NoGradientReachesMaskedInputPixelsThroughEncoderAndDecoder()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -87,7 +87,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Replacing_masked_input_pixels_leaves_the_reconstruction_bit_identical()
+    public void ReplacingMaskedInputPixelsLeavesTheReconstructionBitIdentical()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -106,7 +106,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_counts_masked_patches_only()
+    public void TheLossCountsMaskedPatchesOnly()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -124,7 +124,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_at_initialisation_is_about_one()
+    public void TheLossAtInitialisationIsAboutOne()
     {
         using var scope = NewDisposeScope();
         using var model = Model(decoderWidth: 768);
@@ -136,7 +136,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Mask_tokens_start_within_the_truncation_bounds()
+    public void MaskTokensStartWithinTheTruncationBounds()
     {
         using var model = Model();
         var tokens = model.named_parameters().Where(p => p.name.StartsWith("mask_tokens.", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
@@ -147,7 +147,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_trunk_is_SparKs_whatever_the_caller_asks()
+    public void TheTrunkIsSparKsWhateverTheCallerAsks()
     {
         using var model = Model(trunk: new ResNetOptions(ResNetOptions.ResNet18, InChannels: 1, ZeroInitLastBn: false, DropPathRate: 0.3));
 
@@ -156,7 +156,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Decoder_and_densify_start_as_the_reference_initialises_them()
+    public void DecoderAndDensifyStartAsTheReferenceInitialisesThem()
     {
         using var model = Model(decoderWidth: 768);
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -178,14 +178,14 @@ public sealed class SparKTests : IDisposable
     [InlineData(32)]
     [InlineData(48)]
     [InlineData(100)]
-    public void Image_sizes_must_be_multiples_of_32_with_at_least_2x2_patches(int imageSize)
+    public void ImageSizesMustBeMultiplesOf32WithAtLeast2x2Patches(int imageSize)
     {
         var error = Assert.Throws<ArgumentException>(() => Model(imageSize));
         Assert.Contains("multiple of 32", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_resnet50_decoder_and_densify_have_the_reference_parameter_counts()
+    public void TheResnet50DecoderAndDensifyHaveTheReferenceParameterCounts()
     {
         using var model = Model(224, decoderWidth: 768, new ResNetOptions(ResNetOptions.ResNet50));
         var counts = model.named_parameters()
@@ -199,7 +199,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Three_SGD_steps_run_and_the_state_round_trips()
+    public void ThreeSGDStepsRunAndTheStateRoundTrips()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -227,7 +227,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void A_step_on_poisoned_memory_gives_a_finite_loss_and_the_same_bytes_whatever_the_garbage()
+    public void AStepOnPoisonedMemoryGivesAFiniteLossAndTheSameBytesWhateverTheGarbage()
     {
         // Freed buffers stay in the heap, so what the next allocations find is the pattern written below: a read of
         // memory never written (an empty tensor, a masked position, a kernel's layout padding) shows as NaN or as a
@@ -256,7 +256,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Only_the_trunk_is_published_and_the_state_has_the_reference_names()
+    public void OnlyTheTrunkIsPublishedAndTheStateHasTheReferenceNames()
     {
         using var model = Model();
         var keys = model.State.state_dict().Keys.ToList();

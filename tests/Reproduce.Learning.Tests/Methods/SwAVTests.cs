@@ -20,7 +20,7 @@ public sealed class SwAVTests : IDisposable
     public void Dispose() => random.Dispose();
 
     [Fact]
-    public void With_all_prototypes_equal_the_model_loss_is_ln_K()
+    public void WithAllPrototypesEqualTheModelLossIsLnK()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -35,7 +35,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_at_initialisation_is_near_ln_K()
+    public void TheLossAtInitialisationIsNearLnK()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("prototypes", 3000));
@@ -48,7 +48,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Every_step_starts_from_unit_norm_prototypes_so_scores_are_cosines()
+    public void EveryStepStartsFromUnitNormPrototypesSoScoresAreCosines()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -66,7 +66,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Frozen_prototypes_are_bit_identical_across_an_SGD_step_with_weight_decay()
+    public void FrozenPrototypesAreBitIdenticalAcrossAnSGDStepWithWeightDecay()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("freeze_prototypes", 1));
@@ -94,7 +94,7 @@ public sealed class SwAVTests : IDisposable
     [InlineData("iterations", 2, false)]
     [InlineData("epochs", 19, true)]
     [InlineData("epochs", 20, false)]
-    public void The_prototype_gradient_is_dropped_while_frozen(string unit, long step, bool frozen)
+    public void ThePrototypeGradientIsDroppedWhileFrozen(string unit, long step, bool frozen)
     {
         using var scope = NewDisposeScope();
         using var model = Model(("freeze_prototypes", 2), ("freeze_prototypes_unit", unit));
@@ -106,7 +106,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void The_queue_fills_newest_first_and_joins_Sinkhorn_only_once_full()
+    public void TheQueueFillsNewestFirstAndJoinsSinkhornOnlyOnceFull()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("queue_length", 2 * Batch));
@@ -136,7 +136,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void The_queue_starts_at_epoch_queue_starts()
+    public void TheQueueStartsAtEpochQueueStarts()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("queue_length", 2 * Batch), ("epoch_queue_starts", 1));
@@ -151,7 +151,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Three_SGD_steps_run_and_the_state_round_trips()
+    public void ThreeSGDStepsRunAndTheStateRoundTrips()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("queue_length", Batch), ("freeze_prototypes", 1));
@@ -178,7 +178,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Only_the_trunk_is_published_and_the_state_has_the_reference_names()
+    public void OnlyTheTrunkIsPublishedAndTheStateHasTheReferenceNames()
     {
         using var model = Model(("queue_length", Batch));
         var keys = model.State.state_dict().Keys.ToList();
@@ -191,7 +191,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Crops_must_match_the_spec()
+    public void CropsMustMatchTheSpec()
     {
         using var scope = NewDisposeScope();
         using var model = Model();

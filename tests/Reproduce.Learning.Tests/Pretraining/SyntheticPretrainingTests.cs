@@ -41,7 +41,7 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
     // SwAV's short runs at batch 16 move its loss but not its k-NN accuracy (0.800 → 0.809): it must not lose features.
     [InlineData("swav", -Margin)]
     [InlineData("spark", Margin)]
-    public void A_short_run_lowers_the_loss_without_collapse_and_improves_knn_over_the_trunk_it_started_from(string method, double gain)
+    public void AShortRunLowersTheLossWithoutCollapseAndImprovesKnnOverTheTrunkItStartedFrom(string method, double gain)
     {
         var manifest = SyntheticStores.Quickstart();
         var settings = manifest.Pretrain.Methods[method];

@@ -12,4 +12,7 @@ public static class TorchRuntime
             return $"{version.Major}.{version.Minor}";
         }
     }
+
+    /// <summary>The managed TorchSharp version in full (e.g. "0.107.0"), which a checkpoint records beside its key.</summary>
+    public static string FullVersion => typeof(TorchSharp.torch).Assembly.GetName().Version!.ToString(3);
 }

@@ -6,7 +6,7 @@ public class BenchCellsTests
     [Theory]
     [InlineData("0", "--count 0: at least 1")]
     [InlineData("99", "--count 99: synthetic has 9 fine-tuning cells of task organsmnist and init scratch")]
-    public void A_count_it_cannot_run_is_a_usage_error_naming_it(string count, string message)
+    public void ACountItCannotRunIsAUsageErrorNamingIt(string count, string message)
     {
         // The bench makes its own temporary roots, so the environment needs nothing.
         var result = CliProcess.Run(CliProcess.RepositoryRoot, new Dictionary<string, string?>(), "bench", "cells", "--count", count);

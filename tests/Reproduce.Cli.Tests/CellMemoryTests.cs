@@ -34,7 +34,7 @@ public sealed class CellMemoryTests : IDisposable
     private readonly Dictionary<string, string?> saved = RootVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
     [Fact]
-    public async Task Pretrain_and_finetune_cells_leave_the_heaps_and_live_tensors_as_they_found_them()
+    public async Task PretrainAndFinetuneCellsLeaveTheHeapsAndLiveTensorsAsTheyFoundThem()
     {
         Assert.True(NativeHeap.BytesInUse() is not null, "the native heap is measured with glibc's mallinfo2 (glibc 2.33 or later)");
         foreach (var variable in RootVariables)

@@ -15,7 +15,7 @@ public sealed class CellProcessTests : IDisposable
     private string Cache => Path.Combine(temp, "cache");
 
     [Fact]
-    public async Task A_cell_process_killed_by_SIGKILL_fails_its_cell_blocks_its_downstream_and_the_rerun_computes_only_what_is_missing()
+    public async Task ACellProcessKilledBySIGKILLFailsItsCellBlocksItsDownstreamAndTheRerunComputesOnlyWhatIsMissing()
     {
         // organsmnist from scratch at a quarter of the training set: 2 fine-tuning cells (2 folds) and their aggregate.
         var manifest = Path.Combine(temp, "scratch.yaml");
@@ -40,7 +40,7 @@ public sealed class CellProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Ctrl_C_to_the_run_stops_its_cell_processes_and_exits_130_with_no_partial_cell()
+    public async Task CtrlCToTheRunStopsItsCellProcessesAndExits130WithNoPartialCell()
     {
         var environment = new Dictionary<string, string?> { ["REPRODUCE_CACHE"] = Cache, ["REPRODUCE_DATA"] = Path.Combine(temp, "data") };
         // A pre-training far longer than the test needs: on a loaded machine this test's own threads may be slow to

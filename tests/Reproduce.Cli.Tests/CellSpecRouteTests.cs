@@ -33,7 +33,7 @@ public sealed class CellSpecRouteTests : IDisposable
     [Theory]
     [InlineData("paper.yaml")]
     [InlineData("synthetic.yaml")]
-    public void Every_setting_changes_a_key_unless_it_is_a_run_setting(string manifest)
+    public void EverySettingChangesAKeyUnlessItIsARunSetting(string manifest)
     {
         var path = Experiment(manifest);
         var original = KeysOf(ManifestLoader.Load(path, MethodRegistry.Catalog));
@@ -74,7 +74,7 @@ public sealed class CellSpecRouteTests : IDisposable
     [InlineData("paper-kaggle-brain.yaml")]
     [InlineData("synthetic.yaml")]
     [InlineData("ci.yaml")]
-    public void Each_stage_reads_back_from_its_spec_what_the_manifest_says(string manifest)
+    public void EachStageReadsBackFromItsSpecWhatTheManifestSays(string manifest)
     {
         var loaded = ManifestLoader.Load(Experiment(manifest), MethodRegistry.Catalog);
         var graph = ExperimentGraph.Build(loaded);
@@ -107,7 +107,7 @@ public sealed class CellSpecRouteTests : IDisposable
     }
 
     [Fact]
-    public void A_spec_whose_key_document_was_edited_is_refused_naming_its_file()
+    public void ASpecWhoseKeyDocumentWasEditedIsRefusedNamingItsFile()
     {
         var loaded = ManifestLoader.Load(Experiment("ci.yaml"), MethodRegistry.Catalog);
         var graph = ExperimentGraph.Build(loaded);
@@ -122,7 +122,7 @@ public sealed class CellSpecRouteTests : IDisposable
     }
 
     [Fact]
-    public void Run_cell_refuses_another_device_than_the_one_its_key_was_planned_for()
+    public void RunCellRefusesAnotherDeviceThanTheOneItsKeyWasPlannedFor()
     {
         var graph = ExperimentGraph.Build(ManifestLoader.Load(Experiment("ci.yaml"), MethodRegistry.Catalog));
         var keys = new CellKeys(graph, Composition.PipelineStages.Create(), new RuntimeFingerprint("cpu", "0.107"));
@@ -137,7 +137,7 @@ public sealed class CellSpecRouteTests : IDisposable
     }
 
     [Fact]
-    public void A_slurm_section_changes_no_key()
+    public void ASlurmSectionChangesNoKey()
     {
         var path = Experiment("ci.yaml");
         var child = Path.Combine(temp, "cluster.yaml");

@@ -15,7 +15,7 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("/tmp/outside")]
     [InlineData("")]
     [InlineData("a")]
-    public void Unlock_refuses_a_key_that_is_not_one_and_deletes_nothing(string key)
+    public void UnlockRefusesAKeyThatIsNotOneAndDeletesNothing(string key)
     {
         // What a key with '..' would have reached from <cache>/.locks/<first two characters>/.
         var bait = Path.Combine(temp, "outside.lock");
@@ -44,7 +44,7 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("manifest.yaml", "baseline", "--manifest")]
     [InlineData("slice.dcm", "inspect")]
     [InlineData("predictions.csv", "metrics")]
-    public void Each_verb_refuses_a_hostile_file_with_one_error_line_naming_it_and_exit_code_2(string file, params string[] verb)
+    public void EachVerbRefusesAHostileFileWithOneErrorLineNamingItAndExitCode2(string file, params string[] verb)
     {
         var path = Path.Combine(temp, file);
         switch (Path.GetExtension(file))
@@ -74,7 +74,7 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("version", "../../../outside")]
     [InlineData("version", "feature/branch")]
     [InlineData("version", ".hidden")]
-    public void A_dataset_version_that_is_not_a_folder_name_is_refused_at_its_position(string setting, string value)
+    public void ADatasetVersionThatIsNotAFolderNameIsRefusedAtItsPosition(string setting, string value)
     {
         var manifest = Path.Combine(temp, "hostile.yaml");
         File.WriteAllText(manifest, $"""
@@ -99,7 +99,7 @@ public sealed class HostileInputTests : IDisposable
     [Theory]
     [InlineData("slip", "would be written outside the extraction folder")]
     [InlineData("link", "is a symbolic link, not a file or folder")]
-    public void A_hostile_archive_fails_its_cell_and_nothing_outside_the_roots_changes(string kind, string problem)
+    public void AHostileArchiveFailsItsCellAndNothingOutsideTheRootsChanges(string kind, string problem)
     {
         var roots = Path.Combine(temp, "r", "r", "r", "r", "r", "r");
         // The roots exist before the walk, so the folder holding them changes only if something else lands there.

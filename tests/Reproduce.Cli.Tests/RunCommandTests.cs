@@ -72,6 +72,10 @@ public class RunCommandTests : IDisposable
         {
             var (weights, metadata) = SafeTensors.Read(Path.Combine(cell!, "encoder.safetensors"));
             Assert.Equal("resnet18", metadata["arch"]);
+            // The header names the cell that wrote it: the cache keeps a cell under its key.
+            var written = CellCheckpointMetadata.Read(Path.Combine(cell!, "encoder.safetensors"));
+            Assert.Equal(Path.GetFileName(cell), written.Key);
+            Assert.Equal("pretrain", written.Address.Stage);
             Assert.Contains("layer4.1.bn2.running_var", weights.Keys);
             Assert.DoesNotContain(weights.Keys, k => k.StartsWith("fc.", StringComparison.Ordinal));
             // ci.yaml: 2 epochs of 2 steps; the checkpoint is not published.

@@ -14,7 +14,7 @@ public sealed class SlurmExecutorTests : IDisposable
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     [SlurmFact]
-    public void Each_preprocessing_cell_waits_for_its_own_download_task_and_a_rerun_submits_nothing()
+    public void EachPreprocessingCellWaitsForItsOwnDownloadTaskAndARerunSubmitsNothing()
     {
         var first = Run("--manifest", Ci, "--only", "preprocess");
 
@@ -37,7 +37,7 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
-    public void Cells_beyond_the_array_size_go_into_further_arrays()
+    public void CellsBeyondTheArraySizeGoIntoFurtherArrays()
     {
         var result = Run("--manifest", Ci, "--only", "download", "--max-array-size", "3");
 
@@ -48,7 +48,7 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
-    public void A_failed_task_fails_its_cell_with_its_log_and_blocks_only_its_downstream_cells()
+    public void AFailedTaskFailsItsCellWithItsLogAndBlocksOnlyItsDownstreamCells()
     {
         var brain = Path.Combine(temp, "brain");
         foreach (var folder in new[] { "train/a_without", "train/b_with", "test/a_without", "test/b_with" })
@@ -71,7 +71,7 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
-    public void Each_stage_asks_for_its_resources_from_the_manifest_and_the_command_line()
+    public void EachStageAsksForItsResourcesFromTheManifestAndTheCommandLine()
     {
         var manifest = Path.Combine(temp, "resources.yaml");
         File.WriteAllText(manifest, $$"""
@@ -100,7 +100,7 @@ public sealed class SlurmExecutorTests : IDisposable
     /// in flight submits nothing; cancel cancels every task and gives the cells back; the next run computes them.
     /// </summary>
     [SlurmFact]
-    public void A_detached_run_is_followed_by_status_never_submitted_twice_and_cancelled_by_cancel()
+    public void ADetachedRunIsFollowedByStatusNeverSubmittedTwiceAndCancelledByCancel()
     {
         var manifest = Path.Combine(temp, "held.yaml");
         // Tasks that may not start for an hour stay queued for as long as this test needs.
@@ -133,7 +133,7 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
-    public void Two_submissions_at_once_compute_every_cell_once()
+    public void TwoSubmissionsAtOnceComputeEveryCellOnce()
     {
         var first = Task.Run(() => Run("--manifest", Ci, "--only", "preprocess"));
         var second = Task.Run(() => Run("--manifest", Ci, "--only", "preprocess"));
@@ -155,7 +155,7 @@ public sealed class SlurmExecutorTests : IDisposable
     /// and the rerun submits only those two cells.
     /// </summary>
     [SlurmFact]
-    public void A_cancelled_finetune_task_fails_its_cell_blocks_its_aggregate_and_the_rerun_submits_only_them()
+    public void ACancelledFinetuneTaskFailsItsCellBlocksItsAggregateAndTheRerunSubmitsOnlyThem()
     {
         // COVID-CT alone, one fraction, two epochs: six short fine-tuning cells and their aggregate.
         var manifest = Path.Combine(temp, "short.yaml");
@@ -197,7 +197,7 @@ public sealed class SlurmExecutorTests : IDisposable
     /// for the task's own publication instead of taking the old one for it.
     /// </summary>
     [SlurmFact]
-    public void A_forced_cell_is_submitted_and_waited_for_though_it_is_published_already()
+    public void AForcedCellIsSubmittedAndWaitedForThoughItIsPublishedAlready()
     {
         var first = Run("--manifest", Ci, "--only", "download", "--dataset", "covid");
         Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
@@ -212,7 +212,7 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [SlurmFact]
-    public void A_submission_sbatch_refuses_gives_its_cells_back_for_the_next_one()
+    public void ASubmissionSbatchRefusesGivesItsCellsBackForTheNextOne()
     {
         var manifest = Path.Combine(temp, "nowhere.yaml");
         File.WriteAllText(manifest, $"extends: {Ci}\nslurm:\n  default: {{partition: nosuchpartition}}\n");
@@ -233,7 +233,7 @@ public sealed class SlurmExecutorTests : IDisposable
     /// uninterrupted run, and a run started meanwhile waits for that task instead of submitting the cell again.
     /// </summary>
     [SlurmFact]
-    public void A_pretraining_task_warned_of_its_time_limit_checkpoints_requeues_and_resumes()
+    public void APretrainingTaskWarnedOfItsTimeLimitCheckpointsRequeuesAndResumes()
     {
         var manifest = Path.Combine(temp, "longer.yaml");
         File.WriteAllText(manifest, $"extends: {Ci}\npretrain:\n  methods:\n    byol: {{epochs: 12}}\n");
@@ -279,7 +279,7 @@ public sealed class SlurmExecutorTests : IDisposable
     /// preprocessing is reported blocked, and nothing is submitted a third time.
     /// </summary>
     [SlurmFact]
-    public void A_task_that_reached_its_time_limit_is_submitted_again_with_time_on_retry_and_its_downstream_cell_after_it()
+    public void ATaskThatReachedItsTimeLimitIsSubmittedAgainWithTimeOnRetryAndItsDownstreamCellAfterIt()
     {
         using var server = new StallingServer();
         var manifest = Path.Combine(temp, "stalling.yaml");

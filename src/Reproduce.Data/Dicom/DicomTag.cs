@@ -6,9 +6,6 @@ public readonly record struct DicomTag(ushort Group, ushort Element) : IComparab
     /// <summary>The tag as one 32-bit number, group in the high half: the order elements appear in a data set.</summary>
     public uint Value => ((uint)Group << 16) | Element;
 
-    /// <summary>Odd groups belong to vendors; their meaning is private.</summary>
-    public bool IsPrivate => (Group & 1) == 1;
-
     public int CompareTo(DicomTag other) => Value.CompareTo(other.Value);
 
     public override string ToString() => $"({Group:X4},{Element:X4})";

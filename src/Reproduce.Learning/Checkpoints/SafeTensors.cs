@@ -38,7 +38,10 @@ public static class SafeTensors
 
     private static readonly Dictionary<string, ScalarType> TypesByName = Types.ToDictionary(t => t.Value.Name, t => t.Key);
 
-    /// <summary>Writes <paramref name="tensors"/> (copied to the CPU) under their names, atomically.</summary>
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (copied to the CPU) under their names, atomically, with
+    /// <paramref name="metadata"/> as the header's <c>__metadata__</c> in ordinal key order, so equal inputs give equal bytes.
+    /// </summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         // The scope takes every copy and view made here (detach, cpu and contiguous each make a tensor), not the callers'.
@@ -47,7 +50,7 @@ public static class SafeTensors
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
         {
-            header[MetadataKey] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)));
+            header[MetadataKey] = new JsonObject(metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)));
         }
 
         long offset = 0;
@@ -93,34 +96,9 @@ public static class SafeTensors
     public static (Dictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
     {
         using var stream = File.OpenRead(path);
-        var length = stream.Length;
-        Span<byte> sizeBytes = stackalloc byte[8];
-        if (stream.ReadAtLeast(sizeBytes, 8, throwOnEndOfStream: false) < 8)
-        {
-            throw new DataFormatException(path, "shorter than the 8-byte header length of a safetensors file", 0);
-        }
-
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(sizeBytes);
-        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, length - 8))
-        {
-            throw new DataFormatException(path, $"header length {headerLength} exceeds the file ({length} bytes)", 0);
-        }
-
-        var headerBytes = new byte[headerLength];
-        stream.ReadExactly(headerBytes);
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new DataFormatException(path, "the header is not a JSON object", 8);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new DataFormatException(path, $"the header is not valid JSON: {e.Message}", 8, e);
-        }
-
-        var dataStart = 8 + (long)headerLength;
-        var dataLength = length - dataStart;
-        var metadata = new Dictionary<string, string>();
+        var (header, dataStart) = ReadHeader(stream, path);
+        var metadata = Metadata(path, header);
+        var dataLength = stream.Length - dataStart;
         var tensors = new Dictionary<string, Tensor>();
         try
         {
@@ -128,11 +106,6 @@ public static class SafeTensors
             {
                 if (name == MetadataKey)
                 {
-                    foreach (var (key, value) in node?.AsObject() ?? [])
-                    {
-                        metadata[key] = value?.GetValue<string>() ?? "";
-                    }
-
                     continue;
                 }
 
@@ -162,6 +135,66 @@ public static class SafeTensors
         }
 
         return (tensors, metadata);
+    }
+
+    /// <summary>The header's <c>__metadata__</c> of a safetensors file (empty when it has none), without reading any tensor.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Metadata(path, ReadHeader(stream, path).Header);
+    }
+
+    /// <summary>The JSON header and where the data starts, every length checked against the file first.</summary>
+    private static (JsonObject Header, long DataStart) ReadHeader(FileStream stream, string path)
+    {
+        var length = stream.Length;
+        Span<byte> sizeBytes = stackalloc byte[8];
+        if (stream.ReadAtLeast(sizeBytes, 8, throwOnEndOfStream: false) < 8)
+        {
+            throw new DataFormatException(path, "shorter than the 8-byte header length of a safetensors file", 0);
+        }
+
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(sizeBytes);
+        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, length - 8))
+        {
+            throw new DataFormatException(path, $"header length {headerLength} exceeds the file ({length} bytes)", 0);
+        }
+
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        try
+        {
+            var header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new DataFormatException(path, "the header is not a JSON object", 8);
+            return (header, 8 + (long)headerLength);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new DataFormatException(path, $"the header is not valid JSON: {e.Message}", 8, e);
+        }
+    }
+
+    /// <summary>The format's <c>__metadata__</c>: a map of strings to strings, anything else refused.</summary>
+    private static Dictionary<string, string> Metadata(string path, JsonObject header)
+    {
+        var metadata = new Dictionary<string, string>();
+        if (header[MetadataKey] is null)
+        {
+            return metadata;
+        }
+
+        if (header[MetadataKey] is not JsonObject entries)
+        {
+            throw new DataFormatException(path, $"'{MetadataKey}' is not a JSON object", 8);
+        }
+
+        foreach (var (key, value) in entries)
+        {
+            metadata[key] = value is JsonValue json && json.TryGetValue<string>(out var text)
+                ? text
+                : throw new DataFormatException(path, $"'{MetadataKey}' entry '{key}' is not a string", 8);
+        }
+
+        return metadata;
     }
 
     private static (ScalarType Type, long[] Shape, long Begin, long End) Describe(string path, string name, JsonNode? node)

@@ -1,5 +1,6 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
 using Reproduce.Learning.Runtime;
@@ -88,15 +89,6 @@ public sealed class Byol : Module, IPretrainingModel
     }
 
     /// <summary>
-    /// ℓ(p, z') = mean over the batch of ‖p/‖p‖ − z'/‖z'‖‖² = 2 − 2·cos(p, z'), in [0, 4] (METHODS.md §2.3 step 4).
-    /// </summary>
-    public static Tensor RegressionLoss(Tensor prediction, Tensor target)
-    {
-        var cosine = (functional.normalize(prediction, dim: 1) * functional.normalize(target, dim: 1)).sum(dim: 1);
-        return (2 - (2 * cosine)).mean();
-    }
-
-    /// <summary>
     /// τ_k = 1 − (1 − τ_base)·(cos(πk/K) + 1)/2: τ_base at k = 0, 1 at k = K (METHODS.md §2.3 step 6,
     /// DeepMind <c>schedules.target_ema</c>).
     /// </summary>
@@ -123,7 +115,7 @@ public sealed class Byol : Module, IPretrainingModel
             secondTarget = target.Project(views[1]);
         }
 
-        return RegressionLoss(firstPrediction, secondTarget) + RegressionLoss(secondPrediction, firstTarget);
+        return ByolRegressionLoss.Symmetric(firstPrediction, secondPrediction, firstTarget, secondTarget);
     }
 
     public void AfterBackward(TrainingProgress progress)

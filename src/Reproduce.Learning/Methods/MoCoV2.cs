@@ -1,5 +1,6 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
 using Reproduce.Learning.Runtime;
@@ -101,18 +102,6 @@ public sealed class MoCoV2 : Module, IPretrainingModel
     public static int BatchNormSplits(long batchSize) =>
         Enumerable.Range(1, ReferenceBatchNormSplits).Last(splits => batchSize % splits == 0);
 
-    /// <summary>[l_pos, l_neg]/T (B, 1 + K): l_pos = q·k per row, l_neg = q·Queue (METHODS.md §3.3 step 4).</summary>
-    public static Tensor Logits(Tensor queries, Tensor keys, Tensor queue, double temperature)
-    {
-        var positive = (queries * keys).sum(dim: 1, keepdim: true);
-        var negative = queries.mm(queue);
-        return cat([positive, negative], dim: 1) / temperature;
-    }
-
-    /// <summary>Cross-entropy with the positive (column 0) as every row's label (§3.3 step 5).</summary>
-    public static Tensor InfoNce(Tensor logits) =>
-        functional.cross_entropy(logits, zeros(logits.shape[0], dtype: ScalarType.Int64, device: logits.device));
-
     /// <summary>q = normalize(f_q(x_q)) (B, feature_dim).</summary>
     public Tensor Queries(Tensor images) => functional.normalize(query.forward(images), dim: 1);
 
@@ -156,9 +145,9 @@ public sealed class MoCoV2 : Module, IPretrainingModel
         var keys = Keys(views[1]);
 
         // The queue is overwritten below, before backward: the logits need their own copy of it.
-        var logits = Logits(queries, keys, queue.clone(), temperature);
+        var logits = InfoNce.Logits(queries, keys, queue.clone(), temperature);
         Enqueue(keys);
-        return InfoNce(logits);
+        return InfoNce.Loss(logits);
     }
 
     public void AfterBackward(TrainingProgress progress)

@@ -1,5 +1,6 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
 using Reproduce.Learning.Runtime;
@@ -148,7 +149,7 @@ public sealed class SparK : nn.Module, IPretrainingModel
 
         var input = views[0];
         var active = SampleMask(input.shape[0]).to(input.device);
-        return ReconstructionLoss(input, Reconstruct(input, active).Reconstruction, active);
+        return MaskedPatchLoss.Compute(input, Reconstruct(input, active).Reconstruction, active, ResNet.Downsampling);
     }
 
     public void AfterBackward(TrainingProgress progress)
@@ -195,30 +196,5 @@ public sealed class SparK : nn.Module, IPretrainingModel
         }
 
         return (densified, decoder.forward(densified));
-    }
-
-    /// <summary>
-    /// §1.3 step 5: the mean squared error between the reconstruction's patches and the input's patches
-    /// normalised per patch (mean, unbiased variance + 1e-6), averaged over the masked patches of the batch.
-    /// </summary>
-    internal static Tensor ReconstructionLoss(Tensor input, Tensor reconstruction, Tensor active)
-    {
-        var targetBln = Patchify(input);
-        var mean = targetBln.mean([-1], keepdim: true);
-        var deviation = (targetBln.var(-1, unbiased: true, keepdim: true) + 1e-6).sqrt();
-        var errorBl = (Patchify(reconstruction) - ((targetBln - mean) / deviation)).square().mean([-1]);
-        var maskedBl = active.logical_not().view(active.shape[0], -1).to_type(errorBl.dtype);
-        return (errorBl * maskedBl).sum() / (maskedBl.sum() + 1e-8);
-    }
-
-    /// <summary>(B, C, f·p, f·p) → (B, L = f², N = p²·C) with p = 32, patches in the mask grid's row-major order.</summary>
-    private static Tensor Patchify(Tensor imageBchw)
-    {
-        const long p = ResNet.Downsampling;
-        var (batch, channels) = (imageBchw.shape[0], imageBchw.shape[1]);
-        var (rows, columns) = (imageBchw.shape[2] / p, imageBchw.shape[3] / p);
-        return imageBchw.reshape(batch, channels, rows, p, columns, p) // (B, C, h, p, w, p)
-            .permute(0, 2, 4, 3, 5, 1) // (B, h, w, p, p, C)
-            .reshape(batch, rows * columns, p * p * channels);
     }
 }

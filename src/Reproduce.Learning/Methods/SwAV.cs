@@ -1,5 +1,6 @@
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Methods;
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Optimization;
 using Reproduce.Learning.Runtime;
@@ -145,7 +146,7 @@ public sealed class SwAV : nn.Module, IPretrainingModel
             codes[crop] = AssignmentCodes(crop, scores.narrow(0, crop * batch, batch), embeddings.narrow(0, crop * batch, batch), queueStarted);
         }
 
-        return SwappedPredictionLoss(scores, codes, temperature);
+        return SwappedPredictionLoss.Compute(scores, codes, temperature);
     }
 
     /// <summary>While the prototypes are frozen their gradient is dropped, so the optimizer skips them entirely (no decay, no momentum).</summary>
@@ -161,58 +162,6 @@ public sealed class SwAV : nn.Module, IPretrainingModel
 
     public void AfterStep(TrainingProgress progress)
     {
-    }
-
-    /// <summary>
-    /// Sinkhorn-Knopp on scores (B', K) with entropic regularisation ε (METHODS.md §4.3): codes (B', K)
-    /// whose rows sum to 1 and columns to B'/K, computed in fp32 without gradient.
-    /// </summary>
-    internal static Tensor SinkhornKnopp(Tensor scores, double epsilon, long iterations)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var scoresBk = scores.to_type(ScalarType.Float32);
-        var (samples, prototypeCount) = (scoresBk.shape[0], scoresBk.shape[1]);
-
-        // Subtracting the maximum changes nothing after the global normalisation, but keeps exp finite.
-        var q = ((scoresBk - scoresBk.max()) / epsilon).exp_().t(); // (K, B')
-        q = q / q.sum();
-        for (var i = 0; i < iterations; i++)
-        {
-            q.div_(q.sum(dim: 1, keepdim: true)).div_(prototypeCount);
-            q.div_(q.sum(dim: 0, keepdim: true)).div_(samples);
-        }
-
-        return (q * samples).t().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// L = mean over assignment crops i of the mean over the other crops v of −(1/B) Σ_b Σ_k q_i·log softmax(S_v/τ)
-    /// (METHODS.md §4.3 step 5), for scores (V·B, K) stacked crop after crop.
-    /// </summary>
-    internal static Tensor SwappedPredictionLoss(Tensor scores, IReadOnlyList<Tensor> codes, double temperature)
-    {
-        var batch = codes[0].shape[0];
-        var crops = scores.shape[0] / batch;
-        var logProbabilities = (scores / temperature).log_softmax(1);
-        Tensor? loss = null;
-        for (var i = 0; i < codes.Count; i++)
-        {
-            Tensor? subloss = null;
-            for (var v = 0; v < crops; v++)
-            {
-                if (v != i)
-                {
-                    var crossEntropy = -(codes[i] * logProbabilities.narrow(0, v * batch, batch)).sum(dim: 1).mean();
-                    subloss = subloss is null ? crossEntropy : subloss + crossEntropy;
-                }
-            }
-
-            var cropLoss = subloss! / (crops - 1);
-            loss = loss is null ? cropLoss : loss + cropLoss;
-        }
-
-        return loss! / codes.Count;
     }
 
     /// <summary>
@@ -239,7 +188,7 @@ public sealed class SwAV : nn.Module, IPretrainingModel
             cropQueue.narrow(0, 0, batch).copy_(embeddings);
         }
 
-        var codes = SinkhornKnopp(assigned, epsilon, sinkhornIterations);
+        var codes = SinkhornKnopp.Codes(assigned, epsilon, sinkhornIterations);
         return codes.narrow(0, codes.shape[0] - batch, batch);
     }
 

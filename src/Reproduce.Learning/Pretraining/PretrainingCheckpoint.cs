@@ -10,7 +10,7 @@ namespace Reproduce.Learning.Pretraining;
 /// A resumable pre-training state in one safetensors file, replaced atomically: every tensor of the
 /// model's state (networks, target networks, queues) under "model.", the optimizer's state under
 /// "optimizer.", the state of the cell's step generator (masks, drop path, key shuffles draw from it) as "rng", and
-/// the number of completed steps. Augmentations need nothing: their seeds are functions of the step.
+/// the number of completed steps, beside the cell's own metadata (<see cref="CellCheckpointMetadata"/>). Augmentations need nothing: their seeds are functions of the step.
 /// On CPU, loading it and continuing gives bitwise the run that never stopped.
 /// </summary>
 public static class PretrainingCheckpoint
@@ -22,13 +22,14 @@ public static class PretrainingCheckpoint
     private const string RandomState = "rng";
     private const string StepKey = "completed_steps";
 
-    public static void Save(string path, long completedSteps, nn.Module model, IReadOnlyDictionary<string, Tensor> optimizerState, Generator stepStream)
+    public static void Save(string path, long completedSteps, nn.Module model, IReadOnlyDictionary<string, Tensor> optimizerState, Generator stepStream, IReadOnlyDictionary<string, string> cellMetadata)
     {
         using var scope = NewDisposeScope();
         var tensors = model.state_dict().Select(p => KeyValuePair.Create(ModelPrefix + p.Key, p.Value))
             .Concat(optimizerState.Select(p => KeyValuePair.Create(OptimizerPrefix + p.Key, p.Value)))
             .Append(KeyValuePair.Create(RandomState, stepStream.get_state()));
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { [StepKey] = completedSteps.ToString(CultureInfo.InvariantCulture) });
+        var metadata = new Dictionary<string, string>(cellMetadata) { [StepKey] = completedSteps.ToString(CultureInfo.InvariantCulture) };
+        SafeTensors.Write(path, tensors, metadata);
     }
 
     /// <summary>Restores the model, the optimizer (through <paramref name="loadOptimizer"/>) and the step generator; returns the completed steps.</summary>

@@ -17,8 +17,11 @@ namespace Reproduce.Learning.Pretraining;
 /// </summary>
 public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device, CellRandom random)
 {
-    /// <summary>Trains to the plan's last step; returns the whole loss curve and the steady-state throughput.</summary>
-    public PretrainingOutcome Run(string directory, int checkpointEvery, ICellProgress progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains to the plan's last step; returns the whole loss curve and the steady-state throughput. Each checkpoint
+    /// carries <paramref name="cellMetadata"/> (the cell's <see cref="Checkpoints.CellCheckpointMetadata"/>) in its header.
+    /// </summary>
+    public PretrainingOutcome Run(string directory, int checkpointEvery, IReadOnlyDictionary<string, string> cellMetadata, ICellProgress progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointEvery);
         Directory.CreateDirectory(directory);
@@ -104,7 +107,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
         {
             LossCurve.Write(curvePath, curve);
             using var state = new DisposableState(recipe.Optimizer.StateTensors());
-            PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors, random.Steps);
+            PretrainingCheckpoint.Save(checkpoint, completed, model.State, state.Tensors, random.Steps, cellMetadata);
         }
     }
 

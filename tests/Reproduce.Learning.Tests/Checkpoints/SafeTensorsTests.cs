@@ -13,7 +13,7 @@ public sealed class SafeTensorsTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
-    public void Tensors_and_metadata_round_trip_bit_for_bit()
+    public void TensorsAndMetadataRoundTripBitForBit()
     {
         using var scope = NewDisposeScope();
         var path = Path.Combine(folder, "weights.safetensors");
@@ -44,7 +44,7 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
-    public void A_file_written_by_hand_to_the_specification_reads()
+    public void AFileWrittenByHandToTheSpecificationReads()
     {
         // Two F32 values and one I64, as the format's documentation lays a file out.
         var json = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I64","shape":[],"data_offsets":[8,16]}}""";
@@ -71,7 +71,7 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData("""{"a":{"dtype":"F32","shape":["2"],"data_offsets":[0,8]}}""", "malformed header entry")]
     [InlineData("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8,16]}}""", "malformed header entry")]
     [InlineData("""{"a":""", "not valid JSON")]
-    public void A_lying_header_fails_naming_the_file_and_the_problem(string json, string problem)
+    public void ALyingHeaderFailsNamingTheFileAndTheProblem(string json, string problem)
     {
         var path = Write("bad.safetensors", json, new byte[8]);
 
@@ -82,7 +82,7 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
-    public void A_header_length_beyond_the_file_fails_before_allocating()
+    public void AHeaderLengthBeyondTheFileFailsBeforeAllocating()
     {
         var path = Path.Combine(folder, "huge.safetensors");
         var bytes = new byte[16];

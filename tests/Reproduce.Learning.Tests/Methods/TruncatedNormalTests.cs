@@ -13,7 +13,7 @@ public class TruncatedNormalTests
     [InlineData(0.02, 0.02, 0.02 * 0.5377)]
     [InlineData(1.0, 2.0, 0.8796)]
     [InlineData(0.02, 2.0, 0.02)]
-    public void Samples_have_the_truncated_spread_and_stay_within_the_bounds(double std, double bound, double expectedStd)
+    public void SamplesHaveTheTruncatedSpreadAndStayWithinTheBounds(double std, double bound, double expectedStd)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(1);

@@ -10,7 +10,7 @@ namespace Reproduce.Learning.Tests.Models;
 public class ParameterInitTests
 {
     [Fact]
-    public void Kaiming_normal_fan_out_has_the_relu_gain_over_the_output_fan()
+    public void KaimingNormalFanOutHasTheReluGainOverTheOutputFan()
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(1);
@@ -24,7 +24,7 @@ public class ParameterInitTests
     }
 
     [Fact]
-    public void PyTorch_defaults_are_uniform_within_one_over_root_fan_in_for_weights_and_biases()
+    public void PyTorchDefaultsAreUniformWithinOneOverRootFanInForWeightsAndBiases()
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(2);
@@ -41,7 +41,7 @@ public class ParameterInitTests
     }
 
     [Fact]
-    public void The_same_cell_seed_builds_the_same_network_whatever_the_global_generator_holds()
+    public void TheSameCellSeedBuildsTheSameNetworkWhateverTheGlobalGeneratorHolds()
     {
         using var scope = NewDisposeScope();
         manual_seed(1);

@@ -14,7 +14,7 @@ public class ResNetTests
     [InlineData("resnet50", 1, 23_501_760L)]
     // torchvision resnet18: 11,689,512 with its 1000-way fc of 513,000.
     [InlineData("resnet18", 3, 11_176_512L)]
-    public void Parameter_counts_match_torchvision_without_fc(string arch, int inChannels, long expected)
+    public void ParameterCountsMatchTorchvisionWithoutFc(string arch, int inChannels, long expected)
     {
         using var random = new CellRandom(1);
         using var net = new ResNet(new ResNetOptions(arch, inChannels), random);
@@ -22,7 +22,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void The_resnet50_state_dict_has_torchvision_keys()
+    public void TheResnet50StateDictHasTorchvisionKeys()
     {
         using var random = new CellRandom(1);
         using var net = new ResNet(new ResNetOptions(ResNetOptions.ResNet50), random);
@@ -44,7 +44,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Stage_outputs_have_strides_4_to_32_and_the_pooled_features_the_last_width()
+    public void StageOutputsHaveStrides4To32AndThePooledFeaturesTheLastWidth()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(1);
@@ -57,7 +57,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Zero_init_last_bn_zeroes_the_last_gamma_of_every_block()
+    public void ZeroInitLastBnZeroesTheLastGammaOfEveryBlock()
     {
         using var random = new CellRandom(1);
         using var net = new ResNet(new ResNetOptions(ResNetOptions.ResNet50, ZeroInitLastBn: true), random);
@@ -69,7 +69,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void An_all_visible_mask_gives_the_dense_trunk()
+    public void AnAllVisibleMaskGivesTheDenseTrunk()
     {
         using var scope = NewDisposeScope();
         var input = Seeded(3, 2, 3, 64, 64);
@@ -86,7 +86,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Every_stage_is_exactly_zero_at_masked_positions()
+    public void EveryStageIsExactlyZeroAtMaskedPositions()
     {
         using var scope = NewDisposeScope();
         using var net = Seeded18();
@@ -104,7 +104,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Masked_input_pixels_do_not_influence_the_sparse_trunk_or_receive_gradient()
+    public void MaskedInputPixelsDoNotInfluenceTheSparseTrunkOrReceiveGradient()
     {
         using var scope = NewDisposeScope();
         using var net = Seeded18();
@@ -134,7 +134,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Sparse_bn_normalises_over_visible_positions_and_updates_running_stats_from_them()
+    public void SparseBnNormalisesOverVisiblePositionsAndUpdatesRunningStatsFromThem()
     {
         using var scope = NewDisposeScope();
         var mask = new SparseMask();
@@ -159,7 +159,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Drop_path_only_acts_in_training()
+    public void DropPathOnlyActsInTraining()
     {
         using var scope = NewDisposeScope();
         using var random = new CellRandom(2);

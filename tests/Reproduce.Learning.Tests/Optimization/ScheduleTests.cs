@@ -19,14 +19,6 @@ public class ScheduleTests
         Assert.Equal(expected, new ByolLearningRateSchedule(4.8, WarmupSteps: 10, TotalSteps: 110).LearningRate(step), Digits);
 
     [Theory]
-    [InlineData(0, 0.996)]
-    [InlineData(50, 0.998)] // (1 + τ_base)/2
-    [InlineData(100, 1.0)]
-    [InlineData(150, 1.0)]
-    public void ByolTargetTauRisesFromItsBaseToOne(long step, double expected) =>
-        Assert.Equal(expected, new ByolTargetEmaSchedule(0.996, TotalSteps: 100).Tau(step), Digits);
-
-    [Theory]
     [InlineData(0, 0.005)] // 0.005·peak
     [InlineData(20, 0.5025)] // 0.005 + 0.995·20/40
     [InlineData(40, 1.0)] // end of the warm-up: the peak
@@ -95,23 +87,13 @@ public class ScheduleTests
         Assert.Equal(1e-3, new LinearWarmupCosineAnnealingSchedule(1e-3, WarmupEpochs: 1, MaxEpochs: 100).LearningRate(1), Digits);
     }
 
-    [Theory]
-    [InlineData(0, 0.0)]
-    [InlineData(5, 0.075)]
-    [InlineData(10, 0.15)] // end of the warm-up
-    [InlineData(60, 0.075)] // middle
-    [InlineData(110, 0.0)] // total_steps
-    [InlineData(210, 0.15)] // past total_steps the cosine comes back up
-    public void BoltsLinearWarmupDecayPerIteration(long step, double expected) =>
-        Assert.Equal(expected, new LinearWarmupDecaySchedule(0.15, WarmupSteps: 10, TotalSteps: 110).LearningRate(step), Digits);
-
     [Fact]
     public void SchedulesSayWhetherTheyCountIterationsOrEpochs()
     {
         ILearningRateSchedule[] perIteration =
         [
             new ByolLearningRateSchedule(1, 1, 2), new SparkLearningRateSchedule(1, 1, 3),
-            new SwavLearningRateSchedule(1, 0, 0, 1, 2), new LinearWarmupDecaySchedule(1, 1, 2),
+            new SwavLearningRateSchedule(1, 0, 0, 1, 2),
         ];
         ILearningRateSchedule[] perEpoch = [new MoCoCosineSchedule(1, 2), new LinearWarmupCosineAnnealingSchedule(1, 1, 2)];
 
@@ -126,6 +108,5 @@ public class ScheduleTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SparkLearningRateSchedule(1, WarmupSteps: 10, TotalSteps: 11));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LinearWarmupCosineAnnealingSchedule(1, WarmupEpochs: 0, MaxEpochs: 10));
         Assert.Throws<ArgumentOutOfRangeException>(() => new MoCoCosineSchedule(1, Epochs: 0).LearningRate(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new LinearWarmupDecaySchedule(1, 1, 2).LearningRate(-1));
     }
 }

@@ -17,11 +17,11 @@ public class CpuKernelsTests
     [InlineData(Intel, null)]
     [InlineData("", null)]
     [InlineData("vendor_id : AuthenticAMD\ncpu family : not a number\n", null)]
-    public void Only_hosts_with_known_wrong_AVX512_convolutions_are_capped(string cpuInfo, string? cap) =>
+    public void OnlyHostsWithKnownWrongAVX512ConvolutionsAreCapped(string cpuInfo, string? cap) =>
         Assert.Equal(cap, CpuKernels.IsaCapFor(cpuInfo));
 
     [Fact]
-    public void The_chosen_cap_is_in_the_native_environment_that_oneDNN_reads()
+    public void TheChosenCapIsInTheNativeEnvironmentThatOneDNNReads()
     {
         var chosen = CpuKernels.ChooseInstructionSet();
 
@@ -31,7 +31,7 @@ public class CpuKernelsTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void This_hosts_convolutions_match_float64_on_NaN_poisoned_memory(int threads)
+    public void ThisHostsConvolutionsMatchFloat64OnNaNPoisonedMemory(int threads)
     {
         var before = get_num_threads();
         NativeHeap.KeepFreedBuffers();
@@ -47,7 +47,7 @@ public class CpuKernelsTests
     }
 
     [Fact]
-    public void A_convolution_that_ignores_a_channel_off_the_16_wide_blocks_is_caught()
+    public void AConvolutionThatIgnoresAChannelOffThe16WideBlocksIsCaught()
     {
         // As oneDNN's wrong kernels do: the last of 24 input channels never reaches the output.
         static Tensor DropsChannel23(CpuKernels.Case shape, Tensor input, Tensor weight)

@@ -6,7 +6,7 @@ namespace Reproduce.Learning.Tests.Pretraining;
 public class EpochPlanTests
 {
     [Fact]
-    public void Each_epoch_is_a_permutation_cut_into_full_batches()
+    public void EachEpochIsAPermutationCutIntoFullBatches()
     {
         var plan = new EpochPlan(count: 10, batchSize: 3, epochs: 4, maxSteps: 0, seed: 7);
 
@@ -23,7 +23,7 @@ public class EpochPlanTests
     }
 
     [Fact]
-    public void Batches_depend_only_on_seed_and_step()
+    public void BatchesDependOnlyOnSeedAndStep()
     {
         var first = new EpochPlan(50, 8, 3, 0, seed: 1);
         var second = new EpochPlan(50, 8, 3, 0, seed: 1);
@@ -35,7 +35,7 @@ public class EpochPlanTests
     }
 
     [Fact]
-    public void Max_steps_overrides_the_epochs_and_too_few_images_are_refused()
+    public void MaxStepsOverridesTheEpochsAndTooFewImagesAreRefused()
     {
         Assert.Equal(5, new EpochPlan(100, 10, 50, maxSteps: 5, seed: 0).TotalSteps);
         var error = Assert.Throws<UsageException>(() => new EpochPlan(7, 8, 1, 0, 0));

@@ -21,7 +21,7 @@ public sealed class PretrainingPartsTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
-    public void The_loss_curve_round_trips_and_keeps_only_the_checkpointed_steps()
+    public void TheLossCurveRoundTripsAndKeepsOnlyTheCheckpointedSteps()
     {
         var path = Path.Combine(folder, LossCurve.FileName);
         StepRecord[] records = [new(0, 0, 1.5, 0.1), new(1, 0.5, 1.25, 0.2), new(2, 1, 1.0 / 3, 0.3)];
@@ -34,7 +34,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void A_damaged_loss_curve_fails_naming_the_file_and_line()
+    public void ADamagedLossCurveFailsNamingTheFileAndLine()
     {
         var path = Path.Combine(folder, LossCurve.FileName);
         File.WriteAllLines(path, ["step,epoch,loss,learning_rate", "0,0,1.5,0.1", "1,0.5,oops,0.2"]);
@@ -47,7 +47,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void A_file_that_is_not_a_checkpoint_is_refused_by_name()
+    public void AFileThatIsNotACheckpointIsRefusedByName()
     {
         var path = Path.Combine(folder, PretrainingCheckpoint.FileName);
         SafeTensors.Write(path, new Dictionary<string, Tensor> { ["weight"] = zeros(2) });
@@ -61,7 +61,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void A_warm_up_that_leaves_no_decay_is_a_usage_error_naming_the_parameter()
+    public void AWarmUpThatLeavesNoDecayIsAUsageErrorNamingTheParameter()
     {
         var spec = Spec(SparK.Descriptor, ("warmup_epochs", 2));
 
@@ -72,7 +72,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void A_per_epoch_schedule_changes_the_learning_rate_only_at_epoch_boundaries()
+    public void APerEpochScheduleChangesTheLearningRateOnlyAtEpochBoundaries()
     {
         using var parameter = new Parameter(zeros(1));
         using var sgd = new Sgd([new ParameterGroup([parameter], 1)]);
@@ -85,7 +85,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void A_batch_that_cannot_be_prepared_stops_the_run_with_the_reason()
+    public void ABatchThatCannotBePreparedStopsTheRunWithTheReason()
     {
         using var images = new PretrainImages(TensorStore.Open(TinyStore.Write(Path.Combine(folder, "store"), count: 4, size: 8)));
         var plan = new EpochPlan(images.Count, 2, epochs: 1, maxSteps: 0, seed: 1);
@@ -98,7 +98,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void An_unknown_or_missing_device_is_refused_clearly()
+    public void AnUnknownOrMissingDeviceIsRefusedClearly()
     {
         Assert.Contains("unknown device 'tpu'", Assert.Throws<UsageException>(() => ComputeDevice.Prepare("tpu", 1)).Message, StringComparison.Ordinal);
         if (!cuda.is_available())
@@ -108,7 +108,7 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
-    public void The_native_heap_thresholds_take_on_glibc()
+    public void TheNativeHeapThresholdsTakeOnGlibc()
     {
         // libtorch's Linux build needs glibc, so on Linux the call must take: failing silently costs a quarter of a step.
         Assert.Equal(OperatingSystem.IsLinux(), NativeHeap.KeepFreedBuffers());

@@ -31,7 +31,7 @@ public sealed class PretrainingRunTests : IDisposable
     [Theory]
     [InlineData(2)]
     [InlineData(1000)]
-    public void A_run_stopped_between_steps_keeps_its_steps_and_resumes_to_the_uninterrupted_result(int checkpointEvery)
+    public void ARunStoppedBetweenStepsKeepsItsStepsAndResumesToTheUninterruptedResult(int checkpointEvery)
     {
         var store = TinyStore.Write(Path.Combine(folder, "store"), count: 6, Size);
         // SparK draws masks and drop path from the cell's step stream, so the resumed run also needs it restored.
@@ -59,7 +59,7 @@ public sealed class PretrainingRunTests : IDisposable
     [InlineData("mocov2")]
     [InlineData("swav")]
     [InlineData("spark")]
-    public void A_run_gives_the_same_bytes_whatever_the_global_generator_holds_and_other_bytes_under_another_cell_seed(string method)
+    public void ARunGivesTheSameBytesWhateverTheGlobalGeneratorHoldsAndOtherBytesUnderAnotherCellSeed(string method)
     {
         var store = TinyStore.Write(Path.Combine(folder, "store"), count: 6, Size);
         var spec = TinySpec(method);
@@ -101,7 +101,7 @@ public sealed class PretrainingRunTests : IDisposable
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
         using var cancel = new CancellationTokenSource();
         var progress = new StopAfter(stopAfter, cancel);
-        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, progress, cancel.Token);
+        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, new Dictionary<string, string>(), progress, cancel.Token);
         var encoder = model.Encoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
         return (encoder, outcome.Curve, outcome.ResumedFrom);
     }

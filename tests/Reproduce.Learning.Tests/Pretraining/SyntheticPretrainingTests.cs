@@ -38,7 +38,7 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
     // SwAV's short runs at batch 16 move its loss but not its k-NN accuracy (0.800 → 0.809): it must not lose features.
     [InlineData("swav", -Margin)]
     [InlineData("spark", Margin)]
-    public void A_short_run_lowers_the_loss_without_collapse_and_improves_knn_over_the_trunk_it_started_from(string method, double gain)
+    public void AShortRunLowersTheLossWithoutCollapseAndImprovesKnnOverTheTrunkItStartedFrom(string method, double gain)
     {
         var manifest = SyntheticStores.Quickstart();
         var settings = manifest.Pretrain.Methods[method];
@@ -59,7 +59,7 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
 
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
-        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU, streams).Run(Path.Combine(folder, "run"), 1000, SilentProgress.Instance, CancellationToken.None).Curve;
+        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU, streams).Run(Path.Combine(folder, "run"), 1000, new Dictionary<string, string>(), SilentProgress.Instance, CancellationToken.None).Curve;
 
         // MoCo's loss rises while its queue fills with real keys; compare from then on.
         var start = method == "mocov2" ? (int)Math.Min(Steps / 2, spec.Integer("queue_size") / Batch) : 0;

@@ -1,4 +1,5 @@
 using Reproduce.Core.Cache;
+using Reproduce.Core.IO;
 using Reproduce.Core.Keys;
 
 namespace Reproduce.Evaluation.Rendering;
@@ -32,7 +33,7 @@ public static class ResultsPublisher
         var parent = Path.GetDirectoryName(target)
             ?? throw new ArgumentException($"{target} has no parent folder to publish into.", nameof(resultsDirectory));
         var name = Path.GetFileName(target);
-        var mine = $"{Environment.MachineName}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+        var mine = $"{Environment.MachineName}.{Environment.ProcessId}.{UniqueName.Token()}";
         var staging = Path.Combine(parent, $".{name}.publishing.{mine}");
         var replaced = Path.Combine(parent, $".{name}.replaced.{mine}");
 

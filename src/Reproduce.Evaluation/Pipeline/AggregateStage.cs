@@ -16,7 +16,8 @@ namespace Reproduce.Evaluation.Pipeline;
 /// </summary>
 public sealed class AggregateStage : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(Stages.Aggregate, Version: 1);
+    /// <summary>Version 2: the t quantiles and p-values come from MathNet.Numerics' incomplete beta, which moves their last digits.</summary>
+    public StageDescriptor Descriptor { get; } = new(Stages.Aggregate, Version: 2);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {

@@ -56,9 +56,7 @@ internal static class CsvTable
     public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
         using var csv = CsvWriter.ToFile(path, Writing);
-        Write(csv, header, rows.Select(row => row.FirstOrDefault(f => f.AsSpan().IndexOfAny(",\"\r\n") >= 0) is { } unsafeField
-            ? throw new ArgumentException($"'{unsafeField}' cannot be written to {path}: aggregate fields hold no commas, quotes or line breaks")
-            : row));
+        Write(csv, header, rows.Select(row => Unquoted(path, row)));
     }
 
     /// <summary>The header and the rows as CSV text, fields quoted where they need it.</summary>
@@ -134,6 +132,11 @@ internal static class CsvTable
             csv.WriteRecord([.. row]);
         }
     }
+
+    private static IReadOnlyList<string> Unquoted(string path, IReadOnlyList<string> row) =>
+        row.FirstOrDefault(field => field.AsSpan().IndexOfAny(",\"\r\n") >= 0) is { } unsafeField
+            ? throw new ArgumentException($"'{unsafeField}' cannot be written to {path}: aggregate fields hold no commas, quotes or line breaks")
+            : row;
 
     private static string Problem(CsvMalformedReason reason) => reason switch
     {

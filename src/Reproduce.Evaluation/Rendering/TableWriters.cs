@@ -41,11 +41,11 @@ public static partial class TableWriters
     /// The table with numbers instead of text: per fraction its mean, std and n (empty where undefined), headed
     /// <c>mean_0.25</c>, <c>std_0.25</c>, <c>n_0.25</c>.
     /// </summary>
-    public static string Csv(MetricTable table) =>
-        CsvTable.Text(
-            ["init", .. table.Fractions.SelectMany(fraction => (string[])[$"mean_{RenderText.Decimal(fraction)}", $"std_{RenderText.Decimal(fraction)}", $"n_{RenderText.Decimal(fraction)}"])],
-            table.Rows.Select(row => (IReadOnlyList<string>)
-                [row.Init, .. row.Cells.SelectMany(cell => cell is null ? ["", "", ""] : (string[])[CsvTable.Format(cell.Mean), CsvTable.Format(cell.Std), CsvTable.Format(cell.N)])]));
+    public static string Csv(MetricTable table)
+    {
+        var columns = table.Fractions.Select(RenderText.Decimal).SelectMany(suffix => new[] { $"mean_{suffix}", $"std_{suffix}", $"n_{suffix}" });
+        return CsvTable.Text(["init", .. columns], table.Rows.Select(row => (IReadOnlyList<string>)[row.Init, .. row.Cells.SelectMany(CsvFields)]));
+    }
 
     /// <summary>A booktabs table float, ready for <c>\input</c> (needs <c>\usepackage{booktabs}</c>).</summary>
     public static string Latex(MetricTable table)
@@ -95,6 +95,10 @@ public static partial class TableWriters
                     CsvTable.Format(row.Std), CsvTable.Format(row.CiLow), CsvTable.Format(row.CiHigh), CsvTable.Format(row.TrainImages),
                     CsvTable.Format(row.MinClassImages),
                 ]));
+
+    /// <summary>A table cell's mean, std and n, or three empty fields where the init has no value at that fraction.</summary>
+    private static string[] CsvFields(SummaryRow? cell) =>
+        cell is null ? ["", "", ""] : [CsvTable.Format(cell.Mean), CsvTable.Format(cell.Std), CsvTable.Format(cell.N)];
 
     internal static string EscapeMarkdownCell(string text) => text.Replace("|", "\\|");
 

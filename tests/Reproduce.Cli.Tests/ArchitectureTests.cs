@@ -85,6 +85,34 @@ public class ArchitectureTests
         Assert.Empty(mutable);
     }
 
+    /// <summary>
+    /// The ambient APIs DESIGN.md §6 keeps out of the libraries are in src/BannedSymbols.txt, each with its reason, and
+    /// src/Directory.Build.props hands that file to the analyzer of every library but the CLI's.
+    /// </summary>
+    [Fact]
+    public void TheLibrariesBanTheAmbientClockRandomnessAndConsole()
+    {
+        var src = Path.Combine(CliProcess.RepositoryRoot, "src");
+        var entries = File.ReadAllLines(Path.Combine(src, "BannedSymbols.txt"))
+            .Where(line => line.Length > 0 && !line.StartsWith("//", StringComparison.Ordinal))
+            .Select(line => line.Split(';', 2))
+            .ToList();
+
+        Assert.All(entries, entry => Assert.True(entry.Length == 2 && entry[1].Trim().Length > 0, $"{entry[0]} is banned without a reason"));
+        Assert.Superset(
+            new HashSet<string>(
+            [
+                "T:System.Console", "P:System.DateTime.Now", "P:System.DateTime.UtcNow", "P:System.DateTime.Today",
+                "P:System.DateTimeOffset.Now", "P:System.DateTimeOffset.UtcNow", "P:System.TimeProvider.System",
+                "P:System.Environment.TickCount", "P:System.Environment.TickCount64", "T:System.Random", "M:System.Guid.NewGuid",
+            ]),
+            entries.Select(entry => entry[0]).ToHashSet());
+        var props = File.ReadAllText(Path.Combine(src, "Directory.Build.props"));
+        Assert.Contains("Microsoft.CodeAnalysis.BannedApiAnalyzers", props);
+        Assert.Contains("BannedSymbols.txt", props);
+        Assert.Contains("'$(MSBuildProjectName)' != 'Reproduce.Cli'", props);
+    }
+
     /// <summary>The file kinds a clone carries as text: source, build, manifests, scripts and documentation.</summary>
     private static readonly HashSet<string> TextExtensions =
         new([".cs", ".csproj", ".props", ".targets", ".sln", ".md", ".yaml", ".yml", ".json", ".sh", ".ps1", ".cake", ".py"], StringComparer.OrdinalIgnoreCase);

@@ -152,7 +152,7 @@ public sealed class CacheStore
     /// </summary>
     public IDisposable UseCells(IEnumerable<string> keys, LockOwner owner)
     {
-        var record = Path.Combine(Root, RunsFolder, $"{owner.ProcessId}-{Guid.NewGuid():N}");
+        var record = Path.Combine(Root, RunsFolder, $"{owner.ProcessId}-{UniqueName.Token()}");
         var held = CellLock.TryAcquire(record + ".lock", owner)
             ?? throw new CacheException(record + ".lock", "a fresh run record is locked by another process");
         var temporary = record + ".keys.tmp";
@@ -236,7 +236,7 @@ public sealed class CacheStore
 
     private void MoveToTrashAndDelete(string directory)
     {
-        var trash = Path.Combine(Root, TrashFolder, $"{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
+        var trash = Path.Combine(Root, TrashFolder, $"{Path.GetFileName(directory)}.{UniqueName.Token()}");
         Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
         Directory.Move(directory, trash);
         Directory.Delete(trash, recursive: true);

@@ -13,7 +13,7 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{UniqueName.Token()}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))

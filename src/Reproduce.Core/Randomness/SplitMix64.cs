@@ -7,7 +7,7 @@ namespace Reproduce.Core.Randomness;
 /// <summary>
 /// A small, fully specified random generator (SplitMix64, Steele, Lea and Flood 2014) for
 /// everything that must come out the same on every machine and .NET version: splits, reductions,
-/// synthetic data. <see cref="System.Random"/> makes no such promise across versions.
+/// synthetic data. <c>System.Random</c> makes no such promise across versions.
 /// </summary>
 public sealed class SplitMix64
 {

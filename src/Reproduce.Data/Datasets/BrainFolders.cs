@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using CsvHelper;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Randomness;
 using Reproduce.Data.Images;
@@ -21,6 +23,20 @@ public sealed class BrainFolders : RawDataset
     public const int KaggleTestPerClass = 15;
 
     private const int BatchSize = 1024;
+
+    /// <summary>
+    /// Kaggle's <c>labels.csv</c> as it is published: a comma, spaces around the fields (<c>id, hemorrhage</c>), blank
+    /// lines ignored. A line break never belongs inside a field, so one stray quote cannot swallow the rest of the file.
+    /// </summary>
+    private static readonly CsvReaderOptions KaggleLabelsCsv = CsvReaderOptions.Default with
+    {
+        Separator = ',',
+        HasHeader = false,
+        TrimWhitespace = true,
+        SkipEmptyLines = true,
+        AllowLineBreaksInQuotes = false,
+        TrackLineNumbers = true,
+    };
 
     private readonly List<RawItem> items;
     private readonly List<SkippedItem> skipped;
@@ -73,37 +89,33 @@ public sealed class BrainFolders : RawDataset
     private static BrainFolders Kaggle(string directory)
     {
         var csv = Path.Combine(directory, RawLayouts.KaggleLabels);
-        var lines = File.ReadAllLines(csv);
-        if (lines.Length == 0 || !lines[0].Split(',').Select(h => h.Trim()).SequenceEqual(["id", "hemorrhage"]))
-        {
-            throw new DataFormatException(csv, "line 1: expected the header 'id, hemorrhage'");
-        }
-
         var labelled = new List<(string Source, int Label)>();
         var skipped = new List<SkippedItem>();
-        for (var n = 1; n < lines.Length; n++)
+        using (var labels = CsvReader.FromFile(csv, KaggleLabelsCsv))
         {
-            if (lines[n].Trim().Length == 0)
+            if (!labels.Read() || labels.FieldCount != 2 || labels.GetString(0) != "id" || labels.GetString(1) != "hemorrhage")
             {
-                continue;
+                throw new DataFormatException(csv, "line 1: expected the header 'id, hemorrhage'");
             }
 
-            var fields = lines[n].Split(',');
-            if (fields.Length != 2
-                || !int.TryParse(fields[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                || fields[1].Trim() is not ("0" or "1"))
+            while (labels.Read())
             {
-                throw new DataFormatException(csv, $"line {n + 1}: expected '<id>, <0 or 1>', found '{lines[n]}'");
-            }
+                if (labels.FieldCount != 2
+                    || !int.TryParse(labels.GetString(0), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                    || labels.GetString(1) is not ("0" or "1"))
+                {
+                    throw new DataFormatException(csv, $"line {labels.LineNumber}: expected '<id>, <0 or 1>', found '{Encoding.UTF8.GetString(labels.RawRecord)}'");
+                }
 
-            var source = string.Create(CultureInfo.InvariantCulture, $"{RawLayouts.KaggleImageFolder}/{id:D3}.png");
-            if (File.Exists(Path.Combine(directory, source)))
-            {
-                labelled.Add((source, fields[1].Trim() == "1" ? 1 : 0));
-            }
-            else
-            {
-                skipped.Add(new SkippedItem(source, $"listed in {RawLayouts.KaggleLabels} line {n + 1}, but the file is missing"));
+                var source = string.Create(CultureInfo.InvariantCulture, $"{RawLayouts.KaggleImageFolder}/{id:D3}.png");
+                if (File.Exists(Path.Combine(directory, source)))
+                {
+                    labelled.Add((source, labels.GetString(1) == "1" ? 1 : 0));
+                }
+                else
+                {
+                    skipped.Add(new SkippedItem(source, $"listed in {RawLayouts.KaggleLabels} line {labels.LineNumber}, but the file is missing"));
+                }
             }
         }
 

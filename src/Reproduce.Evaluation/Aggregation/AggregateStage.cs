@@ -15,7 +15,8 @@ namespace Reproduce.Evaluation.Aggregation;
 /// </summary>
 public sealed class AggregateStage : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(StageNames.Aggregate, Version: 1);
+    /// <summary>Version 2: the t quantiles and p-values come from MathNet.Numerics' incomplete beta, which moves their last digits.</summary>
+    public StageDescriptor Descriptor { get; } = new(StageNames.Aggregate, Version: 2);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {

@@ -1,50 +1,114 @@
 using System.Globalization;
+using CsvHelper;
 using Reproduce.Core.Errors;
 
 namespace Reproduce.Evaluation.Aggregation;
 
 /// <summary>
-/// The plain CSV of the aggregate files: a fixed header, comma-separated fields that never need quoting (identifiers
-/// and numbers), invariant culture, doubles in their shortest round-trip form. A number that is not defined (NaN) is an
-/// empty field, and infinities are <c>inf</c> / <c>-inf</c> (as numpy and pandas read them).
+/// The CSV of every file Evaluation writes and reads (aggregate files, predictions, rendered tables), through
+/// CsvHelper: a comma, records ending in "\n" whatever the platform, UTF-8 without a byte order mark, a field quoted
+/// only when it holds a comma, a quote or a line break (RFC 4180), invariant culture, doubles in their shortest
+/// round-trip form. A number that is not defined (NaN) is an empty field, and infinities are <c>inf</c> /
+/// <c>-inf</c> (as numpy and pandas read them). The same table is therefore the same bytes on every machine.
 /// </summary>
 internal static class CsvTable
 {
+    /// <summary>How Evaluation's files are written. Spelled out in full, so a change of CsvHelper's defaults cannot change a byte.</summary>
+    public static readonly CsvWriterOptions Writing = CsvWriterOptions.Default with
+    {
+        Mode = CsvMode.Rfc4180,
+        Separator = ',',
+        NewLine = "\n",
+        Quoting = CsvQuoting.WhenNeeded,
+        Injection = CsvInjection.None,
+        WriteByteOrderMark = false,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    /// <summary>
+    /// How they are read: always a comma (never guessed), no header handling (each reader checks the first record
+    /// itself, to name what it expected), fields kept as written (no trimming), an empty line a record (so it is
+    /// reported, not skipped), and a quoted field that is not closed on its line or has text after its closing quote
+    /// reported by line. A quote inside an unquoted field stays text, as RFC 4180's lenient readers keep it.
+    /// </summary>
+    public static CsvReaderOptions Reading(string path) => CsvReaderOptions.Default with
+    {
+        Mode = CsvMode.Rfc4180,
+        Separator = ',',
+        HasHeader = false,
+        TrimWhitespace = false,
+        SkipEmptyLines = false,
+        AllowLineBreaksInQuotes = false,
+        TrackLineNumbers = true,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+        MalformedData = CsvMalformedDataHandling.Recover,
+        OnMalformedRecord = record =>
+        {
+            if (record.Reason != CsvMalformedReason.StrayQuote)
+            {
+                throw new DataFormatException(path, $"line {record.LineNumber}: {Problem(record.Reason)}");
+            }
+        },
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    /// <summary>Writes the header and the rows; an aggregate field never needs quoting (identifiers and numbers), so one that would is a bug.</summary>
     public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
-        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
-        writer.WriteLine(string.Join(',', header));
-        foreach (var row in rows)
+        using var csv = CsvWriter.ToFile(path, Writing);
+        Write(csv, header, rows.Select(row => Unquoted(path, row)));
+    }
+
+    /// <summary>The header and the rows as CSV text, fields quoted where they need it.</summary>
+    public static string Text(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, Writing, leaveOpen: true))
         {
-            if (row.FirstOrDefault(f => f.AsSpan().IndexOfAny(",\"\r\n") >= 0) is { } unsafeField)
+            Write(csv, header, rows);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Every record of the file as its fields, with the line it starts on; malformed quoting is a <see cref="DataFormatException"/> naming the line.</summary>
+    public static IEnumerable<(long Line, string[] Fields)> Records(TextReader reader, string path)
+    {
+        using var csv = CsvReader.Create(reader, Reading(path), leaveOpen: true);
+        while (csv.Read())
+        {
+            var fields = new string[csv.FieldCount];
+            for (var index = 0; index < fields.Length; index++)
             {
-                throw new ArgumentException($"'{unsafeField}' cannot be written to {path}: aggregate fields hold no commas, quotes or line breaks");
+                fields[index] = csv.GetString(index);
             }
 
-            writer.WriteLine(string.Join(',', row));
+            yield return (csv.LineNumber, fields);
         }
     }
 
     /// <summary>Reads every data line with <paramref name="parse"/>, after checking the header is exactly <paramref name="header"/>.</summary>
     public static IReadOnlyList<T> Read<T>(string path, IReadOnlyList<string> header, Func<Line, T> parse)
     {
-        var lines = File.ReadAllLines(path);
+        using var reader = new StreamReader(path);
+        using var records = Records(reader, path).GetEnumerator();
         var expected = string.Join(',', header);
-        if (lines.Length == 0 || lines[0] != expected)
+        var found = records.MoveNext() ? string.Join(',', records.Current.Fields) : "";
+        if (found != expected)
         {
-            throw new DataFormatException(path, $"line 1: the header is '{(lines.Length == 0 ? "" : lines[0])}', expected '{expected}'");
+            throw new DataFormatException(path, $"line 1: the header is '{found}', expected '{expected}'");
         }
 
         var rows = new List<T>();
-        for (var index = 1; index < lines.Length; index++)
+        while (records.MoveNext())
         {
-            var fields = lines[index].Split(',');
+            var (line, fields) = records.Current;
             if (fields.Length != header.Count)
             {
-                throw new DataFormatException(path, $"line {index + 1}: {fields.Length} field(s), expected {header.Count} ({expected})");
+                throw new DataFormatException(path, $"line {line}: {fields.Length} field(s), expected {header.Count} ({expected})");
             }
 
-            rows.Add(parse(new Line(path, index + 1, header, fields)));
+            rows.Add(parse(new Line(path, line, header, fields)));
         }
 
         return rows;
@@ -60,8 +124,29 @@ internal static class CsvTable
 
     public static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    private static void Write(CsvWriter csv, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        csv.WriteHeader([.. header]);
+        foreach (var row in rows)
+        {
+            csv.WriteRecord([.. row]);
+        }
+    }
+
+    private static IReadOnlyList<string> Unquoted(string path, IReadOnlyList<string> row) =>
+        row.FirstOrDefault(field => field.AsSpan().IndexOfAny(",\"\r\n") >= 0) is { } unsafeField
+            ? throw new ArgumentException($"'{unsafeField}' cannot be written to {path}: aggregate fields hold no commas, quotes or line breaks")
+            : row;
+
+    private static string Problem(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.LineBreakInQuotes => "a quoted field is not closed on its line",
+        CsvMalformedReason.TextAfterClosingQuote => "text after the closing quote of a quoted field",
+        _ => $"malformed CSV ({reason})",
+    };
+
     /// <summary>One data line; its accessors name the file, line and column of a field they cannot read.</summary>
-    public sealed class Line(string path, int number, IReadOnlyList<string> header, string[] fields)
+    public sealed class Line(string path, long number, IReadOnlyList<string> header, string[] fields)
     {
         public string Text(int column) => fields[column].Length > 0 ? fields[column] : throw Error(column, "is empty");
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Reproduce.Core.Errors;
 using Reproduce.Core.IO;
+using Reproduce.Evaluation.Aggregation;
 
 namespace Reproduce.Evaluation.Metrics;
 
@@ -11,10 +11,10 @@ namespace Reproduce.Evaluation.Metrics;
 /// id,label,p_0,p_1
 /// covid/2020.01.24.919183-p27-132.png,1,0.0312,0.9688
 /// </code>
-/// K (the number of classes) is the number of <c>p_k</c> columns in the header. Invariant culture;
-/// probabilities written round-trip (<c>"R"</c>); an id holding a comma or a quote is quoted as in
-/// RFC 4180 (ids never hold line breaks). Reading validates everything metrics rely on, and every
-/// problem names the file, the line and the column.
+/// K (the number of classes) is the number of <c>p_k</c> columns in the header. Written and read in the CSV of
+/// <see cref="CsvTable"/>: invariant culture, probabilities round-trip (<c>"R"</c>), an id holding a comma or a
+/// quote quoted as in RFC 4180 (ids never hold line breaks). Reading validates everything metrics rely on, and
+/// every problem names the file, the line and the column.
 /// </summary>
 public static class PredictionsCsv
 {
@@ -36,14 +36,6 @@ public static class PredictionsCsv
 
     public static void Write(string path, Predictions predictions)
     {
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        Write(writer, predictions);
-    }
-
-    public static void Write(TextWriter writer, Predictions predictions)
-    {
-        writer.Write(string.Join(',', Enumerable.Range(0, predictions.Classes + 2).Select(ColumnName)));
-        writer.Write('\n');
         foreach (var row in predictions.Rows)
         {
             if (row.Id.Length == 0 || row.Id.AsSpan().ContainsAny('\r', '\n'))
@@ -55,18 +47,12 @@ public static class PredictionsCsv
             {
                 throw new ArgumentException($"id '{row.Id}': label {row.Label} and {row.Probabilities.Count} probabilities do not fit {predictions.Classes} classes", nameof(predictions));
             }
-
-            writer.Write(Quoted(row.Id));
-            writer.Write(',');
-            writer.Write(row.Label.ToString(Invariant));
-            foreach (var probability in row.Probabilities)
-            {
-                writer.Write(',');
-                writer.Write(probability.ToString("R", Invariant));
-            }
-
-            writer.Write('\n');
         }
+
+        File.WriteAllText(path, CsvTable.Text(
+            [.. Enumerable.Range(0, predictions.Classes + 2).Select(ColumnName)],
+            predictions.Rows.Select(row => (IReadOnlyList<string>)
+                [row.Id, row.Label.ToString(Invariant), .. row.Probabilities.Select(p => p.ToString("R", Invariant))])));
     }
 
     /// <summary>Reads and validates a predictions file; every problem is a <see cref="DataFormatException"/> naming the line and column.</summary>
@@ -79,15 +65,20 @@ public static class PredictionsCsv
     /// <summary>Reads predictions from <paramref name="reader"/>; <paramref name="path"/> names the source in errors.</summary>
     public static Predictions Read(TextReader reader, string path)
     {
-        var header = reader.ReadLine() ?? throw Problem(path, 1, "the file is empty; expected the header 'id,label,p_0,p_1,…'");
-        var columns = Fields(header, path, 1);
-        var classes = columns.Count - 2;
+        using var records = CsvTable.Records(reader, path).GetEnumerator();
+        if (!records.MoveNext())
+        {
+            throw Problem(path, 1, "the file is empty; expected the header 'id,label,p_0,p_1,…'");
+        }
+
+        var columns = records.Current.Fields;
+        var classes = columns.Length - 2;
         if (classes > MaxClasses)
         {
             throw Problem(path, 1, $"the header has {classes:N0} probability columns, more than the {MaxClasses:N0} classes a task may have");
         }
 
-        for (var c = 0; c < columns.Count; c++)
+        for (var c = 0; c < columns.Length; c++)
         {
             if (columns[c] != ColumnName(c))
             {
@@ -101,20 +92,18 @@ public static class PredictionsCsv
         }
 
         var rows = new List<Prediction>();
-        var lineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        var lineOfId = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (records.MoveNext())
         {
-            lineNumber++;
-            var fields = Fields(line, path, lineNumber);
-            if (fields.Count < columns.Count)
+            var (lineNumber, fields) = records.Current;
+            if (fields.Length < columns.Length)
             {
-                throw Problem(path, lineNumber, fields.Count, $"missing; the line has {fields.Count} field(s), the header {columns.Count}");
+                throw Problem(path, lineNumber, fields.Length, $"missing; the line has {fields.Length} field(s), the header {columns.Length}");
             }
 
-            if (fields.Count > columns.Count)
+            if (fields.Length > columns.Length)
             {
-                throw new DataFormatException(path, $"line {lineNumber}, column {columns.Count + 1}: unexpected; the line has {fields.Count} fields, the header {columns.Count}");
+                throw new DataFormatException(path, $"line {lineNumber}, column {columns.Length + 1}: unexpected; the line has {fields.Length} fields, the header {columns.Length}");
             }
 
             var id = fields[0];
@@ -138,7 +127,7 @@ public static class PredictionsCsv
             var sum = probabilities.Sum();
             if (Math.Abs(sum - 1.0) > SumTolerance)
             {
-                throw new DataFormatException(path, $"line {lineNumber}, columns 3–{columns.Count} (p_0…p_{classes - 1}): the probabilities sum to {sum.ToString("R", Invariant)}, not 1 within {SumTolerance.ToString(Invariant)}");
+                throw new DataFormatException(path, $"line {lineNumber}, columns 3–{columns.Length} (p_0…p_{classes - 1}): the probabilities sum to {sum.ToString("R", Invariant)}, not 1 within {SumTolerance.ToString(Invariant)}");
             }
 
             rows.Add(new Prediction(id, label, probabilities));
@@ -160,7 +149,7 @@ public static class PredictionsCsv
         _ => "p_" + (index - 2).ToString(Invariant),
     };
 
-    private static int Label(string text, int classes, string path, int line)
+    private static int Label(string text, int classes, string path, long line)
     {
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, Invariant, out var label))
         {
@@ -175,7 +164,7 @@ public static class PredictionsCsv
         return label;
     }
 
-    private static double Probability(string text, string path, int line, int column)
+    private static double Probability(string text, string path, long line, int column)
     {
         if (!double.TryParse(text, NumberStyle, Invariant, out var probability))
         {
@@ -195,72 +184,9 @@ public static class PredictionsCsv
         return probability;
     }
 
-    /// <summary>Splits one line into its fields; a field that starts with a quote is quoted as in RFC 4180.</summary>
-    private static List<string> Fields(string line, string path, int lineNumber)
-    {
-        var fields = new List<string>();
-        var position = 0;
-        while (true)
-        {
-            var column = fields.Count;
-            if (position < line.Length && line[position] == '"')
-            {
-                var text = new StringBuilder();
-                var at = position + 1;
-                while (true)
-                {
-                    var quote = line.IndexOf('"', at);
-                    if (quote < 0)
-                    {
-                        throw Problem(path, lineNumber, column, "the quoted field is not closed");
-                    }
-
-                    text.Append(line, at, quote - at);
-                    if (quote + 1 < line.Length && line[quote + 1] == '"')
-                    {
-                        text.Append('"');
-                        at = quote + 2;
-                        continue;
-                    }
-
-                    position = quote + 1;
-                    break;
-                }
-
-                fields.Add(text.ToString());
-                if (position == line.Length)
-                {
-                    return fields;
-                }
-
-                if (line[position] != ',')
-                {
-                    throw Problem(path, lineNumber, column, "text after the closing quote");
-                }
-
-                position++;
-            }
-            else
-            {
-                var comma = line.IndexOf(',', position);
-                if (comma < 0)
-                {
-                    fields.Add(line[position..]);
-                    return fields;
-                }
-
-                fields.Add(line[position..comma]);
-                position = comma + 1;
-            }
-        }
-    }
-
-    private static string Quoted(string id) =>
-        id.AsSpan().ContainsAny(',', '"') ? "\"" + id.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : id;
-
-    private static DataFormatException Problem(string path, int line, string problem) => new(path, $"line {line}: {problem}");
+    private static DataFormatException Problem(string path, long line, string problem) => new(path, $"line {line}: {problem}");
 
     /// <summary>A problem in one field: <c>line 7, column 4 (p_1): …</c>, the column 1-based and named as in the header.</summary>
-    private static DataFormatException Problem(string path, int line, int columnIndex, string problem) =>
+    private static DataFormatException Problem(string path, long line, int columnIndex, string problem) =>
         new(path, $"line {line}, column {columnIndex + 1} ({ColumnName(columnIndex)}): {problem}");
 }

@@ -26,7 +26,4 @@ internal static class RenderText
     /// <summary>A difference with its sign always shown, so a table of differences reads at a glance.</summary>
     public static string SignedThreeDecimals(double value) =>
         value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
-
-    public static string CsvField(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

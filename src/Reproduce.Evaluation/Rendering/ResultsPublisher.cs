@@ -1,4 +1,5 @@
 using Reproduce.Core.Cache;
+using Reproduce.Core.IO;
 using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
@@ -52,7 +53,7 @@ public static class ResultsPublisher
         var parent = Path.GetDirectoryName(target)
             ?? throw new ArgumentException($"{target} has no parent folder to publish into.", nameof(resultsDirectory));
         var name = Path.GetFileName(target);
-        var mine = $"{Environment.MachineName}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+        var mine = $"{Environment.MachineName}.{Environment.ProcessId}.{UniqueName.Token()}";
         var staging = Path.Combine(parent, $".{name}.publishing.{mine}");
         var replaced = Path.Combine(parent, $".{name}.replaced.{mine}");
 

@@ -6,7 +6,8 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// A <see cref="MetricTable"/> as Markdown, CSV and LaTeX, and every summary row as the long-form
-/// <c>results.csv</c>. Lines end in "\n" whatever the platform, so the same table is the same bytes.
+/// <c>results.csv</c>. Lines end in "\n" whatever the platform, so the same table is the same bytes; the CSV is
+/// <see cref="CsvTable"/>'s, with an identifier quoted where it holds a comma, a quote or a line break.
 /// </summary>
 public static partial class TableWriters
 {
@@ -42,28 +43,8 @@ public static partial class TableWriters
     /// </summary>
     public static string Csv(MetricTable table)
     {
-        var text = new StringBuilder("init");
-        foreach (var fraction in table.Fractions)
-        {
-            var suffix = RenderText.Decimal(fraction);
-            text.Append($",mean_{suffix},std_{suffix},n_{suffix}");
-        }
-
-        text.Append('\n');
-        foreach (var row in table.Rows)
-        {
-            text.Append(RenderText.CsvField(row.Init));
-            foreach (var cell in row.Cells)
-            {
-                text.Append(cell is null
-                    ? ",,,"
-                    : $",{CsvTable.Format(cell.Mean)},{CsvTable.Format(cell.Std)},{cell.N}");
-            }
-
-            text.Append('\n');
-        }
-
-        return text.ToString();
+        var columns = table.Fractions.Select(RenderText.Decimal).SelectMany(suffix => new[] { $"mean_{suffix}", $"std_{suffix}", $"n_{suffix}" });
+        return CsvTable.Text(["init", .. columns], table.Rows.Select(row => (IReadOnlyList<string>)[row.Init, .. row.Cells.SelectMany(CsvFields)]));
     }
 
     /// <summary>A booktabs table float, ready for <c>\input</c> (needs <c>\usepackage{booktabs}</c>).</summary>
@@ -100,32 +81,24 @@ public static partial class TableWriters
     /// Every summary row, one per line, with n and the 95% CI (REPRODUCIBILITY.md §4): ordered by the input's task, metric
     /// and init order (anything not listed after, by name), then by fraction, largest first.
     /// </summary>
-    public static string ResultsCsv(RenderInput input)
-    {
-        var text = new StringBuilder("task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images\n");
-        var ordered = input.Summaries
-            .OrderBy(row => Position(input.Tasks, row.Task)).ThenBy(row => row.Task, StringComparer.Ordinal)
-            .ThenBy(row => Position(input.Metrics, row.Metric)).ThenBy(row => row.Metric, StringComparer.Ordinal)
-            .ThenBy(row => Position(input.Inits, row.Init)).ThenBy(row => row.Init, StringComparer.Ordinal)
-            .ThenByDescending(row => row.Fraction);
-        foreach (var row in ordered)
-        {
-            text.Append(string.Join(',',
-                RenderText.CsvField(row.Task),
-                RenderText.CsvField(row.Init),
-                RenderText.Decimal(row.Fraction),
-                RenderText.CsvField(row.Metric),
-                row.N,
-                CsvTable.Format(row.Mean),
-                CsvTable.Format(row.Std),
-                CsvTable.Format(row.CiLow),
-                CsvTable.Format(row.CiHigh),
-                CsvTable.Format(row.TrainImages),
-                row.MinClassImages)).Append('\n');
-        }
+    public static string ResultsCsv(RenderInput input) =>
+        CsvTable.Text(
+            AggregateFiles.SummaryColumns,
+            input.Summaries
+                .OrderBy(row => Position(input.Tasks, row.Task)).ThenBy(row => row.Task, StringComparer.Ordinal)
+                .ThenBy(row => Position(input.Metrics, row.Metric)).ThenBy(row => row.Metric, StringComparer.Ordinal)
+                .ThenBy(row => Position(input.Inits, row.Init)).ThenBy(row => row.Init, StringComparer.Ordinal)
+                .ThenByDescending(row => row.Fraction)
+                .Select(row => (IReadOnlyList<string>)
+                [
+                    row.Task, row.Init, RenderText.Decimal(row.Fraction), row.Metric, CsvTable.Format(row.N), CsvTable.Format(row.Mean),
+                    CsvTable.Format(row.Std), CsvTable.Format(row.CiLow), CsvTable.Format(row.CiHigh), CsvTable.Format(row.TrainImages),
+                    CsvTable.Format(row.MinClassImages),
+                ]));
 
-        return text.ToString();
-    }
+    /// <summary>A table cell's mean, std and n, or three empty fields where the init has no value at that fraction.</summary>
+    private static string[] CsvFields(SummaryRow? cell) =>
+        cell is null ? ["", "", ""] : [CsvTable.Format(cell.Mean), CsvTable.Format(cell.Std), CsvTable.Format(cell.N)];
 
     internal static string EscapeMarkdownCell(string text) => text.Replace("|", "\\|");
 

@@ -1,3 +1,5 @@
+using MathNet.Numerics.Distributions;
+
 namespace Reproduce.Evaluation.Statistics;
 
 /// <summary>
@@ -48,8 +50,14 @@ public sealed record WilcoxonSignedRankResult(int N, double Statistic, double PV
 
         var mean = n * (n + 1.0) / 4;
         var variance = (n * (n + 1.0) * (2.0 * n + 1) - 0.5 * tieGroups.Sum(t => t * (t * (double)t - 1))) / 24;
-        return new WilcoxonSignedRankResult(n, statistic, StandardNormal.TwoSidedP((statistic - mean) / Math.Sqrt(variance)), Exact: false);
+        return new WilcoxonSignedRankResult(n, statistic, TwoSidedNormalP((statistic - mean) / Math.Sqrt(variance)), Exact: false);
     }
+
+    /// <summary>
+    /// P(|Z| ≥ |z|) = 2 Φ(−|z|), taken in the lower tail so that a small p keeps its relative precision (MathNet's
+    /// Φ is erfc-based there).
+    /// </summary>
+    private static double TwoSidedNormalP(double z) => 2 * Normal.CDF(0, 1, -Math.Abs(z));
 
     /// <summary>The test of x against y, paired by position.</summary>
     public static WilcoxonSignedRankResult Of(IReadOnlyList<double> x, IReadOnlyList<double> y) => Of(PairedDifferences.Of(x, y));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
@@ -26,6 +25,8 @@ public sealed class FinetuneStage : IStage
 {
     public const string PredictionsFile = "predictions.csv";
     public const string CurveFile = "curve.csv";
+
+    private static readonly string[] CurveColumns = ["epoch", "learning_rate", "backbone_frozen", "train_loss", "validation_loss", "validation_accuracy"];
 
     public StageDescriptor Descriptor { get; } = new(StageNames.Finetune, Version: 2, UsesTorch: true);
 
@@ -54,7 +55,7 @@ public sealed class FinetuneStage : IStage
 
         PredictionsCsv.Write(Path.Combine(context.WorkDirectory, PredictionsFile), predictions);
         File.WriteAllText(Path.Combine(context.WorkDirectory, CellResultJson.FileName), CellResultJson.ToText(result));
-        File.WriteAllText(Path.Combine(context.WorkDirectory, CurveFile), CurveCsv(outcome.Curve));
+        File.WriteAllBytes(Path.Combine(context.WorkDirectory, CurveFile), CurveCsv.Bytes(CurveColumns, outcome.Curve.Select(CurveRow)));
 
         // meta.json's metrics: the test metrics as metrics.json holds them, and the selected epoch's validation accuracy.
         var headline = CellResultJson.ToJson(result)["test"]!.DeepClone().AsObject();
@@ -103,14 +104,9 @@ public sealed class FinetuneStage : IStage
         }
     }
 
-    private static string CurveCsv(IReadOnlyList<EpochRecord> curve)
-    {
-        var text = new StringBuilder("epoch,learning_rate,backbone_frozen,train_loss,validation_loss,validation_accuracy\n");
-        foreach (var e in curve)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.LearningRate:R},{(e.BackboneFrozen ? "true" : "false")},{e.TrainLoss:R},{e.ValidationLoss:R},{e.ValidationAccuracy:R}\n");
-        }
-
-        return text.ToString();
-    }
+    private static string[] CurveRow(EpochRecord e) =>
+    [
+        e.Epoch.ToString(CultureInfo.InvariantCulture), CurveCsv.Number(e.LearningRate), e.BackboneFrozen ? "true" : "false",
+        CurveCsv.Number(e.TrainLoss), CurveCsv.Number(e.ValidationLoss), CurveCsv.Number(e.ValidationAccuracy),
+    ];
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Reproduce.Core.Errors;
 using Reproduce.Core.IO;
 
@@ -8,22 +7,17 @@ namespace Reproduce.Learning.Pretraining;
 /// <summary>One training step on the loss curve.</summary>
 public sealed record StepRecord(long Step, double Epoch, double Loss, double LearningRate);
 
-/// <summary>The pre-training loss curve as CSV (<c>step,epoch,loss,learning_rate</c>), written whole and atomically.</summary>
+/// <summary>The pre-training loss curve as CSV (<c>step,epoch,loss,learning_rate</c>, <see cref="CurveCsv"/>), written whole and atomically.</summary>
 public static class LossCurve
 {
     public const string FileName = "loss.csv";
-    private const string Header = "step,epoch,loss,learning_rate";
+    private static readonly string[] Header = ["step", "epoch", "loss", "learning_rate"];
 
-    public static void Write(string path, IEnumerable<StepRecord> records)
-    {
-        var text = new StringBuilder(Header).Append('\n');
-        foreach (var r in records)
+    public static void Write(string path, IEnumerable<StepRecord> records) =>
+        AtomicFile.Write(path, CurveCsv.Bytes(Header, records.Select(r => new[]
         {
-            text.Append(CultureInfo.InvariantCulture, $"{r.Step},{r.Epoch:R},{r.Loss:R},{r.LearningRate:R}\n");
-        }
-
-        AtomicFile.Write(path, Encoding.UTF8.GetBytes(text.ToString()));
-    }
+            CurveCsv.Number(r.Step), CurveCsv.Number(r.Epoch), CurveCsv.Number(r.Loss), CurveCsv.Number(r.LearningRate),
+        })));
 
     /// <summary>The records of steps before <paramref name="completedSteps"/> (a checkpoint's), as an interrupted run left them.</summary>
     public static List<StepRecord> Read(string path, long completedSteps)
@@ -34,17 +28,15 @@ public static class LossCurve
             return records;
         }
 
-        var lines = File.ReadAllLines(path);
-        for (var i = 1; i < lines.Length; i++)
+        foreach (var (line, fields) in CurveCsv.DataRecords(path))
         {
-            var fields = lines[i].Split(',');
-            if (fields.Length != 4
+            if (fields.Length != Header.Length
                 || !long.TryParse(fields[0], CultureInfo.InvariantCulture, out var step)
                 || !double.TryParse(fields[1], CultureInfo.InvariantCulture, out var epoch)
                 || !double.TryParse(fields[2], CultureInfo.InvariantCulture, out var loss)
                 || !double.TryParse(fields[3], CultureInfo.InvariantCulture, out var learningRate))
             {
-                throw new DataFormatException(path, $"line {i + 1}: expected {Header}, got '{lines[i]}'");
+                throw new DataFormatException(path, $"line {line}: expected {string.Join(',', Header)}, got '{string.Join(',', fields)}'");
             }
 
             if (step < completedSteps)

@@ -64,6 +64,36 @@ public sealed class AggregateFilesTests : IDisposable
     }
 
     [Fact]
+    public void EachFileIsExactlyTheseBytes()
+    {
+        // "\n" line endings, no byte order mark, shortest round-trip doubles, NaN empty, infinities inf / -inf, nothing quoted.
+        var summary = temp.Combine(AggregateFiles.SummaryFileName);
+        var comparisons = temp.Combine(AggregateFiles.ComparisonsFileName);
+        var folds = temp.Combine(AggregateFiles.FoldsFileName);
+
+        AggregateFiles.WriteSummary(summary, [new("covid", "spark", 0.25, "auc", 5, 0.1 + 0.2, 1e-7, -0.5, 1.0 / 3, 106.4, 50)]);
+        AggregateFiles.WriteComparisons(comparisons,
+        [
+            new("brain", 1.0, "f1", "spark", "scratch", 6, 0.05, double.NaN, double.NaN, "paired-t", double.NegativeInfinity, 0),
+            new("brain", 0.1, "f1", "spark", "byol", 6, -1e300, 2, 3, "wilcoxon", double.PositiveInfinity, 5e-324),
+        ]);
+        AggregateFiles.WriteFolds(folds, [new("covid", "byol", 0, 1.0, 425, "auc", null), new("covid", "byol", 1, 0.5, 212, "auc", 0.8125)]);
+
+        Assert.Equal(
+            "task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images\n"u8.ToArray()
+                .Concat("covid,spark,0.25,auc,5,0.30000000000000004,1E-07,-0.5,0.3333333333333333,106.4,50\n"u8.ToArray()),
+            File.ReadAllBytes(summary));
+        Assert.Equal(
+            "task,fraction,metric,init,baseline,n,mean_difference,ci_low,ci_high,test,statistic,p_value\n"u8.ToArray()
+                .Concat("brain,1.0,f1,spark,scratch,6,0.05,,,paired-t,-inf,0\n"u8.ToArray())
+                .Concat("brain,0.1,f1,spark,byol,6,-1E+300,2,3,wilcoxon,inf,5E-324\n"u8.ToArray()),
+            File.ReadAllBytes(comparisons));
+        Assert.Equal(
+            "task,init,fold,fraction,train_images,metric,value\ncovid,byol,0,1.0,425,auc,\ncovid,byol,1,0.5,212,auc,0.8125\n"u8.ToArray(),
+            File.ReadAllBytes(folds));
+    }
+
+    [Fact]
     public void AnotherHeaderIsRefused()
     {
         var path = temp.Combine("summary.csv");
@@ -80,6 +110,7 @@ public sealed class AggregateFilesTests : IDisposable
     [InlineData("covid,byol,,auc,5,0.8,,,,10,5", "line 2, column 3 (fraction): '' is not a finite number")]
     [InlineData(",byol,1.0,auc,5,0.8,,,,10,5", "line 2, column 1 (task): '' is empty")]
     [InlineData("covid,byol,1.0,auc,5,0.8,,,,10", "line 2: 10 field(s), expected 11")]
+    [InlineData("\"covid,byol,1.0,auc,5,0.8,,,,10,5", "line 2: a quoted field is not closed on its line")]
     public void ABadFieldIsNamedByFileLineAndColumn(string line, string message)
     {
         var path = temp.Combine("summary.csv");

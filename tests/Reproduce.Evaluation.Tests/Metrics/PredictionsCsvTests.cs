@@ -40,6 +40,25 @@ public class PredictionsCsvTests : IDisposable
     }
 
     [Fact]
+    public void TheFileIsExactlyTheseBytes()
+    {
+        // "\n" line endings, no byte order mark, round-trip probabilities, an id quoted only where it holds a comma or a quote.
+        var predictions = new Predictions(2,
+        [
+            new Prediction("covid/a.png", 1, [(double)0.1f, 1 - (double)0.1f]),
+            new Prediction("x,\"y\"", 0, [1.0, 0.0]),
+            new Prediction(" spaced \"", 0, [0.5, 0.5]),
+        ]);
+        var path = Path.Combine(folder, "predictions.csv");
+
+        PredictionsCsv.Write(path, predictions);
+
+        Assert.Equal(
+            "id,label,p_0,p_1\ncovid/a.png,1,0.10000000149011612,0.8999999985098839\n\"x,\"\"y\"\"\",0,1,0\n\" spaced \"\"\",0,0.5,0.5\n"u8.ToArray(),
+            File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void AcceptsWindowsLineEndingsAndSumsWithinTheTolerance()
     {
         var predictions = Read("id,label,p_0,p_1\r\na,1,0.4996,0.5\r\n");
@@ -73,8 +92,8 @@ public class PredictionsCsvTests : IDisposable
     [InlineData(Header + "a,0,0.5,0.4\n", "line 2, columns 3–4 (p_0…p_1): the probabilities sum to 0.9, not 1 within 0.001")]
     [InlineData(Header + "a,0,0.5,0.5\nb,1,0.5,0.5\na,1,0.5,0.5\n", "line 4, column 1 (id): 'a' repeats the id of line 2")]
     [InlineData(Header + ",0,0.5,0.5\n", "line 2, column 1 (id): the id is empty")]
-    [InlineData(Header + "\"a,0,0.5,0.5\n", "line 2, column 1 (id): the quoted field is not closed")]
-    [InlineData(Header + "\"a\"b,0,0.5,0.5\n", "line 2, column 1 (id): text after the closing quote")]
+    [InlineData(Header + "\"a,0,0.5,0.5\n", "line 2: a quoted field is not closed on its line")]
+    [InlineData(Header + "\"a\"b,0,0.5,0.5\n", "line 2: text after the closing quote of a quoted field")]
     public void AMalformedFileNamesItselfTheLineAndTheColumn(string content, string problem)
     {
         var path = Path.Combine(folder, "preds.csv");

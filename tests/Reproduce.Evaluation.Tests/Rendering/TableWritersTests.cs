@@ -100,6 +100,20 @@ public sealed class TableWritersTests
     }
 
     [Fact]
+    public void AnIdentifierThatNeedsQuotingIsQuotedInBothCsvTables()
+    {
+        var input = SampleRenderInput.Create();
+        input = input with
+        {
+            Inits = ["scratch", "by,ol", "spark"],
+            Summaries = [.. input.Summaries.Select(row => row.Init == "byol" ? row with { Init = "by,ol" } : row)],
+        };
+
+        Assert.Contains("\n\"by,ol\",0.8501,0.0102,3,", TableWriters.Csv(MetricTable.From(input, "covid", "auc")));
+        Assert.Contains("\ncovid,\"by,ol\",1,auc,", TableWriters.ResultsCsv(input));
+    }
+
+    [Fact]
     public void ResultsCsvIsLongFormInTaskMetricInitAndDescendingFractionOrder()
     {
         var lines = TableWriters.ResultsCsv(SampleRenderInput.Create()).Split('\n');

@@ -34,6 +34,18 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
+    public void TheLossCurveIsExactlyTheseBytes()
+    {
+        // "\n" line endings, no byte order mark, every number round-trip: a diverged loss is NaN, as it always was.
+        var path = Path.Combine(folder, LossCurve.FileName);
+
+        LossCurve.Write(path, [new(0, 0, 1.0 / 3, 1e-7), new(1, 0.5, double.NaN, double.PositiveInfinity)]);
+
+        Assert.Equal("step,epoch,loss,learning_rate\n0,0,0.3333333333333333,1E-07\n1,0.5,NaN,Infinity\n"u8.ToArray(), File.ReadAllBytes(path));
+        Assert.True(double.IsNaN(LossCurve.Read(path, 2)[1].Loss));
+    }
+
+    [Fact]
     public void ADamagedLossCurveFailsNamingTheFileAndLine()
     {
         var path = Path.Combine(folder, LossCurve.FileName);

@@ -3,6 +3,7 @@ using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Metrics;
 using Reproduce.Evaluation.Regression;
 using Reproduce.Learning.Finetuning;
+using Reproduce.Learning.Runtime;
 
 namespace Reproduce.EndToEnd.Tests;
 
@@ -278,7 +279,9 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
 
     /// <summary>
     /// The SHA-256 of every file of every published cell, by its path in the cache (keys included): meta.json aside, and
-    /// the report without the row of its provenance that gives the time the numbers were computed.
+    /// the report without the row of its provenance that gives the time the numbers were computed. The TensorBoard
+    /// event files are left out like meta.json: they are run records, named by the time, host and process that wrote
+    /// them and stamped with wall times (REPRODUCIBILITY.md §3.4), so no two runs can give the same bytes.
     /// </summary>
     private static Dictionary<string, string> CellFiles(string cache) =>
         Stages
@@ -286,6 +289,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
             .Where(Directory.Exists)
             .SelectMany(folder => Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             .Where(path => Path.GetFileName(path) != "meta.json")
+            .Where(path => !Path.GetRelativePath(cache, path).Split(Path.DirectorySeparatorChar).Contains(TensorBoardLog.Folder))
             .ToDictionary(path => Path.GetRelativePath(cache, path), path =>
             {
                 var bytes = Path.GetFileName(path) == "report.md"

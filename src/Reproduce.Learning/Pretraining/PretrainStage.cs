@@ -17,7 +17,8 @@ namespace Reproduce.Learning.Pretraining;
 /// <summary>
 /// The pretrain stage: one cell per method. Trains the method on the pre-training dataset's tensor
 /// store and publishes the trunk as <c>encoder.safetensors</c> (torchvision parameter names, no fc,
-/// loadable non-strictly into a torchvision ResNet) with <c>loss.csv</c>. Resumable: checkpoints go
+/// loadable non-strictly into a torchvision ResNet) with <c>loss.csv</c>, and logs every step for TensorBoard
+/// (<see cref="TensorBoardLog"/>, in <c>tensorboard/</c>). Resumable: checkpoints go
 /// into the cell's work directory (every <see cref="RunSettings.CheckpointEvery"/> steps), and an interrupted cell
 /// continues from its last one. The method and its hyper-parameters come from the cell's parameters.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class PretrainStage : IStage
     /// <summary>The network input replicates gray to 3 channels, as the authors (DESIGN.md §7 "Images").</summary>
     public const int InputChannels = 3;
 
-    public StageDescriptor Descriptor { get; } = new(Stages.Pretrain, Version: 2, UsesTorch: true, Resumable: true);
+    public StageDescriptor Descriptor { get; } = new(Stages.Pretrain, Version: 3, UsesTorch: true, Resumable: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
@@ -46,7 +47,8 @@ public sealed class PretrainStage : IStage
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
         var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random);
-        var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, context.Progress, cancellationToken);
+        var log = new TensorBoardLog(context.WorkDirectory, context.Clock);
+        var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, log, context.Progress, cancellationToken);
 
         SafeTensors.Write(Path.Combine(context.WorkDirectory, EncoderFile), model.Encoder.state_dict(), new Dictionary<string, string>
         {

@@ -3,6 +3,7 @@ using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Metrics;
 using Reproduce.Evaluation.Regression;
 using Reproduce.Learning.Finetuning;
+using Reproduce.Learning.Runtime;
 
 namespace Reproduce.EndToEnd.Tests;
 
@@ -85,6 +86,16 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
         }
 
         Assert.False(File.Exists(Path.Combine(results, "meta.json")));
+        Assert.True(File.Exists(Path.Combine(results, "report.html")));
+        Assert.True(File.Exists(Path.Combine(results, "figures", "pretrain_loss.svg")));
+        Assert.Contains("![Pre-training loss](figures/pretrain_loss.png)", report, StringComparison.Ordinal);
+        // Every training cell logs for TensorBoard: the two pretrain cells and 3 tasks × 3 inits × 2 folds × 2 fractions.
+        foreach (var (stage, cells) in new[] { ("pretrain", 2), ("finetune", 36) })
+        {
+            var logs = Directory.GetDirectories(Path.Combine(run.Cache, stage), TensorBoardLog.Folder, SearchOption.AllDirectories);
+            Assert.Equal(cells, logs.Length);
+            Assert.All(logs, log => Assert.Single(Directory.GetFiles(log, "events.out.tfevents.*")));
+        }
 
         Directory.Delete(results, recursive: true);
         var second = CliProcess.RunWithin(CiRun.WholeRun, CliProcess.RepositoryRoot, environment, "run", "--manifest", "experiments/ci.yaml");
@@ -278,7 +289,9 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
 
     /// <summary>
     /// The SHA-256 of every file of every published cell, by its path in the cache (keys included): meta.json aside, and
-    /// the report without the row of its provenance that gives the time the numbers were computed.
+    /// the reports (Markdown and HTML) without the row of their provenance that gives the time the numbers were computed. The TensorBoard
+    /// event files are left out like meta.json: they are run records, named by the time, host and process that wrote
+    /// them and stamped with wall times (REPRODUCIBILITY.md §3.4), so no two runs can give the same bytes.
     /// </summary>
     private static Dictionary<string, string> CellFiles(string cache) =>
         Stages
@@ -286,10 +299,11 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
             .Where(Directory.Exists)
             .SelectMany(folder => Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             .Where(path => Path.GetFileName(path) != "meta.json")
+            .Where(path => !Path.GetRelativePath(cache, path).Split(Path.DirectorySeparatorChar).Contains(TensorBoardLog.Folder))
             .ToDictionary(path => Path.GetRelativePath(cache, path), path =>
             {
-                var bytes = Path.GetFileName(path) == "report.md"
-                    ? System.Text.Encoding.UTF8.GetBytes(string.Join('\n', File.ReadAllLines(path).Where(l => !l.StartsWith("| time |", StringComparison.Ordinal))))
+                var bytes = Path.GetFileName(path) is "report.md" or "report.html"
+                    ? System.Text.Encoding.UTF8.GetBytes(string.Join('\n', File.ReadAllLines(path).Where(l => !l.StartsWith("| time |", StringComparison.Ordinal) && !l.StartsWith("<tr><th>time</th>", StringComparison.Ordinal))))
                     : File.ReadAllBytes(path);
                 return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
             });

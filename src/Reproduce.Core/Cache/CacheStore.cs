@@ -31,7 +31,10 @@ public sealed class CacheStore
     public string Root { get; }
 
     // Every path below is built from a key checked by KeyText: a key from a command line or a file cannot leave the cache.
-    public string CellDirectory(string stage, string key) => Path.Combine(Root, stage, KeyText.Require(key)[..2], key);
+    public string CellDirectory(string stage, string key) => Path.Combine(Root, RelativeCellPath(stage, key));
+
+    /// <summary>A published cell's folder relative to the cache root, '/'-separated: <c>&lt;stage&gt;/&lt;key[0..2]&gt;/&lt;key&gt;</c>.</summary>
+    public static string RelativeCellPath(string stage, string key) => $"{stage}/{KeyText.Require(key)[..2]}/{key}";
 
     public string WorkDirectory(string stage, string key) => Path.Combine(Root, WorkFolder, stage, KeyText.Require(key));
 

@@ -11,7 +11,8 @@ namespace Reproduce.Core.Planning;
 /// <summary>
 /// Expands a manifest into its cells (DESIGN.md §1): one download and one preprocess cell per
 /// dataset in use, one pretrain cell per method in <c>finetune.inits</c>, one finetune cell per
-/// task × init × fold × fraction, one aggregate cell per task and one render cell. Every setting a
+/// task × init × fold × fraction, one aggregate cell per task and one render cell (upstream of it every aggregate
+/// and every pretrain cell). Every setting a
 /// stage reads goes into its cell's parameters, and nothing else does (no paths, no run settings).
 /// </summary>
 public static class ExperimentGraph
@@ -71,7 +72,8 @@ public static class ExperimentGraph
             cells.Add(aggregate);
         }
 
-        cells.Add(new Cell(new CellAddress(StageNames.Render), RenderParameters(manifest), [], aggregates));
+        // The render cell draws the pre-training loss curves too, and a stage reads only its upstream cells' outputs.
+        cells.Add(new Cell(new CellAddress(StageNames.Render), RenderParameters(manifest), [], [.. aggregates, .. pretrain.Values]));
         return new CellGraph(cells);
     }
 

@@ -165,6 +165,9 @@ internal static class CsvTable
         /// <summary>A number that must be finite (a fraction, a count's mean).</summary>
         public double Finite(int column) => Real(column) is var value && double.IsFinite(value) ? value : throw Error(column, "is not a finite number");
 
+        /// <summary>A number that must be zero or more (a count, an epoch's progress).</summary>
+        public double NonNegative(int column) => Finite(column) is var value && value >= 0 ? value : throw Error(column, "is negative");
+
         /// <summary>A number or, for an empty field, null.</summary>
         public double? Optional(int column) => fields[column].Length == 0 ? null : Real(column);
 

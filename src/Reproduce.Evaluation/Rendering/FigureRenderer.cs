@@ -7,7 +7,8 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// Data-reduction curves with ScottPlot: per task and metric, the metric against the training fraction, one line per
-/// init with markers and a ±std band over folds; and a panel of every task × metric.
+/// init with markers and a ±std band over folds; a panel of every task × metric; and the pre-training loss per epoch,
+/// one line per method. An init has the same colour in every figure.
 /// </summary>
 /// <remarks>
 /// The x axis is log10(fraction), ticked and labelled at the fractions used: fractions shrink by factors
@@ -29,6 +30,38 @@ public static partial class FigureRenderer
         var chart = Chart(input, task, metric);
         chart.SavePng(pngPath, ChartWidth, ChartHeight);
         WriteSvg(svgPath, chart.GetSvgXml(ChartWidth, ChartHeight));
+    }
+
+    /// <summary>
+    /// The mean training loss of each pre-training epoch, one line per method. Each method's loss has a scale of its
+    /// own (a contrastive loss, a reconstruction error …), so the figure compares shapes, not heights.
+    /// </summary>
+    public static void WritePretrainLoss(RenderInput input, string pngPath, string svgPath)
+    {
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var epochs = 0;
+        foreach (var curve in input.PretrainLosses)
+        {
+            var index = TableWriters.Position(input.Inits, curve.Method);
+            var line = plot.Add.Scatter(
+                [.. Enumerable.Range(1, curve.EpochLosses.Count).Select(epoch => (double)epoch)],
+                curve.EpochLosses.ToArray(),
+                palette.GetColor(index));
+            line.LegendText = curve.Method;
+            line.LineWidth = 2;
+            line.MarkerSize = 8;
+            epochs = Math.Max(epochs, curve.EpochLosses.Count);
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.SetLimitsX(0.5, epochs + 0.5);
+        plot.Title("pre-training");
+        plot.XLabel("epoch");
+        plot.YLabel("mean training loss");
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(pngPath, ChartWidth, ChartHeight);
+        WriteSvg(svgPath, plot.GetSvgXml(ChartWidth, ChartHeight));
     }
 
     /// <summary>The panel: a row per task, a column per metric, in the input's order.</summary>
@@ -61,7 +94,8 @@ public static partial class FigureRenderer
         return panel;
     }
 
-    private static Plot Chart(RenderInput input, string task, string metric)
+    /// <summary>A plot in the figures' common style: the first preferred font this machine has.</summary>
+    private static Plot NewPlot()
     {
         var plot = new Plot();
         var font = PreferredFonts.FirstOrDefault(SKFontManager.Default.GetFontFamilies().Contains);
@@ -69,6 +103,13 @@ public static partial class FigureRenderer
         {
             plot.Font.Set(font);
         }
+
+        return plot;
+    }
+
+    private static Plot Chart(RenderInput input, string task, string metric)
+    {
+        var plot = NewPlot();
 
         // Every band before any line, so that no init's band veils another's line.
         var palette = new ScottPlot.Palettes.Category10();

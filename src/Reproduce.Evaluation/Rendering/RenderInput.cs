@@ -5,8 +5,9 @@ namespace Reproduce.Evaluation.Rendering;
 /// <summary>
 /// Everything the render stage turns into <c>results/&lt;experiment&gt;/</c>: the experiment's identity, what to show
 /// and in which order (<see cref="Tasks"/>, <see cref="Metrics"/>, <see cref="Inits"/>), every task's aggregate rows,
-/// the claim checks, the manifest's deviations and the provenance of the run. <see cref="Folds"/> is the manifest's
-/// fold count: a cell computed over fewer folds says so.
+/// the claim checks, the manifest's deviations, the provenance of the run, each pre-training method's loss curve and
+/// the cells the numbers come from. <see cref="Folds"/> is the manifest's fold count: a cell computed over fewer folds
+/// says so.
 /// </summary>
 public sealed record RenderInput(
     string ExperimentId,
@@ -19,7 +20,9 @@ public sealed record RenderInput(
     IReadOnlyList<ComparisonRow> Comparisons,
     IReadOnlyList<ClaimCheck> Claims,
     IReadOnlyList<string> Deviations,
-    RenderProvenance Provenance);
+    RenderProvenance Provenance,
+    IReadOnlyList<PretrainLossCurve> PretrainLosses,
+    IReadOnlyList<RenderedCell> Cells);
 
 /// <summary>
 /// The code and machine behind the rendered numbers (DESIGN.md §6): the git commit, package versions by package

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Reproduce.Core.Cache;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Aggregation;
@@ -7,13 +8,15 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// The render stage: one cell per experiment. Reads every task's aggregate (in the order the planner lists the
-/// tasks), evaluates the study's claims over all of them, and renders the tables, figures and <c>report.md</c>
-/// into the cell (<see cref="ReportRenderer"/>); the CLI then publishes the cell to <c>results/&lt;experiment&gt;/</c>.
-/// The provenance shown is that of the newest aggregate cell: the code and machine of the run that produced the numbers.
+/// tasks) and every pretrain cell's loss curve, evaluates the study's claims over the aggregates, and renders the
+/// tables, figures, <c>report.md</c> and <c>report.html</c> into the cell (<see cref="ReportRenderer"/>); the CLI then
+/// publishes the cell to <c>results/&lt;experiment&gt;/</c>. The provenance shown is that of the newest aggregate cell:
+/// the code and machine of the run that produced the numbers. The cells listed are the pretrain, aggregate and
+/// finetune cells, the last named by the aggregate cells' key components.
 /// </summary>
 public sealed class RenderStage : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(StageNames.Render, Version: 1);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Render, Version: 2);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
@@ -27,6 +30,7 @@ public sealed class RenderStage : IStage
         var summaries = aggregates.SelectMany(a => AggregateFiles.ReadSummary(Path.Combine(a.Directory, AggregateFiles.SummaryFileName))).ToList();
         var comparisons = aggregates.SelectMany(a => AggregateFiles.ReadComparisons(Path.Combine(a.Directory, AggregateFiles.ComparisonsFileName))).ToList();
         var newest = aggregates.MaxBy(a => a.Meta.Finished)!.Meta;
+        var pretrains = context.Upstream.Where(u => u.Address.Stage == StageNames.Pretrain).OrderBy(u => u.Address.Text, StringComparer.Ordinal).ToList();
         var input = new RenderInput(
             parameters["experiment"]!.GetValue<string>(),
             parameters["title"]!.GetValue<string>(),
@@ -38,7 +42,9 @@ public sealed class RenderStage : IStage
             comparisons,
             ClaimChecks.Evaluate(summaries),
             Strings(parameters["deviations"]),
-            ProvenanceOf(newest.Provenance, newest.Host, newest.Finished));
+            ProvenanceOf(newest.Provenance, newest.Host, newest.Finished),
+            [.. pretrains.Select(p => PretrainLossCurve.Read(p.Address["method"]!, Path.Combine(p.Directory, PretrainLossCurve.FileName)))],
+            CellsOf(pretrains, aggregates));
         ReportRenderer.Render(input, context.WorkDirectory);
 
         var verdicts = new JsonObject();
@@ -48,6 +54,21 @@ public sealed class RenderStage : IStage
         }
 
         return Task.FromResult(new StageResult(new JsonObject { ["claims"] = verdicts }, []));
+    }
+
+    /// <summary>The pretrain cells, then per aggregate cell (in task order) itself and its finetune cells by address.</summary>
+    private static List<RenderedCell> CellsOf(List<UpstreamOutput> pretrains, List<UpstreamOutput> aggregates)
+    {
+        var cells = pretrains.Select(p => new RenderedCell(p.Address.Text, CacheStore.RelativeCellPath(StageNames.Pretrain, p.Key))).ToList();
+        foreach (var aggregate in aggregates)
+        {
+            cells.Add(new RenderedCell(aggregate.Address.Text, CacheStore.RelativeCellPath(StageNames.Aggregate, aggregate.Key)));
+            cells.AddRange(aggregate.Meta.Components.Upstream
+                .OrderBy(u => u.Key, StringComparer.Ordinal)
+                .Select(u => new RenderedCell(u.Key, CacheStore.RelativeCellPath(StageNames.Finetune, u.Value))));
+        }
+
+        return cells;
     }
 
     private static List<string> Strings(JsonNode? node) => [.. node!.AsArray().Select(v => v!.GetValue<string>())];

@@ -21,6 +21,9 @@ internal static class RenderText
     /// <summary>A fraction as the decimal the manifests use (DESIGN.md §7 "Identifiers"): 0.25 → "0.25".</summary>
     public static string Decimal(double fraction) => fraction.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A loss, whose scale depends on the method: four significant digits.</summary>
+    public static string FourSignificant(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
     public static string ThreeDecimals(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>A difference with its sign always shown, so a table of differences reads at a glance.</summary>

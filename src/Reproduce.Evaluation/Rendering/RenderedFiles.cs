@@ -2,12 +2,14 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// The fixed layout of a rendered experiment directory, as relative paths with '/' (the report links them as
-/// written): <c>report.md</c>, <c>results.csv</c>, <c>tables/&lt;task&gt;_&lt;metric&gt;.{md,csv,tex}</c>,
-/// <c>figures/&lt;task&gt;_&lt;metric&gt;.{png,svg}</c> and <c>figures/panel.{png,svg}</c>.
+/// written): <c>report.md</c>, <c>report.html</c>, <c>results.csv</c>, <c>tables/&lt;task&gt;_&lt;metric&gt;.{md,csv,tex}</c>,
+/// <c>figures/&lt;task&gt;_&lt;metric&gt;.{png,svg}</c>, <c>figures/panel.{png,svg}</c> and, when the experiment
+/// pre-trains, <c>figures/pretrain_loss.{png,svg}</c>.
 /// </summary>
 public static class RenderedFiles
 {
     public const string Report = "report.md";
+    public const string HtmlReport = "report.html";
     public const string Results = "results.csv";
     public const string TablesFolder = "tables";
     public const string FiguresFolder = "figures";
@@ -19,4 +21,6 @@ public static class RenderedFiles
         $"{FiguresFolder}/{task}_{metric}.{extension}";
 
     public static string Panel(string extension) => $"{FiguresFolder}/panel.{extension}";
+
+    public static string PretrainLoss(string extension) => $"{FiguresFolder}/pretrain_loss.{extension}";
 }

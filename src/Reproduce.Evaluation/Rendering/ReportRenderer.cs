@@ -3,8 +3,9 @@ using System.Text;
 namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
-/// Writes a rendered experiment — report, tables, figures — into a directory in the layout of
+/// Writes a rendered experiment — reports, tables, figures — into a directory in the layout of
 /// <see cref="RenderedFiles"/>. The same input gives the same bytes: no file carries a time but the provenance's.
+/// The HTML report comes last, because it embeds the figures' SVG files as written.
 /// </summary>
 public static class ReportRenderer
 {
@@ -29,8 +30,14 @@ public static class ReportRenderer
         }
 
         FigureRenderer.WritePanel(input, At(RenderedFiles.Panel("png")), At(RenderedFiles.Panel("svg")));
+        if (input.PretrainLosses.Count > 0)
+        {
+            FigureRenderer.WritePretrainLoss(input, At(RenderedFiles.PretrainLoss("png")), At(RenderedFiles.PretrainLoss("svg")));
+        }
+
         Write(At(RenderedFiles.Results), TableWriters.ResultsCsv(input));
         Write(At(RenderedFiles.Report), ReportWriter.Markdown(input));
+        Write(At(RenderedFiles.HtmlReport), HtmlReportWriter.Html(input, figure => File.ReadAllBytes(At(figure))));
     }
 
     /// <summary>Tasks and metrics name files, so they must be plain names; an empty list would render nothing.</summary>

@@ -6,7 +6,8 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// The experiment's <c>report.md</c>: provenance, the manifest's deviations, per task its tables and figures, the
-/// claim checks and the paired comparisons. Figures are linked by their paths in <see cref="RenderedFiles"/>.
+/// pre-training loss curves, the claim checks, the paired comparisons and the cells the numbers come from. Figures are
+/// linked by their paths in <see cref="RenderedFiles"/>. <see cref="HtmlReportWriter"/> shares its wording.
 /// </summary>
 public static class ReportWriter
 {
@@ -17,8 +18,10 @@ public static class ReportWriter
         AppendProvenance(text, input.Provenance);
         AppendDeviations(text, input.Deviations);
         AppendResults(text, input);
+        AppendPretraining(text, input.PretrainLosses);
         AppendClaims(text, input.Claims);
         AppendSignificance(text, input);
+        AppendCells(text, input.Cells);
         return text.ToString();
     }
 
@@ -82,6 +85,55 @@ public static class ReportWriter
         }
     }
 
+    private static void AppendPretraining(StringBuilder text, IReadOnlyList<PretrainLossCurve> curves)
+    {
+        text.Append("## Pre-training\n\n");
+        if (curves.Count == 0)
+        {
+            text.Append(NoPretraining).Append("\n\n");
+            return;
+        }
+
+        text.Append(PretrainingIntro).Append("\n\n")
+            .Append($"![Pre-training loss]({RenderedFiles.PretrainLoss("png")}) ([SVG]({RenderedFiles.PretrainLoss("svg")}))\n\n")
+            .Append("| Method | Epochs | First epoch | Last epoch |\n|---|---:|---:|---:|\n");
+        foreach (var curve in curves)
+        {
+            text.Append($"| {TableWriters.EscapeMarkdownCell(curve.Method)} | {curve.EpochLosses.Count} ")
+                .Append($"| {RenderText.FourSignificant(curve.EpochLosses[0])} | {RenderText.FourSignificant(curve.EpochLosses[^1])} |\n");
+        }
+
+        text.Append('\n');
+    }
+
+    internal const string NoPretraining = "No pre-training: every init is scratch.";
+
+    internal const string PretrainingIntro =
+        "The mean training loss of each pre-training epoch, per method; every step's loss and learning rate are in the " +
+        "pretrain cell's `loss.csv`, and its `tensorboard/` folder has them with the throughput. Each method's loss has " +
+        "a scale of its own, so compare the curves' shapes, not their heights.";
+
+    internal const string CellsIntro =
+        "The cells these numbers come from, by address. The links lead from this report's copy in the cache " +
+        "(`<cache>/render/…/`) to each cell's folder; in `results/<experiment>/` they name the folder under the cache root.";
+
+    private static void AppendCells(StringBuilder text, IReadOnlyList<RenderedCell> cells)
+    {
+        text.Append("\n## Cells\n\n").Append(CellsIntro).Append("\n\n");
+        foreach (var cell in cells)
+        {
+            text.Append($"- [`{cell.Address}`]({cell.Link})\n");
+        }
+    }
+
+    internal static string Verdict(ClaimVerdict verdict) => verdict switch
+    {
+        ClaimVerdict.Holds => "holds",
+        ClaimVerdict.DoesNotHold => "does not hold",
+        ClaimVerdict.NotEvaluable => "not evaluable",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "Unknown claim verdict."),
+    };
+
     private static void AppendClaims(StringBuilder text, IReadOnlyList<ClaimCheck> claims)
     {
         text.Append("## Claims\n\n");
@@ -92,14 +144,7 @@ public static class ReportWriter
 
         foreach (var claim in claims)
         {
-            var verdict = claim.Verdict switch
-            {
-                ClaimVerdict.Holds => "holds",
-                ClaimVerdict.DoesNotHold => "does not hold",
-                ClaimVerdict.NotEvaluable => "not evaluable",
-                _ => throw new ArgumentOutOfRangeException(nameof(claims), claim.Verdict, "Unknown claim verdict."),
-            };
-            text.Append($"- ({claim.Id}) {claim.Statement} — **{verdict}**.\n  {claim.Evidence}\n");
+            text.Append($"- ({claim.Id}) {claim.Statement} — **{Verdict(claim.Verdict)}**.\n  {claim.Evidence}\n");
         }
 
         text.Append('\n');
@@ -121,13 +166,7 @@ public static class ReportWriter
 
         text.Append("| Task | Comparison | Metric | Fraction | n | Mean difference [95% CI] | Test | p |\n")
             .Append("|---|---|---|---:|---:|---:|---|---:|\n");
-        var ordered = input.Comparisons
-            .OrderBy(row => TableWriters.Position(input.Tasks, row.Task)).ThenBy(row => row.Task, StringComparer.Ordinal)
-            .ThenBy(row => TableWriters.Position(input.Metrics, row.Metric)).ThenBy(row => row.Metric, StringComparer.Ordinal)
-            .ThenBy(row => TableWriters.Position(input.Inits, row.Init)).ThenBy(row => row.Init, StringComparer.Ordinal)
-            .ThenByDescending(row => row.Fraction)
-            .ThenBy(row => row.Test, StringComparer.Ordinal);
-        foreach (var row in ordered)
+        foreach (var row in OrderedComparisons(input))
         {
             text.Append($"| {TableWriters.EscapeMarkdownCell(row.Task)} ")
                 .Append($"| {TableWriters.EscapeMarkdownCell(row.Init)} vs {TableWriters.EscapeMarkdownCell(row.Baseline)} ")
@@ -136,7 +175,15 @@ public static class ReportWriter
         }
     }
 
-    private static string Difference(ComparisonRow row)
+    /// <summary>The comparisons in the input's task, metric and init order (anything not listed after, by name), largest fraction first.</summary>
+    internal static IEnumerable<ComparisonRow> OrderedComparisons(RenderInput input) => input.Comparisons
+        .OrderBy(row => TableWriters.Position(input.Tasks, row.Task)).ThenBy(row => row.Task, StringComparer.Ordinal)
+        .ThenBy(row => TableWriters.Position(input.Metrics, row.Metric)).ThenBy(row => row.Metric, StringComparer.Ordinal)
+        .ThenBy(row => TableWriters.Position(input.Inits, row.Init)).ThenBy(row => row.Init, StringComparer.Ordinal)
+        .ThenByDescending(row => row.Fraction)
+        .ThenBy(row => row.Test, StringComparer.Ordinal);
+
+    internal static string Difference(ComparisonRow row)
     {
         if (double.IsNaN(row.MeanDifference))
         {
@@ -149,6 +196,6 @@ public static class ReportWriter
         return $"{RenderText.SignedThreeDecimals(row.MeanDifference)} [{interval}]";
     }
 
-    private static string PValue(double p) =>
+    internal static string PValue(double p) =>
         double.IsNaN(p) ? "n/a" : p < 0.001 ? "< 0.001" : RenderText.ThreeDecimals(p);
 }

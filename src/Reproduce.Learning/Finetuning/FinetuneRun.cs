@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Reproduce.Core.Randomness;
 using Reproduce.Core.Stages;
 using Reproduce.Evaluation.Metrics;
@@ -19,7 +20,8 @@ public sealed record FinetuneOutcome(IReadOnlyList<EpochRecord> Curve, int BestE
 /// parameter at a constant learning rate (or the authors' drop), the trunk frozen for the first epochs with its
 /// BN affine parameters trainable, and the model of the epoch with the highest validation accuracy (the first
 /// such epoch on ties, as Lightning's ModelCheckpoint keeps it) tested once. Batches are reshuffled every epoch
-/// from the cell's seed, and the last partial batch is kept (the DataLoader's default).
+/// from the cell's seed, and the last partial batch is kept (the DataLoader's default). Each epoch's training loss,
+/// learning rate, training images per second and validation loss and accuracy go to the run's <see cref="TensorBoardLog"/>.
 /// </summary>
 public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, FinetuneData data, Device device, long seed)
 {
@@ -28,13 +30,14 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
 
     private readonly HeapBudget heap = new();
 
-    public FinetuneOutcome Run(ICellProgress progress, CancellationToken cancellationToken)
+    public FinetuneOutcome Run(TensorBoardLog log, ICellProgress progress, CancellationToken cancellationToken)
     {
         using var optimizer = CreateOptimizer();
         using var input = new FinetuneInput(settings);
         var curve = new List<EpochRecord>();
         Dictionary<string, Tensor>? best = null;
         var (bestEpoch, bestAccuracy) = (-1, double.NegativeInfinity);
+        var timer = new Stopwatch();
         try
         {
             for (var epoch = 0; epoch < settings.Training.Epochs; epoch++)
@@ -44,8 +47,15 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
                 var learningRate = settings.LearningRateAt(epoch);
                 model.FreezeTrunk(frozen, settings.Training.TrainBatchNormWhileFrozen);
                 optimizer.SetLearningRate(learningRate);
+                timer.Restart();
                 var trainLoss = TrainEpoch(optimizer, input, epoch);
+                timer.Stop();
                 var (validationLoss, validationAccuracy, _) = Evaluate(data.Validation, input);
+                log.Scalar(TensorBoardLog.Loss, trainLoss, epoch);
+                log.Scalar(TensorBoardLog.LearningRate, learningRate, epoch);
+                log.Scalar(TensorBoardLog.ImagesPerSecond, data.Train.Count / timer.Elapsed.TotalSeconds, epoch);
+                log.Scalar(TensorBoardLog.ValidationLoss, validationLoss, epoch);
+                log.Scalar(TensorBoardLog.ValidationAccuracy, validationAccuracy, epoch);
                 curve.Add(new EpochRecord(epoch, learningRate, frozen, trainLoss, validationLoss, validationAccuracy));
                 if (validationAccuracy > bestAccuracy)
                 {

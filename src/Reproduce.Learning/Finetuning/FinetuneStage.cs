@@ -19,7 +19,8 @@ namespace Reproduce.Learning.Finetuning;
 /// from the init's pre-trained encoder (or a fresh trunk for <c>scratch</c>), fine-tunes it on the cell's
 /// training set (<see cref="FinetuneRun"/>), and publishes the selected model's per-image test predictions
 /// (<c>predictions.csv</c>, the schema <c>reproduce metrics</c> reads), the metrics and set sizes
-/// (<c>metrics.json</c>, what the aggregate stage reads) and the training curve (<c>curve.csv</c>).
+/// (<c>metrics.json</c>, what the aggregate stage reads) and the training curve (<c>curve.csv</c>); every epoch is also
+/// logged for TensorBoard (<see cref="TensorBoardLog"/>, in <c>tensorboard/</c>).
 /// </summary>
 public sealed class FinetuneStage : IStage
 {
@@ -28,7 +29,7 @@ public sealed class FinetuneStage : IStage
 
     private static readonly string[] CurveColumns = ["epoch", "learning_rate", "backbone_frozen", "train_loss", "validation_loss", "validation_accuracy"];
 
-    public StageDescriptor Descriptor { get; } = new(StageNames.Finetune, Version: 2, UsesTorch: true);
+    public StageDescriptor Descriptor { get; } = new(StageNames.Finetune, Version: 3, UsesTorch: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
@@ -45,7 +46,8 @@ public sealed class FinetuneStage : IStage
 
         // After the weights are in and before the optimizer exists: moving a module replaces its parameters.
         model.to(device);
-        var outcome = new FinetuneRun(model, settings, data, device, context.Seed("batches")).Run(context.Progress, cancellationToken);
+        var log = new TensorBoardLog(context.WorkDirectory, context.Clock);
+        var outcome = new FinetuneRun(model, settings, data, device, context.Seed("batches")).Run(log, context.Progress, cancellationToken);
 
         var predictions = new Predictions(settings.Task.Classes, [.. data.Test.Ids.Select((id, i) => new Prediction(id, data.Test.Labels[i], outcome.TestProbabilities[i]))]);
         var metrics = ClassificationMetrics.Compute(predictions, settings.Task.PositiveClass ?? ClassificationMetrics.DefaultPositiveClass);

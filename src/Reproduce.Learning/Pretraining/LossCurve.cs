@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reproduce.Core.Errors;
 using Reproduce.Core.IO;
+using Reproduce.Evaluation.Rendering;
 
 namespace Reproduce.Learning.Pretraining;
 
@@ -10,7 +11,8 @@ public sealed record StepRecord(long Step, double Epoch, double Loss, double Lea
 /// <summary>The pre-training loss curve as CSV (<c>step,epoch,loss,learning_rate</c>, <see cref="CurveCsv"/>), written whole and atomically.</summary>
 public static class LossCurve
 {
-    public const string FileName = "loss.csv";
+    /// <summary>The render stage reads it too, with Evaluation's reader (Evaluation does not see Learning).</summary>
+    public const string FileName = PretrainLossCurve.FileName;
     private static readonly string[] Header = ["step", "epoch", "loss", "learning_rate"];
 
     public static void Write(string path, IEnumerable<StepRecord> records) =>

@@ -17,8 +17,9 @@ namespace Reproduce.Learning.Pretraining;
 /// <summary>
 /// The pretrain stage: one cell per method. Trains the method on the pre-training dataset's tensor
 /// store and publishes the trunk as <c>encoder.safetensors</c> (torchvision parameter names, no fc,
-/// loadable non-strictly into a torchvision ResNet) with <c>loss.csv</c>. Both the encoder and the resumable checkpoints
-/// carry the cell's specification in their header (<see cref="CellCheckpointMetadata"/>). Resumable: checkpoints go
+/// loadable non-strictly into a torchvision ResNet) with <c>loss.csv</c>, and logs every step for TensorBoard
+/// (<see cref="TensorBoardLog"/>, in <c>tensorboard/</c>). Both the encoder and the resumable checkpoints carry the
+/// cell's specification in their header (<see cref="CellCheckpointMetadata"/>). Resumable: checkpoints go
 /// into the cell's work directory (every <see cref="RunSettings.CheckpointEvery"/> steps), and an interrupted cell
 /// continues from its last one. The method and its hyper-parameters come from the cell's parameters.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class PretrainStage : IStage
     /// <summary>The network input replicates gray to 3 channels, as the authors (DESIGN.md §7 "Images").</summary>
     public const int InputChannels = 3;
 
-    // 3: the encoder's header carries the cell's specification (CellCheckpointMetadata).
+    // 3: the encoder's header carries the cell's specification (CellCheckpointMetadata), and the cell logs for TensorBoard.
     public StageDescriptor Descriptor { get; } = new(StageNames.Pretrain, Version: 3, UsesTorch: true, Resumable: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
@@ -49,7 +50,8 @@ public sealed class PretrainStage : IStage
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
         var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random);
         var cellMetadata = CellCheckpointMetadata.Of(context.Spec).ToEntries();
-        var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, cellMetadata, context.Progress, cancellationToken);
+        var log = new TensorBoardLog(context.WorkDirectory, context.Clock);
+        var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, cellMetadata, log, context.Progress, cancellationToken);
 
         SafeTensors.Write(Path.Combine(context.WorkDirectory, EncoderFile), model.Encoder.state_dict(), new Dictionary<string, string>(cellMetadata)
         {

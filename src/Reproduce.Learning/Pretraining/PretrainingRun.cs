@@ -13,15 +13,17 @@ namespace Reproduce.Learning.Pretraining;
 /// in the background. Every <c>checkpointEvery</c> steps, and when stopped between two steps, the
 /// loss curve and then a checkpoint are written into the run's directory; a run that finds a
 /// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends. The model's
-/// per-step draws come from <paramref name="random"/>'s step stream, whose state the checkpoint keeps.
+/// per-step draws come from <paramref name="random"/>'s step stream, whose state the checkpoint keeps. Each step's
+/// loss, learning rate and images per second also go to the run's <see cref="TensorBoardLog"/> as they are computed.
 /// </summary>
 public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device, CellRandom random)
 {
     /// <summary>
     /// Trains to the plan's last step; returns the whole loss curve and the steady-state throughput. Each checkpoint
-    /// carries <paramref name="cellMetadata"/> (the cell's <see cref="Checkpoints.CellCheckpointMetadata"/>) in its header.
+    /// carries <paramref name="cellMetadata"/> (the cell's <see cref="Checkpoints.CellCheckpointMetadata"/>) in its header; every step is logged
+    /// to <paramref name="log"/> for TensorBoard.
     /// </summary>
-    public PretrainingOutcome Run(string directory, int checkpointEvery, IReadOnlyDictionary<string, string> cellMetadata, ICellProgress progress, CancellationToken cancellationToken)
+    public PretrainingOutcome Run(string directory, int checkpointEvery, IReadOnlyDictionary<string, string> cellMetadata, TensorBoardLog log, ICellProgress progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointEvery);
         Directory.CreateDirectory(directory);
@@ -40,6 +42,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
         using var prefetcher = new ViewPrefetcher(images, plan, views, seed, start);
         var heap = new HeapBudget();
         var timer = new Stopwatch();
+        var stepTimer = new Stopwatch();
         long timedSteps = 0;
         var saved = start;
         for (var step = start; step < plan.TotalSteps; step++)
@@ -68,6 +71,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
                 timer.Start();
             }
 
+            stepTimer.Restart();
             try
             {
                 curve.Add(Step(batch, step));
@@ -81,12 +85,17 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
             }
 
             heap.AfterStep();
-
+            stepTimer.Stop();
             if (step > start)
             {
                 timer.Stop();
                 timedSteps++;
             }
+
+            // After the timers stopped: writing the events is no part of a step's throughput.
+            log.Scalar(TensorBoardLog.Loss, curve[^1].Loss, step);
+            log.Scalar(TensorBoardLog.LearningRate, curve[^1].LearningRate, step);
+            log.Scalar(TensorBoardLog.ImagesPerSecond, plan.BatchSize / stepTimer.Elapsed.TotalSeconds, step);
 
             var completed = step + 1;
             if (completed % checkpointEvery == 0 && completed < plan.TotalSteps)

@@ -89,7 +89,9 @@ public class ExperimentGraphTests : IDisposable
         Assert.All(aggregate.Upstream, c => Assert.Equal(("finetune", "covid"), (c.Stage, c.Address["task"])));
 
         var render = Find(graph, new CellAddress(StageNames.Render));
-        Assert.Equal(["aggregate[task=brain]", "aggregate[task=covid]", "aggregate[task=organsmnist]"], Upstream(render));
+        Assert.Equal(
+            ["aggregate[task=brain]", "aggregate[task=covid]", "aggregate[task=organsmnist]", "pretrain[method=byol]", "pretrain[method=mocov2]", "pretrain[method=spark]", "pretrain[method=swav]"],
+            Upstream(render));
     }
 
     [Fact]

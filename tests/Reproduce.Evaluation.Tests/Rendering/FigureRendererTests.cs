@@ -54,6 +54,28 @@ public sealed class FigureRendererTests
         Assert.Contains("spark", texts);
     }
 
+    [Fact]
+    public void PretrainLossIsAChartOfTheChartSizeWithALinePerMethodAgainstTheEpoch()
+    {
+        using var directory = new TempFolder();
+        var png = Path.Combine(directory.Path, "pretrain_loss.png");
+        var svg = Path.Combine(directory.Path, "pretrain_loss.svg");
+
+        FigureRenderer.WritePretrainLoss(SampleRenderInput.Create(), png, svg);
+
+        using (var bitmap = SKBitmap.Decode(png))
+        {
+            Assert.Equal(FigureRenderer.ChartWidth, bitmap.Width);
+            Assert.Equal(FigureRenderer.ChartHeight, bitmap.Height);
+        }
+
+        var texts = SvgTexts(svg);
+        Assert.Contains("epoch", texts);
+        Assert.Contains("mean training loss", texts);
+        Assert.Contains("byol", texts);
+        Assert.Contains("spark", texts);
+    }
+
     /// <summary>Every text element's content: the SVG must be well-formed XML to get here.</summary>
     private static List<string> SvgTexts(string path)
     {

@@ -11,7 +11,7 @@ public sealed class ReportRendererTests
 
         ReportRenderer.Render(SampleRenderInput.Create(), directory.Path);
 
-        var expected = new List<string> { "report.md", "results.csv", "figures/panel.png", "figures/panel.svg" };
+        var expected = new List<string> { "report.md", "report.html", "results.csv", "figures/panel.png", "figures/panel.svg", "figures/pretrain_loss.png", "figures/pretrain_loss.svg" };
         foreach (var name in new[] { "covid_auc", "covid_f1", "organsmnist_auc", "organsmnist_f1" })
         {
             expected.AddRange([$"tables/{name}.md", $"tables/{name}.csv", $"tables/{name}.tex", $"figures/{name}.png", $"figures/{name}.svg"]);
@@ -39,6 +39,17 @@ public sealed class ReportRendererTests
         {
             Assert.True(bytes.AsSpan().SequenceEqual(secondFiles[name]), $"{name} differs between two renders.");
         }
+    }
+
+    [Fact]
+    public void AnExperimentWithoutPretrainingHasNoLossFigure()
+    {
+        using var directory = new TempFolder();
+
+        ReportRenderer.Render(SampleRenderInput.Create() with { PretrainLosses = [] }, directory.Path);
+
+        Assert.DoesNotContain(Files(directory.Path).Keys, name => name.Contains("pretrain_loss", StringComparison.Ordinal));
+        Assert.Contains("No pre-training: every init is scratch.", File.ReadAllText(Path.Combine(directory.Path, "report.html")), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -57,6 +57,24 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ShowsThePretrainingLossFigureWithEachMethodsFirstAndLastEpoch()
+    {
+        Assert.Contains("## Pre-training\n\n", Report, StringComparison.Ordinal);
+        Assert.Contains("![Pre-training loss](figures/pretrain_loss.png) ([SVG](figures/pretrain_loss.svg))", Report, StringComparison.Ordinal);
+        Assert.Contains("| byol | 3 | 4.2 | 2.55 |\n| spark | 3 | 0.91 | 0.6543 |\n", Report, StringComparison.Ordinal);
+        Assert.True(Report.IndexOf("## Results", StringComparison.Ordinal) < Report.IndexOf("## Pre-training", StringComparison.Ordinal));
+        Assert.True(Report.IndexOf("## Pre-training", StringComparison.Ordinal) < Report.IndexOf("## Claims", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EndsWithTheCellsLinkedRelativeToTheRenderCellInTheCache() =>
+        Assert.EndsWith(
+            "- [`pretrain[method=byol]`](../../../pretrain/ab/ab01/)\n"
+            + "- [`aggregate[task=covid]`](../../../aggregate/cd/cd02/)\n"
+            + "- [`finetune[task=covid, init=byol, fold=0, fraction=1.0]`](../../../finetune/ef/ef03/)\n",
+            Report);
+
+    [Fact]
     public void MarksEveryClaimWithItsVerdictAndEvidence()
     {
         Assert.Contains(
@@ -77,7 +95,7 @@ public sealed class ReportWriterTests
     [Fact]
     public void ListsComparisonsAsDescriptiveWithDifferenceIntervalTestAndP()
     {
-        var significance = Report[Report.IndexOf("## Significance", StringComparison.Ordinal)..];
+        var significance = Report[Report.IndexOf("## Significance", StringComparison.Ordinal)..Report.IndexOf("\n## Cells", StringComparison.Ordinal)];
 
         Assert.Contains("p-values are descriptive", significance);
         Assert.EndsWith(
@@ -99,6 +117,6 @@ public sealed class ReportWriterTests
 
         Assert.Contains("## Deviations from the study\n\nNone declared.\n", report);
         Assert.Contains("## Claims\n\nNo claim was checked.\n", report);
-        Assert.EndsWith("No comparison was computed.\n", report);
+        Assert.Contains("No comparison was computed.\n\n## Cells", report);
     }
 }

@@ -5,7 +5,8 @@ namespace Reproduce.Evaluation.Tests.Rendering;
 
 /// <summary>
 /// A hand-made render input: two tasks, two metrics, three inits, three folds, fractions 1, 0.25 and 0.1. covid's
-/// AUC holds every kind of cell — full, fewer folds, a single fold, undefined, missing, and a tie for best.
+/// AUC holds every kind of cell — full, fewer folds, a single fold, undefined, missing, and a tie for best. Two
+/// methods pre-trained for three epochs, and the cells of one init and fold.
 /// </summary>
 internal static class SampleRenderInput
 {
@@ -54,7 +55,14 @@ internal static class SampleRenderInput
             Device: "cpu",
             Threads: 2,
             Host: "node1",
-            Time: new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero)));
+            Time: new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero)),
+        PretrainLosses: [new PretrainLossCurve("byol", [4.2, 3.1, 2.55]), new PretrainLossCurve("spark", [0.91, 0.72, 0.6543])],
+        Cells:
+        [
+            new RenderedCell("pretrain[method=byol]", "pretrain/ab/ab01"),
+            new RenderedCell("aggregate[task=covid]", "aggregate/cd/cd02"),
+            new RenderedCell("finetune[task=covid, init=byol, fold=0, fraction=1.0]", "finetune/ef/ef03"),
+        ]);
 
     private static SummaryRow Row(string task, string init, double fraction, string metric, int n, double mean, double std) =>
         new(task, init, fraction, metric, n, mean, std,

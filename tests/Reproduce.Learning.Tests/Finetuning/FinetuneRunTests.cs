@@ -10,6 +10,7 @@ using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Runtime;
+using Reproduce.Learning.Tests.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -105,7 +106,8 @@ public sealed class FinetuneRunTests : IDisposable
         using var data = FinetuneData.Load(store, settings);
         using var random = new CellRandom(1);
         using var owned = model is null ? new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes, random) : null;
-        return new FinetuneRun(model ?? owned!, settings, data, CPU, seed: 5).Run(SilentProgress.Instance, CancellationToken.None);
+        var log = new TensorBoardLog(Path.Combine(folder, name + "-cell"), TimeProvider.System);
+        return new FinetuneRun(model ?? owned!, settings, data, CPU, seed: 5).Run(log, SilentProgress.Instance, CancellationToken.None);
     }
 
     [Fact]
@@ -120,6 +122,23 @@ public sealed class FinetuneRunTests : IDisposable
         Assert.True(outcome.BestValidationAccuracy >= 0.8, $"best validation accuracy {outcome.BestValidationAccuracy}");
         Assert.Equal(32, outcome.TestProbabilities.Count);
         Assert.All(outcome.TestProbabilities, row => Assert.Equal(1.0, row.Sum(), 1e-9));
+    }
+
+    [Fact]
+    public void EveryEpochIsLoggedAsTensorBoardEventsWithItsLossesLearningRateThroughputAndValidationAccuracy()
+    {
+        var outcome = Train(Settings(epochs: 3), "logged");
+
+        var events = TensorBoardEventFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(folder, "logged-cell", TensorBoardLog.Folder))));
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        List<(float, long)> Logged(string tag) => [.. events.Skip(1).Where(e => Assert.Single(e.Scalars).Tag == tag).Select(e => (e.Scalars[0].Value, e.Step))];
+        Assert.Equal(outcome.Curve.Select(e => ((float)e.TrainLoss, (long)e.Epoch)), Logged(TensorBoardLog.Loss));
+        Assert.Equal(outcome.Curve.Select(e => ((float)e.LearningRate, (long)e.Epoch)), Logged(TensorBoardLog.LearningRate));
+        Assert.Equal(outcome.Curve.Select(e => ((float)e.ValidationLoss, (long)e.Epoch)), Logged(TensorBoardLog.ValidationLoss));
+        Assert.Equal(outcome.Curve.Select(e => ((float)e.ValidationAccuracy, (long)e.Epoch)), Logged(TensorBoardLog.ValidationAccuracy));
+        Assert.Equal([0L, 1L, 2L], Logged(TensorBoardLog.ImagesPerSecond).Select(s => s.Item2));
+        Assert.All(Logged(TensorBoardLog.ImagesPerSecond), s => Assert.True(s.Item1 > 0 && float.IsFinite(s.Item1), $"{s.Item1} images/s"));
+        Assert.Equal(1 + (5 * 3), events.Count);
     }
 
     [Fact]

@@ -54,7 +54,8 @@ public sealed class SyntheticTaskDifficultyTests(ITestOutputHelper output) : IDi
             using var data = FinetuneData.Load(store, settings);
             using var random = new CellRandom(100 + fold);
             using var model = new Classifier(new ResNetOptions(settings.Arch), settings.Task.Classes, random);
-            var outcome = new FinetuneRun(model, settings, data, CPU, seed: 200 + fold).Run(SilentProgress.Instance, CancellationToken.None);
+            var log = new TensorBoardLog(Path.Combine(folder, $"{store.Description.Dataset}-fold{fold}"), TimeProvider.System);
+            var outcome = new FinetuneRun(model, settings, data, CPU, seed: 200 + fold).Run(log, SilentProgress.Instance, CancellationToken.None);
             var metrics = ClassificationMetrics.Compute(data.Test.Labels, outcome.TestProbabilities, settings.Task.Classes, settings.Task.PositiveClass!.Value);
             var auc = metrics.FlatValues()[MetricNames.Auc]!.Value;
             output.WriteLine($"{task} fold {fold} ({store.Description.Dataset}): best epoch {outcome.BestEpoch}, test AUC {auc:0.000}");

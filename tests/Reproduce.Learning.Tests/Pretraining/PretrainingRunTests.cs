@@ -8,6 +8,7 @@ using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Pretraining;
 using Reproduce.Learning.Runtime;
+using Reproduce.Learning.Tests.Runtime;
 using static Reproduce.Learning.Tests.TestSpecs;
 using static TorchSharp.torch;
 
@@ -80,6 +81,25 @@ public sealed class PretrainingRunTests : IDisposable
         Assert.Contains(first, p => p.Value.dtype == ScalarType.Float32 && !p.Value.eq(otherSeed[p.Key]).all().item<bool>());
     }
 
+    [Fact]
+    public void A_run_logs_every_steps_loss_learning_rate_and_throughput_as_TensorBoard_events()
+    {
+        var store = TinyStore.Write(Path.Combine(folder, "store"), count: 6, Size);
+        var directory = Path.Combine(folder, "cell");
+
+        var (_, curve, _) = Train(TinySpec("byol"), store, directory, seed: 1, stopAfter: null);
+
+        var events = TensorBoardEventFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(directory, TensorBoardLog.Folder))));
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        var scalars = events.Skip(1).Select(e => (Assert.Single(e.Scalars), e.Step)).ToList();
+        Assert.Equal(curve.Select(r => ((float)r.Loss, r.Step)), scalars.Where(s => s.Item1.Tag == TensorBoardLog.Loss).Select(s => (s.Item1.Value, s.Step)));
+        Assert.Equal(curve.Select(r => ((float)r.LearningRate, r.Step)), scalars.Where(s => s.Item1.Tag == TensorBoardLog.LearningRate).Select(s => (s.Item1.Value, s.Step)));
+        var throughput = scalars.Where(s => s.Item1.Tag == TensorBoardLog.ImagesPerSecond).ToList();
+        Assert.Equal(curve.Select(r => r.Step), throughput.Select(s => s.Step));
+        Assert.All(throughput, s => Assert.True(s.Item1.Value > 0 && float.IsFinite(s.Item1.Value), $"{s.Item1.Value} images/s"));
+        Assert.Equal(3 * curve.Count, scalars.Count);
+    }
+
     /// <summary>Each method at a size that trains six steps in seconds: two epochs of three batches of two.</summary>
     private static MethodSpec TinySpec(string method) => method switch
     {
@@ -101,7 +121,8 @@ public sealed class PretrainingRunTests : IDisposable
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
         using var cancel = new CancellationTokenSource();
         var progress = new StopAfter(stopAfter, cancel);
-        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, new Dictionary<string, string>(), progress, cancel.Token);
+        var log = new TensorBoardLog(directory, TimeProvider.System);
+        var outcome = new PretrainingRun(model, recipe, images, plan, views, seed: 7, CPU, random).Run(directory, checkpointEvery, new Dictionary<string, string>(), log, progress, cancel.Token);
         var encoder = model.Encoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
         return (encoder, outcome.Curve, outcome.ResumedFrom);
     }

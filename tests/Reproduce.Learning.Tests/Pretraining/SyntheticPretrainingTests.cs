@@ -59,7 +59,8 @@ public sealed class SyntheticPretrainingTests(ITestOutputHelper output) : IDispo
 
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, Size, 3), 1);
-        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU, streams).Run(Path.Combine(folder, "run"), 1000, new Dictionary<string, string>(), SilentProgress.Instance, CancellationToken.None).Curve;
+        var run = Path.Combine(folder, "run");
+        var curve = new PretrainingRun(model, recipe, images, plan, views, seed: 5, CPU, streams).Run(run, 1000, new Dictionary<string, string>(), new TensorBoardLog(run, TimeProvider.System), SilentProgress.Instance, CancellationToken.None).Curve;
 
         // MoCo's loss rises while its queue fills with real keys; compare from then on.
         var start = method == "mocov2" ? (int)Math.Min(Steps / 2, spec.Integer("queue_size") / Batch) : 0;

@@ -70,6 +70,26 @@ public class ArchitectureTests
         Assert.True(tooLong.Count == 0, "command files over 120 lines (move what is not parsing or formatting to the library that owns it):\n" + string.Join('\n', tooLong));
     }
 
+    /// <summary>DESIGN.md §6 "Test names": a test's name is the sentence it checks, in PascalCase, with no underscores.</summary>
+    [Fact]
+    public void EveryTestIsNamedAsAPascalCaseSentence()
+    {
+        var root = CliProcess.RepositoryRoot;
+        var method = new Regex(@"public (?:async Task|void) (?<name>\w+)\(", RegexOptions.CultureInvariant);
+        var files = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        var misnamed = files
+            .SelectMany(file => method.Matches(File.ReadAllText(file)).Select(m => (file, name: m.Groups["name"].Value)))
+            .Where(t => t.name.Contains('_', StringComparison.Ordinal) || !char.IsUpper(t.name[0]))
+            .Select(t => $"{Path.GetRelativePath(root, t.file).Replace('\\', '/')}: {t.name}")
+            .ToList();
+
+        Assert.Contains(files, f => f.EndsWith("ArchitectureTests.cs", StringComparison.Ordinal));
+        Assert.True(misnamed.Count == 0, "tests not named as a PascalCase sentence:\n" + string.Join('\n', misnamed));
+    }
+
     [Fact]
     public void NoLibraryHoldsStaticMutableState()
     {

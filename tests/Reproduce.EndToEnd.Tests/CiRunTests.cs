@@ -68,7 +68,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     private static string BaselinePath => Path.Combine(CliProcess.RepositoryRoot, "results", "baselines", "ci.json");
 
     [Fact]
-    public void The_whole_ci_experiment_renders_its_report_and_a_rerun_computes_nothing_but_restores_the_results()
+    public void TheWholeCiExperimentRendersItsReportAndARerunComputesNothingButRestoresTheResults()
     {
         var (environment, first) = run.First;
         var results = Path.Combine(environment["REPRODUCE_RESULTS"]!, "ci");
@@ -111,7 +111,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     /// every file of every cell (meta.json aside: it holds times and hosts).
     /// </summary>
     [Fact]
-    public void Fresh_runs_with_one_two_and_three_workers_publish_the_same_bytes()
+    public void FreshRunsWithOneTwoAndThreeWorkersPublishTheSameBytes()
     {
         var expected = CellFiles(run.Cache);
         Assert.Equal(3 * 3 * 2 * 2, expected.Keys.Count(k => k.EndsWith(CellResultJson.FileName, StringComparison.Ordinal)));
@@ -131,7 +131,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     /// larger, the next run finishes, and every cell holds the bytes of the local run's.
     /// </summary>
     [TmpfsFact]
-    public void A_disk_that_fills_up_fails_the_run_without_a_partial_cell_and_the_next_run_publishes_the_same_bytes()
+    public void ADiskThatFillsUpFailsTheRunWithoutAPartialCellAndTheNextRunPublishesTheSameBytes()
     {
         using var disk = Tmpfs.Mount(Path.Combine(run.Root, "full-disk"), FullDiskMegabytes);
         var (environment, full) = run.Run("full-disk", "--workers", "2", "--only", "pretrain");
@@ -159,7 +159,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     /// the local run in every file of every cell; the attached run after it submits nothing and restores the results.
     /// </summary>
     [SlurmFact]
-    public void On_slurm_a_detached_run_followed_by_status_publishes_the_local_runs_bytes()
+    public void OnSlurmADetachedRunFollowedByStatusPublishesTheLocalRunsBytes()
     {
         var expected = CellFiles(run.Cache);
         // Other test projects run beside this one on the same cluster: their few short jobs go first.
@@ -200,7 +200,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     }
 
     [Fact]
-    public void Regress_passes_against_the_committed_baseline_and_a_baseline_the_run_misses_fails_with_a_table()
+    public void RegressPassesAgainstTheCommittedBaselineAndABaselineTheRunMissesFailsWithATable()
     {
         var passing = CliProcess.Run(CliProcess.RepositoryRoot, run.First.Environment, "regress", "--manifest", "experiments/ci.yaml");
 
@@ -226,7 +226,7 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
     /// swap turns an AUC a into 1 − a, so every binary AUC whose band is narrower than |1 − 2a| must leave it.
     /// </summary>
     [Fact]
-    public void A_wrong_label_mapping_in_the_metrics_makes_regress_fail()
+    public void AWrongLabelMappingInTheMetricsMakesRegressFail()
     {
         var baseline = Baseline.Read(BaselinePath);
         var correct = Summaries(run.Cache, label => label);

@@ -18,7 +18,7 @@ public sealed class SparKRepeatabilityTests : IDisposable
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Ten_fresh_runs_publish_the_same_encoder_bytes(int threads)
+    public void TenFreshRunsPublishTheSameEncoderBytes(int threads)
     {
         var digests = new List<string>();
         for (var run = 0; run < Runs; run++)

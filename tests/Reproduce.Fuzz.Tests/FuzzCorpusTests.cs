@@ -18,7 +18,7 @@ public sealed class FuzzCorpusTests
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public void Every_corpus_input_is_accepted_or_refused_with_a_short_message_naming_the_file(string name)
+    public void EveryCorpusInputIsAcceptedOrRefusedWithAShortMessageNamingTheFile(string name)
     {
         var target = FuzzTargets.Find(name)!;
         var corpus = FuzzTargets.Corpus(target, RepositoryRoot);
@@ -44,7 +44,7 @@ public sealed class FuzzCorpusTests
     }
 
     [Fact]
-    public void Every_regression_folder_belongs_to_a_target()
+    public void EveryRegressionFolderBelongsToATarget()
     {
         var folder = Path.Combine(RepositoryRoot, FuzzTargets.RegressionFolder);
         var unknown = Directory.EnumerateDirectories(folder).Select(Path.GetFileName).Where(n => FuzzTargets.Find(n!) is null);

@@ -44,7 +44,7 @@ public class CacheStoreTests
     }
 
     [Fact]
-    public void A_temporary_file_a_killed_writer_left_in_the_work_directory_is_not_published()
+    public void ATemporaryFileAKilledWriterLeftInTheWorkDirectoryIsNotPublished()
     {
         using var temp = new TempDirectory();
         var cache = new CacheStore(temp.Path);
@@ -60,7 +60,7 @@ public class CacheStoreTests
     }
 
     [Fact]
-    public void A_path_is_built_only_from_a_whole_key()
+    public void APathIsBuiltOnlyFromAWholeKey()
     {
         var cache = new CacheStore("/nonexistent-cache");
 
@@ -75,7 +75,7 @@ public class CacheStoreTests
     }
 
     [Fact]
-    public void The_cells_a_live_run_uses_are_known_until_it_ends_and_a_dead_runs_record_is_removed()
+    public void TheCellsALiveRunUsesAreKnownUntilItEndsAndADeadRunsRecordIsRemoved()
     {
         using var temp = new TempDirectory();
         var cache = new CacheStore(temp.Path);

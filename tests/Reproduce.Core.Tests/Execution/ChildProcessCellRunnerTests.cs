@@ -6,7 +6,7 @@ namespace Reproduce.Core.Tests.Execution;
 public class ChildProcessCellRunnerTests
 {
     [Fact]
-    public void Each_CUDA_worker_sees_one_device_and_workers_beyond_the_devices_share_them_in_turn()
+    public void EachCUDAWorkerSeesOneDeviceAndWorkersBeyondTheDevicesShareThemInTurn()
     {
         var settings = new RunSettings { Device = "cuda", Workers = 3, Threads = 4, Devices = ["0", "2"] };
 
@@ -16,7 +16,7 @@ public class ChildProcessCellRunnerTests
     }
 
     [Fact]
-    public void On_the_CPU_no_device_is_chosen_and_the_OpenMP_wait_turns_passive_only_when_threads_outnumber_cores()
+    public void OnTheCPUNoDeviceIsChosenAndTheOpenMPWaitTurnsPassiveOnlyWhenThreadsOutnumberCores()
     {
         var fits = new RunSettings { Device = "cpu", Workers = 2, Threads = 1, Devices = ["0"] };
         var oversubscribed = fits with { Workers = 3 };
@@ -30,6 +30,6 @@ public class ChildProcessCellRunnerTests
     [InlineData(137, 3L << 30, "its process was killed by signal 9 (SIGKILL: the kernel's out-of-memory killer sends it when memory runs out, or someone killed the process) at a peak resident set of 3.00 GB")]
     [InlineData(139, 0L, "its process was killed by signal 11 (SIGSEGV: a native library crashed)")]
     [InlineData(1, 0L, "its process exited with code 1 without reporting a result")]
-    public void A_child_that_died_is_described_by_its_signal_and_memory(int exitCode, long peak, string expected) =>
+    public void AChildThatDiedIsDescribedByItsSignalAndMemory(int exitCode, long peak, string expected) =>
         Assert.Equal(expected, ChildProcessCellRunner.Died(exitCode, peak));
 }

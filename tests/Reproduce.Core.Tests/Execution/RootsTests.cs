@@ -38,7 +38,7 @@ public class RootsTests
     }
 
     [Fact]
-    public void A_path_within_a_root_stays_within_it_through_dots_and_links()
+    public void APathWithinARootStaysWithinItThroughDotsAndLinks()
     {
         using var temp = new TempDirectory();
         var data = temp.Combine("data");

@@ -10,7 +10,7 @@ namespace Reproduce.Core.Tests.IO;
 public sealed class DiskFlushTests
 {
     [Fact]
-    public void A_tree_is_flushed_file_by_file_and_folder_by_folder_and_left_as_it_was()
+    public void ATreeIsFlushedFileByFileAndFolderByFolderAndLeftAsItWas()
     {
         using var temp = new TempDirectory();
         var tree = temp.Combine("cell");
@@ -28,7 +28,7 @@ public sealed class DiskFlushTests
     }
 
     [Fact]
-    public void A_missing_folder_is_an_error()
+    public void AMissingFolderIsAnError()
     {
         using var temp = new TempDirectory();
         Assert.ThrowsAny<IOException>(() => DiskFlush.Folder(temp.Combine("missing")));

@@ -14,7 +14,7 @@ public sealed class CellSpecTests : IDisposable
     [Theory]
     [InlineData("render")]
     [InlineData("finetune[task=covid, init=spark, fold=2, fraction=0.25]")]
-    public void An_address_reads_back_from_its_text(string text) =>
+    public void AnAddressReadsBackFromItsText(string text) =>
         Assert.Equal(text, CellAddress.TryParse(text)!.Text);
 
     [Theory]
@@ -23,11 +23,11 @@ public sealed class CellSpecTests : IDisposable
     [InlineData("finetune[task=covid")]
     [InlineData("finetune[task]")]
     [InlineData("finetune[task=]")]
-    public void Text_that_is_not_an_address_reads_as_none(string text) =>
+    public void TextThatIsNotAnAddressReadsAsNone(string text) =>
         Assert.Null(CellAddress.TryParse(text));
 
     [Fact]
-    public void A_recorded_spec_is_found_by_its_key_or_a_unique_prefix_and_a_bad_key_says_what_a_key_is()
+    public void ARecordedSpecIsFoundByItsKeyOrAUniquePrefixAndABadKeySaysWhatAKeyIs()
     {
         var cache = new CacheStore(temp.Path);
         var components = new KeyComponents(1, "source", 1, "{}", "{}", "{}", new Dictionary<string, string>());

@@ -17,7 +17,7 @@ public sealed class HostileManifestTests : IDisposable
     [Theory]
     [InlineData("[", "]")]
     [InlineData("{a: ", "}")]
-    public void Nesting_ten_thousand_deep_is_refused_where_it_passes_the_limit(string open, string close)
+    public void NestingTenThousandDeepIsRefusedWhereItPassesTheLimit(string open, string close)
     {
         var deep = string.Concat(Enumerable.Repeat(open, 10_000)) + "1" + string.Concat(Enumerable.Repeat(close, 10_000));
         var path = folder.Write("deep.yaml", $"experiment: x\nvalues: {deep}\n");
@@ -29,7 +29,7 @@ public sealed class HostileManifestTests : IDisposable
     }
 
     [Fact]
-    public void An_alias_is_refused_so_a_billion_laughs_never_expands()
+    public void AnAliasIsRefusedSoABillionLaughsNeverExpands()
     {
         var laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
             + string.Concat(Enumerable.Range(0, 9).Select(i => $"{(char)('b' + i)}: &{(char)('b' + i)} [{string.Join(", ", Enumerable.Repeat($"*{(char)('a' + i)}", 9))}]\n"));
@@ -42,7 +42,7 @@ public sealed class HostileManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_manifest_over_the_size_limit_is_refused_unread()
+    public void AManifestOverTheSizeLimitIsRefusedUnread()
     {
         var path = folder.Write("big.yaml", "experiment: x\n" + new string('#', YamlTreeReader.MaxBytes));
 
@@ -52,7 +52,7 @@ public sealed class HostileManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_device_that_never_ends_is_refused_as_a_manifest_and_as_a_parent()
+    public void ADeviceThatNeverEndsIsRefusedAsAManifestAndAsAParent()
     {
         Assert.Contains("is a character device, not a regular file", Assert.Single(folder.LoadFails("/dev/zero").Errors).Message, StringComparison.Ordinal);
 
@@ -62,7 +62,7 @@ public sealed class HostileManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_fifo_nobody_writes_to_is_refused_without_opening_it()
+    public void AFifoNobodyWritesToIsRefusedWithoutOpeningIt()
     {
         var fifo = Path.Combine(folder.Root, "pipe.yaml");
         using (var mkfifo = Process.Start("mkfifo", [fifo]))
@@ -78,7 +78,7 @@ public sealed class HostileManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_huge_value_and_thousands_of_unknown_keys_make_a_short_message()
+    public void AHugeValueAndThousandsOfUnknownKeysMakeAShortMessage()
     {
         folder.WriteBase();
         var path = folder.Write("noisy.yaml", "extends: base.yaml\nfinetune:\n  epochs: " + new string('9', 300_000) + "x\n"

@@ -6,7 +6,7 @@ namespace Reproduce.Core.Tests.Manifests;
 public class MethodSpecTests
 {
     [Fact]
-    public void Defaults_hold_every_parameter_at_its_reference_value()
+    public void DefaultsHoldEveryParameterAtItsReferenceValue()
     {
         var spec = MethodSpec.Defaults(TestCatalog.Byol);
 
@@ -17,7 +17,7 @@ public class MethodSpecTests
     }
 
     [Fact]
-    public void With_sets_one_value_as_a_manifest_would_and_leaves_the_original_alone()
+    public void WithSetsOneValueAsAManifestWouldAndLeavesTheOriginalAlone()
     {
         var defaults = MethodSpec.Defaults(TestCatalog.Byol);
 
@@ -30,7 +30,7 @@ public class MethodSpecTests
     }
 
     [Fact]
-    public void With_refuses_a_name_the_method_does_not_have()
+    public void WithRefusesANameTheMethodDoesNotHave()
     {
         var error = Assert.Throws<ArgumentException>(() => MethodSpec.Defaults(TestCatalog.Byol).With("momentum", (JsonNode)0.9));
         Assert.Contains("byol has no parameter 'momentum'", error.Message, StringComparison.Ordinal);

@@ -68,7 +68,7 @@ public class NpzArchiveTests
 
     /// <summary>A member of 70 MB of zeros, deflated to kilobytes: refused from its declared size, before any allocation.</summary>
     [Fact]
-    public void A_member_declaring_far_more_than_it_compresses_to_is_refused_before_reading()
+    public void AMemberDeclaringFarMoreThanItCompressesToIsRefusedBeforeReading()
     {
         using var folder = new TempFolder();
         var path = folder.Combine("bomb.npz");

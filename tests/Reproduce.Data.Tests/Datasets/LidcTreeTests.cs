@@ -16,7 +16,7 @@ public class LidcTreeTests
     private const int Slices = 10;
 
     [Fact]
-    public void Keeps_ct_slices_in_z_order_and_records_everything_it_leaves_out()
+    public void KeepsCtSlicesInZOrderAndRecordsEverythingItLeavesOut()
     {
         using var tree = SyntheticTestSupport.Write(Identifiers.Lidc, new SyntheticSpec { Size = 32, Series = Series, SlicesPerSeries = Slices });
         using var store = Build(tree.Path, "authors", 32);
@@ -37,7 +37,7 @@ public class LidcTreeTests
     }
 
     [Fact]
-    public void Every_vendor_convention_gives_a_full_range_slice_under_the_authors_recipe()
+    public void EveryVendorConventionGivesAFullRangeSliceUnderTheAuthorsRecipe()
     {
         using var tree = SyntheticTestSupport.Write(Identifiers.Lidc, new SyntheticSpec { Size = 32, Series = Series, SlicesPerSeries = 3 });
         using var store = Build(tree.Path, "authors", 32);
@@ -49,7 +49,7 @@ public class LidcTreeTests
     }
 
     [Fact]
-    public void The_window_recipe_maps_padding_to_air()
+    public void TheWindowRecipeMapsPaddingToAir()
     {
         using var tree = SyntheticTestSupport.Write(Identifiers.Lidc, new SyntheticSpec { Size = 32, Series = 1, SlicesPerSeries = 3 });
         using var store = Build(tree.Path, "window", 32, level: 40, width: 400);

@@ -12,7 +12,7 @@ namespace Reproduce.Data.Tests.Datasets;
 public class RawDatasetTests
 {
     [Fact]
-    public void Covid_ct_follows_the_split_lists_decodes_by_content_and_records_missing_files()
+    public void CovidCtFollowsTheSplitListsDecodesByContentAndRecordsMissingFiles()
     {
         using var folder = new TempFolder();
         Place(folder, "Images-processed/CT_COVID/CT_COVID/2020.02.25.20021568-p24-111%7.png", "rgba.png");
@@ -49,7 +49,7 @@ public class RawDatasetTests
     }
 
     [Fact]
-    public void A_missing_split_list_is_named()
+    public void AMissingSplitListIsNamed()
     {
         using var folder = new TempFolder();
         Directory.CreateDirectory(folder.Combine("Images-processed/CT_COVID"));
@@ -60,7 +60,7 @@ public class RawDatasetTests
     }
 
     [Fact]
-    public void An_undecodable_image_is_skipped_with_its_reason_not_dropped()
+    public void AnUndecodableImageIsSkippedWithItsReasonNotDropped()
     {
         using var folder = new TempFolder();
         Place(folder, "train/a_without/ok.png", "gray.png");
@@ -79,7 +79,7 @@ public class RawDatasetTests
     }
 
     [Fact]
-    public void The_kaggle_stand_in_gets_a_fixed_test_set_of_fifteen_per_class()
+    public void TheKaggleStandInGetsAFixedTestSetOfFifteenPerClass()
     {
         using var folder = new TempFolder();
         var lines = new List<string> { "id, hemorrhage" };
@@ -105,7 +105,7 @@ public class RawDatasetTests
     }
 
     [Fact]
-    public void A_broken_kaggle_label_line_is_named_with_its_line()
+    public void ABrokenKaggleLabelLineIsNamedWithItsLine()
     {
         using var folder = new TempFolder();
         File.WriteAllLines(folder.Combine("labels.csv"), ["id, hemorrhage", "0, 1", "1; 0"]);
@@ -117,7 +117,7 @@ public class RawDatasetTests
     [Theory]
     [InlineData("organsmnist-tiny-stored.npz")]
     [InlineData("organsmnist-tiny-deflated.npz")]
-    public void A_medmnist_file_keeps_its_order_labels_and_pixels(string fixture)
+    public void AMedmnistFileKeepsItsOrderLabelsAndPixels(string fixture)
     {
         using var folder = new TempFolder();
         File.Copy(Fixtures.File("npz", fixture), folder.Combine("organsmnist.npz"));
@@ -135,7 +135,7 @@ public class RawDatasetTests
     }
 
     [Fact]
-    public void A_medmnist_file_of_another_size_is_refused_clearly()
+    public void AMedmnistFileOfAnotherSizeIsRefusedClearly()
     {
         using var folder = new TempFolder();
         File.Copy(Fixtures.File("npz", "organsmnist-tiny-stored.npz"), folder.Combine("organsmnist_64.npz"));

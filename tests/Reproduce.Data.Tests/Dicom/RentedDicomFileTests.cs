@@ -10,7 +10,7 @@ public class RentedDicomFileTests
     [Theory]
     [InlineData("CT_small.dcm")]
     [InlineData("CT1_UNC.explicit_little_endian.dcm")]
-    public void A_rented_slice_decodes_like_a_plain_read(string name)
+    public void ARentedSliceDecodesLikeAPlainRead(string name)
     {
         var path = Fixtures.File("dicom", name);
         var plain = DicomImage.From(DicomFile.Read(path));
@@ -25,7 +25,7 @@ public class RentedDicomFileTests
     }
 
     [Fact]
-    public void A_truncated_file_fails_naming_itself()
+    public void ATruncatedFileFailsNamingItself()
     {
         using var folder = new TempFolder();
         var path = folder.Combine("cut.dcm");

@@ -13,7 +13,7 @@ public sealed class SafeZipTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void A_symbolic_link_entry_is_refused_before_an_entry_could_be_written_through_it()
+    public void ASymbolicLinkEntryIsRefusedBeforeAnEntryCouldBeWrittenThroughIt()
     {
         var archive = Zip("link.zip", zip =>
         {
@@ -31,7 +31,7 @@ public sealed class SafeZipTests : IDisposable
     }
 
     [Fact]
-    public void A_device_file_entry_is_refused()
+    public void ADeviceFileEntryIsRefused()
     {
         var archive = Zip("device.zip", zip => zip.CreateEntry("null").ExternalAttributes = 0x21B6 << 16);
 
@@ -42,7 +42,7 @@ public sealed class SafeZipTests : IDisposable
     }
 
     [Fact]
-    public void An_entry_that_appears_twice_is_refused_by_name()
+    public void AnEntryThatAppearsTwiceIsRefusedByName()
     {
         var archive = Zip("twice.zip", zip =>
         {
@@ -57,7 +57,7 @@ public sealed class SafeZipTests : IDisposable
     }
 
     [Fact]
-    public void An_archive_unpacking_past_its_limit_is_refused_while_unpacking()
+    public void AnArchiveUnpackingPastItsLimitIsRefusedWhileUnpacking()
     {
         // 8 MB of zeros deflate to a few kilobytes.
         var archive = Zip("bomb.zip", zip =>
@@ -74,7 +74,7 @@ public sealed class SafeZipTests : IDisposable
     }
 
     [Fact]
-    public void An_archive_with_more_entries_than_allowed_is_refused_before_unpacking()
+    public void AnArchiveWithMoreEntriesThanAllowedIsRefusedBeforeUnpacking()
     {
         var archive = Zip("many.zip", zip =>
         {
@@ -91,7 +91,7 @@ public sealed class SafeZipTests : IDisposable
     }
 
     [Fact]
-    public void The_default_limits_refuse_a_two_megabyte_zip_unpacking_to_two_gigabytes_but_not_the_real_archives()
+    public void TheDefaultLimitsRefuseATwoMegabyteZipUnpackingToTwoGigabytesButNotTheRealArchives()
     {
         Assert.Equal(210_000_000, ArchiveLimits.Default.BytesFor(2_100_000));
         Assert.Equal(ArchiveLimits.RatioFloorBytes, ArchiveLimits.Default.BytesFor(1_000));
@@ -101,7 +101,7 @@ public sealed class SafeZipTests : IDisposable
     }
 
     [Fact]
-    public void The_limit_is_raised_by_its_variable_and_a_bad_value_is_refused()
+    public void TheLimitIsRaisedByItsVariableAndABadValueIsRefused()
     {
         Assert.Same(ArchiveLimits.Default, ArchiveLimits.From(_ => null));
         Assert.Equal(64L << 30, ArchiveLimits.From(_ => "64").BytesFor(1_000_000));

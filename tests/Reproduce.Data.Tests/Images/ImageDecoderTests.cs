@@ -75,7 +75,7 @@ public class ImageDecoderTests
     [InlineData("png", 0, 16)]
     [InlineData("jpeg", 65_535, 65_535)]
     [InlineData("jpeg", 10_000, 10_000)]
-    public void An_image_whose_header_declares_too_many_pixels_is_refused_before_decoding(string format, int width, int height)
+    public void AnImageWhoseHeaderDeclaresTooManyPixelsIsRefusedBeforeDecoding(string format, int width, int height)
     {
         using var folder = new TempFolder();
         var path = folder.Combine($"huge.{format}");

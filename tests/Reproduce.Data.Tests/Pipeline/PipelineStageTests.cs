@@ -25,7 +25,7 @@ public sealed class PipelineStageTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public async Task A_synthetic_download_lands_in_its_cell_and_preprocesses_into_a_store()
+    public async Task ASyntheticDownloadLandsInItsCellAndPreprocessesIntoAStore()
     {
         var covid = Dataset(Identifiers.Covid, "synthetic") with { Synthetic = new SyntheticSpec { Size = 32, Train = 12, Validation = 4, Test = 6 } };
         var download = await Download(covid);
@@ -45,7 +45,7 @@ public sealed class PipelineStageTests : IDisposable
     }
 
     [Fact]
-    public async Task A_real_source_downloads_under_the_data_root_with_its_digests_in_the_details()
+    public async Task ARealSourceDownloadsUnderTheDataRootWithItsDigestsInTheDetails()
     {
         using var server = new FixtureServer();
         server.Serve("covid/raw/main/Images-processed/CT_COVID.zip", Zip(("CT_COVID/a.png", "rgb.png"), ("CT_COVID/t.png", "gray.png")));
@@ -66,7 +66,7 @@ public sealed class PipelineStageTests : IDisposable
     }
 
     [Fact]
-    public async Task A_store_left_without_test_images_fails_and_says_why()
+    public async Task AStoreLeftWithoutTestImagesFailsAndSaysWhy()
     {
         var brain = Dataset(Identifiers.Brain, "local") with { Path = new ConfiguredPath(temp.Combine("brain"), temp.Combine("brain"), []) };
         foreach (var folder in new[] { "train/a_without", "train/b_with", "test/a_without", "test/b_with" })
@@ -86,7 +86,7 @@ public sealed class PipelineStageTests : IDisposable
     }
 
     [Fact]
-    public async Task Raw_files_deleted_after_the_download_are_an_environment_error_saying_how_to_fetch_them_again()
+    public async Task RawFilesDeletedAfterTheDownloadAreAnEnvironmentErrorSayingHowToFetchThemAgain()
     {
         var covid = Dataset(Identifiers.Covid, "synthetic") with { Synthetic = new SyntheticSpec { Size = 32, Train = 4, Validation = 2, Test = 2 } };
         var download = await Download(covid);
@@ -99,7 +99,7 @@ public sealed class PipelineStageTests : IDisposable
     }
 
     [Fact]
-    public void A_medmnist_file_with_other_counts_than_published_is_refused()
+    public void AMedmnistFileWithOtherCountsThanPublishedIsRefused()
     {
         File.Copy(Fixtures.File("npz", "organsmnist-tiny-deflated.npz"), temp.Combine("organsmnist.npz"));
         var npz = new OrganSMnistNpz(temp.Path, 28);
@@ -111,7 +111,7 @@ public sealed class PipelineStageTests : IDisposable
     }
 
     [Fact]
-    public void A_raw_location_of_an_unknown_kind_is_named()
+    public void ARawLocationOfAnUnknownKindIsNamed()
     {
         File.WriteAllText(temp.Combine(RawLocation.FileName), """{"kind": "cloud", "path": "x"}""");
         var error = Assert.Throws<DataFormatException>(() => RawLocation.Read(temp.Path).Resolve(temp.Path, Roots));

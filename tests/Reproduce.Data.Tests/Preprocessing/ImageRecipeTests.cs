@@ -13,7 +13,7 @@ public class ImageRecipeTests
     private static CtSlice Slice(string name) => new(DicomImage.From(DicomFile.Read(Fixtures.File("dicom", name))));
 
     [Fact]
-    public void Authors_recipe_scales_each_slice_from_its_own_hu_range()
+    public void AuthorsRecipeScalesEachSliceFromItsOwnHuRange()
     {
         // CT_small: raw min 128, max 2191, [64,64] = 1928, intercept −1024, no −2000 pixels.
         var image = Recipe("authors", 128).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
@@ -23,7 +23,7 @@ public class ImageRecipeTests
     }
 
     [Fact]
-    public void Authors_recipe_turns_minus_2000_padding_into_the_intercept()
+    public void AuthorsRecipeTurnsMinus2000PaddingIntoTheIntercept()
     {
         // CT1_UNC: 55,772 corner pixels are −2000; they become 0, i.e. −1024 HU, before the min–max.
         var slice = Slice("CT1_UNC.explicit_little_endian.dcm");
@@ -36,7 +36,7 @@ public class ImageRecipeTests
     }
 
     [Fact]
-    public void Levels_round_half_to_even_and_clamp_on_the_vector_path_and_the_remainder()
+    public void LevelsRoundHalfToEvenAndClampOnTheVectorPathAndTheRemainder()
     {
         // v + 0.5 is exactly halfway for every integer v: 0.5 → 0, 1.5 → 2, 2.5 → 2, …; below 0 and above 255 clamp.
         var values = Enumerable.Range(-40, 340).Select(v => (float)v).ToArray();
@@ -49,7 +49,7 @@ public class ImageRecipeTests
     }
 
     [Fact]
-    public void Window_recipe_clips_to_the_window()
+    public void WindowRecipeClipsToTheWindow()
     {
         // CT_small [0,0] = 175 → −849 HU; window −500 ± 500: (−849 + 1000) · 255 / 1000 = 38.505 → 39; [64,64] = 904 HU → 255.
         var image = new WindowRecipe(128, -500, 1000).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
@@ -58,7 +58,7 @@ public class ImageRecipeTests
     }
 
     [Fact]
-    public void Resizing_a_slice_shrinks_by_area()
+    public void ResizingASliceShrinksByArea()
     {
         var full = Recipe("authors", 128).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
         var half = Recipe("authors", 64).Apply(Slice("CT_small.dcm"), "CT_small.dcm");
@@ -69,7 +69,7 @@ public class ImageRecipeTests
     }
 
     [Fact]
-    public void Gray_recipe_resizes_a_decoded_image()
+    public void GrayRecipeResizesADecodedImage()
     {
         var gray = ImageDecoder.DecodeGray(Fixtures.File("images", "gray.png"));
         var image = Recipe("gray", 32).Apply(new GraySource(gray), "gray.png");
@@ -78,7 +78,7 @@ public class ImageRecipeTests
     }
 
     [Fact]
-    public void A_recipe_refuses_the_wrong_kind_of_image()
+    public void ARecipeRefusesTheWrongKindOfImage()
     {
         var gray = new GraySource(new GrayImage(2, 2, [1, 2, 3, 4]));
         var error = Assert.Throws<DataFormatException>(() => Recipe("authors", 2).Apply(gray, "x.png"));

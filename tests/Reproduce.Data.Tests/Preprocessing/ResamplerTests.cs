@@ -6,7 +6,7 @@ namespace Reproduce.Data.Tests.Preprocessing;
 public class ResamplerTests
 {
     [Fact]
-    public void Same_size_copies_exactly()
+    public void SameSizeCopiesExactly()
     {
         var source = Random(7, 5, seed: 1);
         var target = new float[35];
@@ -15,7 +15,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Halving_averages_each_two_by_two_block()
+    public void HalvingAveragesEachTwoByTwoBlock()
     {
         float[] source = [1, 3, 5, 7, 9, 11, 13, 15, 2, 4, 6, 8, 10, 12, 14, 16];
         var target = new float[4];
@@ -28,7 +28,7 @@ public class ResamplerTests
     [InlineData(100, 64)]
     [InlineData(97, 13)]
     [InlineData(640, 224)]
-    public void Area_shrinking_keeps_the_mean_and_the_range(int from, int to)
+    public void AreaShrinkingKeepsTheMeanAndTheRange(int from, int to)
     {
         var source = Random(from, from, seed: from);
         var target = new float[to * to];
@@ -38,7 +38,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Growing_is_bilinear_with_half_pixel_centres_like_torch_align_corners_false()
+    public void GrowingIsBilinearWithHalfPixelCentresLikeTorchAlignCornersFalse()
     {
         // torch.nn.functional.interpolate([[0, 10]], size=4, mode='linear', align_corners=False) = [0, 2.5, 7.5, 10].
         var target = new float[4];
@@ -47,7 +47,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void A_constant_image_stays_constant_whichever_way_each_axis_goes()
+    public void AConstantImageStaysConstantWhicheverWayEachAxisGoes()
     {
         var source = Enumerable.Repeat(42.5f, 30 * 11).ToArray();
         var target = new float[17 * 20];

@@ -9,7 +9,7 @@ namespace Reproduce.Data.Tests.Store;
 public class TensorStoreTests
 {
     [Fact]
-    public void A_written_store_reads_back_image_for_image()
+    public void AWrittenStoreReadsBackImageForImage()
     {
         using var folder = new TempFolder();
         var images = Write(folder.Path);
@@ -31,7 +31,7 @@ public class TensorStoreTests
     }
 
     [Fact]
-    public void An_unfinished_store_is_not_a_store()
+    public void AnUnfinishedStoreIsNotAStore()
     {
         using var folder = new TempFolder();
         using (var writer = new TensorStoreWriter(folder.Path, 2, 2))
@@ -44,7 +44,7 @@ public class TensorStoreTests
     }
 
     [Fact]
-    public void A_truncated_image_file_is_named()
+    public void ATruncatedImageFileIsNamed()
     {
         using var folder = new TempFolder();
         Write(folder.Path);
@@ -56,7 +56,7 @@ public class TensorStoreTests
     }
 
     [Fact]
-    public void A_damaged_index_is_named_with_its_line()
+    public void ADamagedIndexIsNamedWithItsLine()
     {
         using var folder = new TempFolder();
         Write(folder.Path);
@@ -70,7 +70,7 @@ public class TensorStoreTests
     }
 
     [Fact]
-    public void Ids_are_unique_and_images_have_the_store_size()
+    public void IdsAreUniqueAndImagesHaveTheStoreSize()
     {
         using var folder = new TempFolder();
         using var writer = new TensorStoreWriter(folder.Path, 2, 2);

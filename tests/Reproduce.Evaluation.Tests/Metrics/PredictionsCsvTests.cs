@@ -126,7 +126,7 @@ public class PredictionsCsvTests : IDisposable
     }
 
     [Fact]
-    public void A_header_of_a_million_columns_is_refused_by_line_and_count()
+    public void AHeaderOfAMillionColumnsIsRefusedByLineAndCount()
     {
         var path = Path.Combine(folder, "wide.csv");
         File.WriteAllText(path, "id,label," + string.Join(',', Enumerable.Range(0, 1_000_000).Select(k => $"p_{k}")) + "\n");
@@ -137,7 +137,7 @@ public class PredictionsCsvTests : IDisposable
     }
 
     [Fact]
-    public void A_device_that_never_ends_is_refused_unread()
+    public void ADeviceThatNeverEndsIsRefusedUnread()
     {
         var error = Assert.Throws<DataFormatException>(() => PredictionsCsv.Read("/dev/zero"));
 

@@ -25,7 +25,7 @@ public sealed class RegressionCheckTests : IDisposable
     [InlineData(0.749, RegressionStatus.Worse)]
     [InlineData(0.20, RegressionStatus.Worse)]
     [InlineData(0.851, RegressionStatus.Better)]
-    public void A_value_is_within_its_band_or_worse_or_better(double actual, RegressionStatus status)
+    public void AValueIsWithinItsBandOrWorseOrBetter(double actual, RegressionStatus status)
     {
         var report = RegressionCheck.Compare(Expect(Auc(0.8, 0.05)), [Row("covid", "scratch", 1.0, "auc", actual)]);
 
@@ -34,7 +34,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void Lower_is_better_turns_the_labels_round()
+    public void LowerIsBetterTurnsTheLabelsRound()
     {
         var report = RegressionCheck.Compare(Expect(Auc(0.3, 0.05, BaselineMetric.Lower)), [Row("covid", "scratch", 1.0, "auc", 0.5)]);
 
@@ -42,7 +42,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void An_expected_metric_the_run_lacks_or_leaves_undefined_fails_as_missing()
+    public void AnExpectedMetricTheRunLacksOrLeavesUndefinedFailsAsMissing()
     {
         var baseline = Expect(Auc(0.8, 0.05), new BaselineMetric("brain", "byol", 0.25, "f1", 0.6, 0.1, BaselineMetric.Higher));
 
@@ -53,7 +53,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void The_table_names_every_metric_marks_the_failures_and_lists_what_the_baseline_does_not_check()
+    public void TheTableNamesEveryMetricMarksTheFailuresAndListsWhatTheBaselineDoesNotCheck()
     {
         var baseline = Expect(Auc(0.8, 0.05), new BaselineMetric("covid", "spark", 0.25, "accuracy", 0.7, 0.04, BaselineMetric.Higher));
 
@@ -69,7 +69,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_baseline_survives_writing_and_reading()
+    public void ABaselineSurvivesWritingAndReading()
     {
         var baseline = Expect(Auc(0.8125, 0.05), new BaselineMetric("organsmnist", "swav", 0.1, "f1", 0.25, 0.02, BaselineMetric.Higher));
         var path = folder.Combine("ci.json");
@@ -91,7 +91,7 @@ public sealed class RegressionCheckTests : IDisposable
     [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [{\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1.0, \"metric\": \"auc\", \"expected\": 0.8, \"tolerance\": 0.1, \"better\": \"higher\"}, {\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1, \"metric\": \"auc\", \"expected\": 0.7, \"tolerance\": 0.1, \"better\": \"higher\"}]}", "metrics[1]: covid scratch 1.0 auc is listed twice")]
     [InlineData("null", "holds null")]
     [InlineData("{\"experiment\": \"ci\", \"derivation\": \"x\", \"metrics\": [{\"task\": \"covid\", \"init\": \"scratch\", \"fraction\": 1.0, \"metric\": \"auc\", \"expected\": 0.8, \"tolerance\": 0.1, \"better\": \"up\"}]}", "metrics[0]: better 'up'")]
-    public void A_malformed_baseline_names_its_file_and_the_problem(string json, string problem)
+    public void AMalformedBaselineNamesItsFileAndTheProblem(string json, string problem)
     {
         var path = folder.Combine("bad.json");
         File.WriteAllText(path, json);
@@ -103,7 +103,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_baseline_says_how_to_derive_one()
+    public void AMissingBaselineSaysHowToDeriveOne()
     {
         var error = Assert.Throws<EnvironmentException>(() => Baseline.Read(folder.Combine("none.json")));
 
@@ -111,7 +111,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void Derivation_expects_the_reference_seed_and_sets_the_tolerance_to_k_sigma_over_all_seeds_with_a_floor()
+    public void DerivationExpectsTheReferenceSeedAndSetsTheToleranceToKSigmaOverAllSeedsWithAFloor()
     {
         BaselineDerivation.SeedRun Run(long seed, double auc, double f1) =>
             new(seed, [Row("covid", "scratch", 1.0, "auc", auc), Row("covid", "scratch", 1.0, "f1", f1)]);
@@ -128,7 +128,7 @@ public sealed class RegressionCheckTests : IDisposable
     }
 
     [Fact]
-    public void Derivation_leaves_out_a_metric_fewer_than_three_seeds_define()
+    public void DerivationLeavesOutAMetricFewerThanThreeSeedsDefine()
     {
         BaselineDerivation.SeedRun Run(long seed, double auc) => new(seed, [Row("brain", "spark", 0.25, "auc", auc)]);
 

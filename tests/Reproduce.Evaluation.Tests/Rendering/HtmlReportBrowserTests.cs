@@ -15,7 +15,7 @@ public sealed class HtmlReportBrowserTests(ITestOutputHelper output)
     public static string ScreenshotPath => Path.Combine(AppContext.BaseDirectory, "screenshots", "report.png");
 
     [BrowserFact]
-    public async Task The_report_opens_in_Chromium_without_errors_with_every_table_filled_and_every_figure_loaded()
+    public async Task TheReportOpensInChromiumWithoutErrorsWithEveryTableFilledAndEveryFigureLoaded()
     {
         var chromium = Chromium.Find() ?? throw new InvalidOperationException(
             $"{BrowserFactAttribute.RequireVariable}=1, but no Chromium is on the PATH (apt-get install --no-install-recommends chromium)");

@@ -18,7 +18,7 @@ public sealed class ResultsPublisherTests
     }
 
     [Fact]
-    public void The_cells_bookkeeping_stays_in_the_cache()
+    public void TheCellsBookkeepingStaysInTheCache()
     {
         using var directory = new TempFolder();
         var rendered = Rendered(directory.Path, "new");
@@ -91,7 +91,7 @@ public sealed class ResultsPublisherTests
 
     /// <summary>Eight publishers of one experiment at once, ten times: none fails, and what stays is one of them whole.</summary>
     [Fact]
-    public void Publishers_of_one_experiment_at_once_all_succeed_and_one_of_them_stays_whole()
+    public void PublishersOfOneExperimentAtOnceAllSucceedAndOneOfThemStaysWhole()
     {
         using var directory = new TempFolder();
         var results = Path.Combine(directory.Path, "results");

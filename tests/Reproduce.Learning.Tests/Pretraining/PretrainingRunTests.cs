@@ -82,7 +82,7 @@ public sealed class PretrainingRunTests : IDisposable
     }
 
     [Fact]
-    public void A_run_logs_every_steps_loss_learning_rate_and_throughput_as_TensorBoard_events()
+    public void ARunLogsEveryStepsLossLearningRateAndThroughputAsTensorBoardEvents()
     {
         var store = TinyStore.Write(Path.Combine(folder, "store"), count: 6, Size);
         var directory = Path.Combine(folder, "cell");

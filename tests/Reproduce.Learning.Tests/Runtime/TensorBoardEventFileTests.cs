@@ -10,11 +10,11 @@ public sealed class TensorBoardEventFileTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
-    public void The_CRC32C_of_the_check_string_is_the_published_check_value() =>
+    public void TheCRC32COfTheCheckStringIsThePublishedCheckValue() =>
         Assert.Equal(0xE3069283u, TensorBoardEventFile.Crc32C("123456789"u8));
 
     [Fact]
-    public void A_log_reads_back_as_one_file_version_event_then_its_scalars_in_order()
+    public void ALogReadsBackAsOneFileVersionEventThenItsScalarsInOrder()
     {
         var log = new TensorBoardLog(folder, TimeProvider.System);
         log.Scalar("loss", 0.5, step: 0);
@@ -29,7 +29,7 @@ public sealed class TensorBoardEventFileTests : IDisposable
     }
 
     [Fact]
-    public void A_damaged_byte_fails_its_records_CRC()
+    public void ADamagedByteFailsItsRecordsCRC()
     {
         var log = new TensorBoardLog(folder, TimeProvider.System);
         log.Scalar("loss", 0.5, step: 0);

@@ -12,13 +12,13 @@ public sealed class SlurmRetryTests
     [InlineData("NODE_FAIL")]
     [InlineData("BOOT_FAIL")]
     [InlineData("PREEMPTED")]
-    public void A_lost_node_or_a_preemption_is_retried_as_it_was(string state)
+    public void ALostNodeOrAPreemptionIsRetriedAsItWas(string state)
     {
         Assert.Same(Plain, SlurmRetry.After(state, Plain, resumable: false));
     }
 
     [Fact]
-    public void A_time_limit_is_retried_with_the_longer_limit_or_as_it_was_when_the_stage_resumes()
+    public void ATimeLimitIsRetriedWithTheLongerLimitOrAsItWasWhenTheStageResumes()
     {
         Assert.Equal(WithRetrySettings with { Time = "4:00:00" }, SlurmRetry.After("TIMEOUT", WithRetrySettings, resumable: false));
         Assert.Equal(Plain, SlurmRetry.After("TIMEOUT", Plain, resumable: true));
@@ -26,7 +26,7 @@ public sealed class SlurmRetryTests
     }
 
     [Fact]
-    public void Running_out_of_memory_is_retried_only_with_more_memory()
+    public void RunningOutOfMemoryIsRetriedOnlyWithMoreMemory()
     {
         Assert.Equal(WithRetrySettings with { Memory = "32G" }, SlurmRetry.After("OUT_OF_MEMORY", WithRetrySettings, resumable: true));
         Assert.Null(SlurmRetry.After("OUT_OF_MEMORY", Plain, resumable: true));
@@ -37,7 +37,7 @@ public sealed class SlurmRetryTests
     [InlineData("CANCELLED")]
     [InlineData("COMPLETED")]
     [InlineData("DEADLINE")]
-    public void An_end_a_retry_would_repeat_is_not_retried(string state)
+    public void AnEndARetryWouldRepeatIsNotRetried(string state)
     {
         Assert.Null(SlurmRetry.After(state, WithRetrySettings, resumable: true));
     }

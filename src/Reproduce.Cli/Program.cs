@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Reproduce.Cli.Commands;
+using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
+using Reproduce.Learning.Runtime;
 
 namespace Reproduce.Cli;
 
@@ -32,9 +34,11 @@ internal static class Program
             BenchCommand.Create(),
             RegressCommand.Create(common),
             BaselineCommand.Create(common, verbose),
+            ProbeKernelsCommand.Create(),
         };
         root.Options.Add(verbose);
 
+        ConvolutionCrashGuard.UseProbe(ReproduceHost.Current());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

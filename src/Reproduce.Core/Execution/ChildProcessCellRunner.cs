@@ -116,22 +116,9 @@ public sealed class ChildProcessCellRunner(ChildCommand command, Roots roots, Ru
     public static string Died(int exitCode, long peakResidentBytes)
     {
         var memory = peakResidentBytes > 0 ? $" at a peak resident set of {peakResidentBytes / (1024.0 * 1024 * 1024):0.00} GB" : "";
-        // .NET reports a child ended by signal N as exit code 128 + N.
-        if (exitCode > 128 && exitCode < 128 + 64)
+        if (ChildExit.Signal(exitCode) is { } signal)
         {
-            var signal = exitCode - 128;
-            var why = signal switch
-            {
-                9 => "SIGKILL: the kernel's out-of-memory killer sends it when memory runs out, or someone killed the process",
-                6 => "SIGABRT: a native library aborted",
-                11 => "SIGSEGV: a native library crashed",
-                8 => "SIGFPE: a native library divided by zero",
-                7 => "SIGBUS",
-                4 => "SIGILL: an instruction this CPU does not have",
-                15 => "SIGTERM",
-                _ => "a signal",
-            };
-            return $"its process was killed by signal {signal} ({why}){memory}";
+            return $"its process was killed by signal {signal} ({ChildExit.Meaning(signal)}){memory}";
         }
 
         return $"its process exited with code {exitCode} without reporting a result{memory}";

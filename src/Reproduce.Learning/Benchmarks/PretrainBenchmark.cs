@@ -34,7 +34,15 @@ public static class PretrainBenchmark
         using var random = new CellRandom(seed: 0);
         using var model = MethodRegistry.Create(spec, new ResNetOptions(settings.Architecture), settings.Size, random);
         using var recipe = model.CreateRecipe(stepsPerEpoch: NominalStepsPerEpoch, totalSteps: NominalSteps);
-        var views = MethodViews.Create(spec, settings.Size, PretrainStage.InputChannels)
+        var pipelines = MethodViews.Create(spec, settings.Size, PretrainStage.InputChannels);
+        var workload = new TrunkWorkload(settings.Architecture, [.. pipelines.Select(v => v.OutputSize).Distinct()], settings.Batch);
+        if (!settings.OneDnn)
+        {
+            ConvolutionCrashGuard.UseOneDnn(false);
+        }
+
+        var fallback = ConvolutionCrashGuard.Guard(torch.CPU, workload, settings.Threads);
+        var views = pipelines
             .Select(v => torch.rand([settings.Batch, v.OutputChannels, v.OutputSize, v.OutputSize], generator: random.Init).DetachFromDisposeScope())
             .ToArray();
         try
@@ -55,7 +63,7 @@ public static class PretrainBenchmark
             }
 
             var elapsed = clock.GetElapsedTime(started);
-            return new PretrainTiming(settings, (long)settings.Steps * settings.Batch, elapsed, peak.Stop());
+            return new PretrainTiming(settings, (long)settings.Steps * settings.Batch, elapsed, peak.Stop(), fallback);
         }
         finally
         {
@@ -67,11 +75,18 @@ public static class PretrainBenchmark
     }
 }
 
-/// <summary>One pre-training benchmark: a method on a ResNet of <see cref="Architecture"/>, <see cref="Batch"/> images of <see cref="Size"/>² per step.</summary>
-public sealed record PretrainBenchmarkSettings(string Method, string Architecture, int Size, int Batch, int Threads, int Steps, int Warmup);
+/// <summary>
+/// One pre-training benchmark: a method on a ResNet of <see cref="Architecture"/>, <see cref="Batch"/> images of
+/// <see cref="Size"/>² per step; <see cref="OneDnn"/> false times ATen's own convolutions, the fallback of
+/// <see cref="ConvolutionCrashGuard"/>.
+/// </summary>
+public sealed record PretrainBenchmarkSettings(string Method, string Architecture, int Size, int Batch, int Threads, int Steps, int Warmup, bool OneDnn = true);
 
-/// <summary>What <see cref="PretrainBenchmark"/> measured over its timed steps, with the settings it ran (counts bounded below).</summary>
-public sealed record PretrainTiming(PretrainBenchmarkSettings Settings, long Images, TimeSpan Elapsed, long PeakBytes)
+/// <summary>
+/// What <see cref="PretrainBenchmark"/> measured over its timed steps, with the settings it ran (counts bounded below)
+/// and, when <see cref="ConvolutionCrashGuard"/> turned oneDNN off, why.
+/// </summary>
+public sealed record PretrainTiming(PretrainBenchmarkSettings Settings, long Images, TimeSpan Elapsed, long PeakBytes, string? ConvolutionFallback)
 {
     public double ImagesPerSecond => Images / Elapsed.TotalSeconds;
 }

@@ -38,6 +38,12 @@ public sealed class FinetuneStage : IStage
         using var random = new CellRandom(context.Seed("torch"));
         using var store = TensorStore.Open(context.UpstreamOf(StageNames.Preprocess).Directory);
         using var data = FinetuneData.Load(store, settings);
+        var workload = new TrunkWorkload(settings.Arch, [(int)data.Train.Images.shape[^1]], settings.Training.BatchSize);
+        if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads) is { } note)
+        {
+            context.Progress.Message(note);
+        }
+
         using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes, random);
         if (settings.Init != "scratch")
         {

@@ -48,6 +48,12 @@ public sealed class PretrainStage : IStage
         model.State.to(device);
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
+        var workload = new TrunkWorkload(trunk.Arch, [.. views.Views.Select(v => v.OutputSize).Distinct()], plan.BatchSize);
+        if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads) is { } note)
+        {
+            context.Progress.Message(note);
+        }
+
         var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random);
         var cellMetadata = CellCheckpointMetadata.Of(context.Spec).ToEntries();
         var log = new TensorBoardLog(context.WorkDirectory, context.Clock);

@@ -107,21 +107,19 @@ public sealed class CiRunTests(CiRun run) : IClassFixture<CiRun>
 
     /// <summary>
     /// On one machine a run is a function of the manifest and the threads per cell: every cell computes in a process
-    /// of its own from its spec, with its own seeds, so fresh runs with 1, 2 and 3 workers publish the same bytes in
-    /// every file of every cell (meta.json aside: it holds times and hosts).
+    /// of its own from its spec, with its own seeds, so fresh runs with 2 and 3 workers, which start and interleave the
+    /// cells in different orders, publish the same bytes in every file of every cell (meta.json aside: it holds times and
+    /// hosts). (A run with 1 worker took the longest of this suite's runs and tells nothing more: no cell sees another.)
     /// </summary>
     [Fact]
-    public void FreshRunsWithOneTwoAndThreeWorkersPublishTheSameBytes()
+    public void FreshRunsWithTwoAndThreeWorkersPublishTheSameBytes()
     {
         var expected = CellFiles(run.Cache);
         Assert.Equal(3 * 3 * 2 * 2, expected.Keys.Count(k => k.EndsWith(CellResultJson.FileName, StringComparison.Ordinal)));
-        foreach (var workers in new[] { 1, 3 })
-        {
-            var (environment, result) = run.Run($"workers{workers}", "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Assert.True(result.ExitCode == 0, result.ToString());
+        var (environment, result) = run.Run("workers3", "--workers", "3");
+        Assert.True(result.ExitCode == 0, result.ToString());
 
-            AssertSameCellFiles(expected, environment["REPRODUCE_CACHE"]!, $"with {workers} worker(s)");
-        }
+        AssertSameCellFiles(expected, environment["REPRODUCE_CACHE"]!, "with 3 workers");
     }
 
     /// <summary>

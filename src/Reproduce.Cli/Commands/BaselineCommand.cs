@@ -3,6 +3,7 @@ using System.Globalization;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
+using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Regression;
 
 namespace Reproduce.Cli.Commands;
@@ -61,7 +62,7 @@ internal static class BaselineCommand
                     return code;
                 }
 
-                runs.Add(new BaselineDerivation.SeedRun(seed, session.AggregateSummaries()));
+                runs.Add(new BaselineDerivation.SeedRun(seed, ExperimentSummaries.Read(session.Manifest.Experiment, session.Graph, session.Keys, session.Cache)));
             }
 
             var invocation = $"reproduce baseline --manifest {manifestPath} --threads {result.GetValue(threads)} --seeds {string.Join(',', others)} --k {result.GetValue(k).ToString(CultureInfo.InvariantCulture)} --floor {result.GetValue(floor).ToString(CultureInfo.InvariantCulture)}";

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reproduce.Core.Errors;
+using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Regression;
 
 namespace Reproduce.Cli.Commands;
@@ -21,7 +22,7 @@ internal static class RegressCommand
         {
             var session = common.OpenSession(result);
             var path = result.GetValue(baseline) ?? session.BaselinePath;
-            var report = RegressionCheck.Compare(Baseline.Read(path), session.AggregateSummaries());
+            var report = RegressionCheck.Compare(Baseline.Read(path), ExperimentSummaries.Read(session.Manifest.Experiment, session.Graph, session.Keys, session.Cache));
             Console.WriteLine($"baseline: {Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}");
             Console.WriteLine(report.Table());
             return report.Passed ? ExitCodes.Success : ExitCodes.Regression;

@@ -6,7 +6,6 @@ using Reproduce.Core.Keys;
 using Reproduce.Core.Manifests;
 using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
-using Reproduce.Evaluation.Aggregation;
 using Reproduce.Learning;
 using Reproduce.Learning.Methods;
 
@@ -37,7 +36,4 @@ internal sealed record Session(Manifest Manifest, string RepositoryRoot, Roots R
 
     /// <summary><c>results/baselines/&lt;experiment&gt;.json</c> in the repository (not under a redirected results root: baselines are versioned with the code).</summary>
     public string BaselinePath => Path.Combine(RepositoryRoot, "results", "baselines", Manifest.Experiment + ".json");
-
-    /// <summary>The headline metrics: <see cref="ExperimentSummaries.Read"/> for this session's experiment.</summary>
-    public IReadOnlyList<SummaryRow> AggregateSummaries() => ExperimentSummaries.Read(Manifest.Experiment, Graph, Keys, Cache);
 }

@@ -5,57 +5,16 @@ using Reproduce.Core.Errors;
 namespace Reproduce.Evaluation.Aggregation;
 
 /// <summary>
-/// The CSV of every file Evaluation writes and reads (aggregate files, predictions, rendered tables), through
-/// CsvHelper: a comma, records ending in "\n" whatever the platform, UTF-8 without a byte order mark, a field quoted
-/// only when it holds a comma, a quote or a line break (RFC 4180), invariant culture, doubles in their shortest
-/// round-trip form. A number that is not defined (NaN) is an empty field, and infinities are <c>inf</c> /
-/// <c>-inf</c> (as numpy and pandas read them). The same table is therefore the same bytes on every machine.
+/// The CSV of every file Evaluation writes and reads (aggregate files, predictions, rendered tables), in
+/// <see cref="CsvFormat"/>: doubles in their shortest round-trip form, a number that is not defined (NaN) an empty
+/// field, and infinities <c>inf</c> / <c>-inf</c> (as numpy and pandas read them).
 /// </summary>
 internal static class CsvTable
 {
-    /// <summary>How Evaluation's files are written. Spelled out in full, so a change of CsvHelper's defaults cannot change a byte.</summary>
-    public static readonly CsvWriterOptions Writing = CsvWriterOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        NewLine = "\n",
-        Quoting = CsvQuoting.WhenNeeded,
-        Injection = CsvInjection.None,
-        WriteByteOrderMark = false,
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
-    /// <summary>
-    /// How they are read: always a comma (never guessed), no header handling (each reader checks the first record
-    /// itself, to name what it expected), fields kept as written (no trimming), an empty line a record (so it is
-    /// reported, not skipped), and a quoted field that is not closed on its line or has text after its closing quote
-    /// reported by line. A quote inside an unquoted field stays text, as RFC 4180's lenient readers keep it.
-    /// </summary>
-    public static CsvReaderOptions Reading(string path) => CsvReaderOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        HasHeader = false,
-        TrimWhitespace = false,
-        SkipEmptyLines = false,
-        AllowLineBreaksInQuotes = false,
-        TrackLineNumbers = true,
-        FieldCountMismatch = CsvFieldCountHandling.Allow,
-        MalformedData = CsvMalformedDataHandling.Recover,
-        OnMalformedRecord = record =>
-        {
-            if (record.Reason != CsvMalformedReason.StrayQuote)
-            {
-                throw new DataFormatException(path, $"line {record.LineNumber}: {Problem(record.Reason)}");
-            }
-        },
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
     /// <summary>Writes the header and the rows; an aggregate field never needs quoting (identifiers and numbers), so one that would is a bug.</summary>
     public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
-        using var csv = CsvWriter.ToFile(path, Writing);
+        using var csv = CsvWriter.ToFile(path, CsvFormat.Writing);
         Write(csv, header, rows.Select(row => Unquoted(path, row)));
     }
 
@@ -63,7 +22,7 @@ internal static class CsvTable
     public static string Text(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, Writing, leaveOpen: true))
+        using (var csv = CsvWriter.Create(text, CsvFormat.Writing, leaveOpen: true))
         {
             Write(csv, header, rows);
         }
@@ -74,7 +33,7 @@ internal static class CsvTable
     /// <summary>Every record of the file as its fields, with the line it starts on; malformed quoting is a <see cref="DataFormatException"/> naming the line.</summary>
     public static IEnumerable<(long Line, string[] Fields)> Records(TextReader reader, string path)
     {
-        using var csv = CsvReader.Create(reader, Reading(path), leaveOpen: true);
+        using var csv = CsvReader.Create(reader, CsvFormat.Reading(path), leaveOpen: true);
         while (csv.Read())
         {
             var fields = new string[csv.FieldCount];
@@ -137,13 +96,6 @@ internal static class CsvTable
         row.FirstOrDefault(field => field.AsSpan().IndexOfAny(",\"\r\n") >= 0) is { } unsafeField
             ? throw new ArgumentException($"'{unsafeField}' cannot be written to {path}: aggregate fields hold no commas, quotes or line breaks")
             : row;
-
-    private static string Problem(CsvMalformedReason reason) => reason switch
-    {
-        CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.LineBreakInQuotes => "a quoted field is not closed on its line",
-        CsvMalformedReason.TextAfterClosingQuote => "text after the closing quote of a quoted field",
-        _ => $"malformed CSV ({reason})",
-    };
 
     /// <summary>One data line; its accessors name the file, line and column of a field they cannot read.</summary>
     public sealed class Line(string path, long number, IReadOnlyList<string> header, string[] fields)

@@ -1,15 +1,15 @@
-using System.Globalization;
 using System.Text;
 using Reproduce.Evaluation.Aggregation;
+using static Reproduce.Evaluation.Rendering.ReportBlock;
 
 namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
-/// The experiment's <c>report.html</c>: what <c>report.md</c> holds, as one self-contained page. The styles are
-/// inline, every figure is embedded as its SVG file in a <c>data:</c> URI (an inline <c>&lt;svg&gt;</c> would share its
-/// clip-path ids with the other figures' in one document), and the page makes no request and runs no script. Links
-/// to the tables' and figures' files are relative, as in <c>report.md</c>. Every string that comes from data is
-/// HTML-escaped. Lines end in "\n" and nothing carries a time but the provenance's row, which stands on a line of its
+/// The experiment's <c>report.html</c>: the <see cref="ReportDocument"/> that <c>report.md</c> renders too, as one
+/// self-contained page. The styles are inline, every figure is embedded as its SVG file in a <c>data:</c> URI (an
+/// inline <c>&lt;svg&gt;</c> would share its clip-path ids with the other figures' in one document), and the page
+/// makes no request and runs no script. Links to the tables' and figures' files are relative, as in <c>report.md</c>.
+/// Every string that comes from data is HTML-escaped. Lines end in "\n" and nothing carries a time but the provenance's row, which stands on a line of its
 /// own, so the same input gives the same bytes.
 /// </summary>
 public static class HtmlReportWriter
@@ -37,27 +37,35 @@ public static class HtmlReportWriter
     /// <summary>The page; <paramref name="readFigure"/> gives a figure file's bytes by its path in <see cref="RenderedFiles"/>.</summary>
     public static string Html(RenderInput input, Func<string, byte[]> readFigure)
     {
+        var document = ReportDocument.From(input);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append($"<title>{Escape(input.Title)}</title>\n<style>\n{Style}</style>\n</head>\n<body>\n")
-            .Append($"<h1>{Escape(input.Title)}</h1>\n<p>Experiment <code>{Escape(input.ExperimentId)}</code>. ")
+            .Append($"<title>{Escape(document.Title)}</title>\n<style>\n{Style}</style>\n</head>\n<body>\n")
+            .Append($"<h1>{Escape(document.Title)}</h1>\n<p>Experiment <code>{Escape(document.ExperimentId)}</code>. ")
             .Append($"The same report as Markdown: <a href=\"{RenderedFiles.Report}\">{RenderedFiles.Report}</a>.</p>\n")
-            .Append("<nav><a href=\"#provenance\">Provenance</a><a href=\"#deviations\">Deviations</a><a href=\"#results\">Results</a>")
-            .Append("<a href=\"#pretraining\">Pre-training</a><a href=\"#claims\">Claims</a><a href=\"#significance\">Significance</a>")
-            .Append("<a href=\"#cells\">Cells</a></nav>\n");
-        AppendProvenance(html, input.Provenance);
-        AppendDeviations(html, input.Deviations);
-        AppendResults(html, input, readFigure);
-        AppendPretraining(html, input, readFigure);
-        AppendClaims(html, input.Claims);
-        AppendSignificance(html, input);
-        AppendCells(html, input.Cells);
+            .Append("<nav>")
+            .AppendJoin("", document.Sections.Select(section => $"<a href=\"#{section.Id}\">{Escape(section.NavName)}</a>"))
+            .Append("</nav>\n");
+        foreach (var section in document.Sections)
+        {
+            html.Append($"<h2 id=\"{section.Id}\">{Escape(section.Title)}</h2>\n");
+            foreach (var block in section.Blocks)
+            {
+                AppendBlock(html, block, readFigure);
+            }
+        }
+
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }
 
-    /// <summary>Text as HTML shows it literally, in element content and in quoted attribute values alike.</summary>
+    /// <summary>
+    /// Text as HTML shows it literally, in element content and in quoted attribute values alike. Not
+    /// <see cref="System.Net.WebUtility.HtmlEncode(string)"/>, which escapes the same five characters but also writes
+    /// U+00A0–U+00FF (the tables' ±, an é in a name) and every character past U+FFFF as numeric references: the page,
+    /// UTF-8 throughout, needs neither, and its bytes would change.
+    /// </summary>
     public static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length);
@@ -77,65 +85,101 @@ public static class HtmlReportWriter
         return escaped.ToString();
     }
 
-    private static void AppendProvenance(StringBuilder html, RenderProvenance provenance)
+    private static void AppendBlock(StringBuilder html, ReportBlock block, Func<string, byte[]> readFigure)
     {
-        html.Append("<h2 id=\"provenance\">Provenance</h2>\n<table class=\"provenance\">\n<tbody>\n");
-        AppendPair(html, "commit", provenance.Commit);
-        AppendPair(html, "device", provenance.Device);
-        AppendPair(html, "threads", provenance.Threads.ToString(CultureInfo.InvariantCulture));
-        AppendPair(html, "host", provenance.Host);
-        AppendPair(html, "time", provenance.Time.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-        foreach (var (package, version) in provenance.Versions.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        switch (block)
         {
-            AppendPair(html, package, version);
+            case Heading heading:
+                html.Append($"<h{heading.Level}>{Escape(heading.Text)}</h{heading.Level}>\n");
+                break;
+            case Paragraph paragraph:
+                html.Append($"<p>{InlineCode(paragraph.Text)}</p>\n");
+                break;
+            case WordedParagraph paragraph:
+                html.Append($"<p>{paragraph.Html}</p>\n");
+                break;
+            case BulletList list:
+                AppendList(html, "<ul>", list.Items.Select(Escape));
+                break;
+            case Figure figure:
+                AppendFigure(html, figure, readFigure);
+                break;
+            case PairTable table:
+                html.Append($"<table class=\"{table.Class}\">\n<tbody>\n");
+                foreach (var (name, value) in table.Pairs)
+                {
+                    html.Append($"<tr><th>{Escape(name)}</th><td>{Escape(value)}</td></tr>\n");
+                }
+
+                html.Append("</tbody>\n</table>\n");
+                break;
+            case Table table:
+                AppendTable(html, table);
+                break;
+            case Metric metric:
+                AppendMetricTable(html, metric.Content);
+                html.Append($"<p>As <a href=\"{Escape(RenderedFiles.Table(metric.Content.Task, metric.Content.Metric, "csv"))}\">CSV</a> and ")
+                    .Append($"<a href=\"{Escape(RenderedFiles.Table(metric.Content.Task, metric.Content.Metric, "tex"))}\">LaTeX</a>.</p>\n");
+                break;
+            case Claims claims:
+                AppendList(html, "<ul class=\"claims\">", claims.Checks.Select(Claim));
+                break;
+            case Cells cells:
+                AppendCells(html, cells.List);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(block), block, "A report block report.html cannot render.");
+        }
+    }
+
+    /// <summary>A list of items already in HTML; an empty one is left out.</summary>
+    private static void AppendList(StringBuilder html, string opening, IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        if (list.Count > 0)
+        {
+            html.Append(opening).Append('\n');
+            foreach (var item in list)
+            {
+                html.Append($"<li>{item}</li>\n");
+            }
+
+            html.Append("</ul>\n");
+        }
+    }
+
+    private static string Claim(ClaimCheck claim)
+    {
+        var verdict = ReportDocument.Verdict(claim.Verdict);
+        return $"({Escape(claim.Id)}) {Escape(claim.Statement)} — <span class=\"{verdict.Replace(' ', '-')}\">{verdict}</span>.<br>{Escape(claim.Evidence)}";
+    }
+
+    private static void AppendTable(StringBuilder html, Table table)
+    {
+        html.Append($"<table class=\"{table.Class}\">\n<thead><tr>");
+        foreach (var column in table.Columns)
+        {
+            html.Append($"<th{NumberClass(column)}>{Escape(column.Header)}</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in table.Rows)
+        {
+            html.Append("<tr>");
+            for (var column = 0; column < row.Count; column++)
+            {
+                html.Append(column == 0 && table.RowHeaders
+                    ? $"<th>{Escape(row[column])}</th>"
+                    : $"<td{NumberClass(table.Columns[column])}>{Escape(row[column])}</td>");
+            }
+
+            html.Append("</tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static void AppendPair(StringBuilder html, string name, string value) =>
-        html.Append($"<tr><th>{Escape(name)}</th><td>{Escape(value)}</td></tr>\n");
-
-    private static void AppendDeviations(StringBuilder html, IReadOnlyList<string> deviations)
-    {
-        html.Append("<h2 id=\"deviations\">Deviations from the study</h2>\n");
-        if (deviations.Count == 0)
-        {
-            html.Append("<p>None declared.</p>\n");
-            return;
-        }
-
-        html.Append("<ul>\n");
-        foreach (var deviation in deviations)
-        {
-            html.Append($"<li>{Escape(deviation)}</li>\n");
-        }
-
-        html.Append("</ul>\n");
-    }
-
-    private static void AppendResults(StringBuilder html, RenderInput input, Func<string, byte[]> readFigure)
-    {
-        html.Append("<h2 id=\"results\">Results</h2>\n")
-            .Append($"<p>Each cell is the mean ± sample standard deviation over the {input.Folds} folds, every fold tested on ")
-            .Append("the same official test set. \"(n=k)\" marks a cell where only k folds define the metric, \"n/a\" one where ")
-            .Append("none does; the best mean per column is in bold. Every row with n and its 95% CI is in ")
-            .Append($"<a href=\"{RenderedFiles.Results}\">{RenderedFiles.Results}</a>. The figures' bands are ±1 std over folds.</p>\n");
-        AppendFigure(html, "All tasks and metrics", RenderedFiles.Panel("svg"), RenderedFiles.Panel("png"), readFigure);
-        foreach (var task in input.Tasks)
-        {
-            html.Append($"<h3>{Escape(task)}</h3>\n");
-            foreach (var metric in input.Metrics)
-            {
-                var name = RenderText.MetricName(metric);
-                html.Append($"<h4>{Escape(name)}</h4>\n");
-                AppendMetricTable(html, MetricTable.From(input, task, metric));
-                html.Append($"<p>As <a href=\"{Escape(RenderedFiles.Table(task, metric, "csv"))}\">CSV</a> and ")
-                    .Append($"<a href=\"{Escape(RenderedFiles.Table(task, metric, "tex"))}\">LaTeX</a>.</p>\n");
-                AppendFigure(html, $"{task}: {name}", RenderedFiles.Figure(task, metric, "svg"), RenderedFiles.Figure(task, metric, "png"), readFigure);
-            }
-        }
-    }
+    private static string NumberClass(Column column) => column.Numeric ? " class=\"number\"" : "";
 
     private static void AppendMetricTable(StringBuilder html, MetricTable table)
     {
@@ -161,79 +205,8 @@ public static class HtmlReportWriter
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static void AppendPretraining(StringBuilder html, RenderInput input, Func<string, byte[]> readFigure)
-    {
-        html.Append("<h2 id=\"pretraining\">Pre-training</h2>\n");
-        if (input.PretrainLosses.Count == 0)
-        {
-            html.Append($"<p>{Escape(ReportWriter.NoPretraining)}</p>\n");
-            return;
-        }
-
-        html.Append($"<p>{InlineCode(ReportWriter.PretrainingIntro)}</p>\n");
-        AppendFigure(html, "Pre-training loss", RenderedFiles.PretrainLoss("svg"), RenderedFiles.PretrainLoss("png"), readFigure);
-        html.Append("<table class=\"pretraining\">\n<thead><tr><th>Method</th><th class=\"number\">Epochs</th>")
-            .Append("<th class=\"number\">First epoch</th><th class=\"number\">Last epoch</th></tr></thead>\n<tbody>\n");
-        foreach (var curve in input.PretrainLosses)
-        {
-            html.Append($"<tr><th>{Escape(curve.Method)}</th><td class=\"number\">{curve.EpochLosses.Count}</td>")
-                .Append($"<td class=\"number\">{RenderText.FourSignificant(curve.EpochLosses[0])}</td>")
-                .Append($"<td class=\"number\">{RenderText.FourSignificant(curve.EpochLosses[^1])}</td></tr>\n");
-        }
-
-        html.Append("</tbody>\n</table>\n");
-    }
-
-    private static void AppendClaims(StringBuilder html, IReadOnlyList<ClaimCheck> claims)
-    {
-        html.Append("<h2 id=\"claims\">Claims</h2>\n");
-        if (claims.Count == 0)
-        {
-            html.Append("<p>No claim was checked.</p>\n");
-            return;
-        }
-
-        html.Append("<ul class=\"claims\">\n");
-        foreach (var claim in claims)
-        {
-            var verdict = ReportWriter.Verdict(claim.Verdict);
-            html.Append($"<li>({Escape(claim.Id)}) {Escape(claim.Statement)} — <span class=\"{verdict.Replace(' ', '-')}\">{verdict}</span>.")
-                .Append($"<br>{Escape(claim.Evidence)}</li>\n");
-        }
-
-        html.Append("</ul>\n");
-    }
-
-    private static void AppendSignificance(StringBuilder html, RenderInput input)
-    {
-        html.Append("<h2 id=\"significance\">Significance</h2>\n")
-            .Append("<p>Each init against its baseline, paired over the folds both have: the mean of the per-fold differences ")
-            .Append("(init − baseline) with its Student-t 95% CI, a paired t-test, and a Wilcoxon signed-rank test only when ")
-            .Append("n ≥ 6. Fold scores are correlated, so these intervals and p-values are descriptive, not confirmatory; ")
-            .Append($"<a href=\"{RenderedFiles.Report}\">{RenderedFiles.Report}</a> says why.</p>\n");
-        if (input.Comparisons.Count == 0)
-        {
-            html.Append("<p>No comparison was computed.</p>\n");
-            return;
-        }
-
-        html.Append("<table class=\"significance\">\n<thead><tr><th>Task</th><th>Comparison</th><th>Metric</th>")
-            .Append("<th class=\"number\">Fraction</th><th class=\"number\">n</th><th class=\"number\">Mean difference [95% CI]</th>")
-            .Append("<th>Test</th><th class=\"number\">p</th></tr></thead>\n<tbody>\n");
-        foreach (var row in ReportWriter.OrderedComparisons(input))
-        {
-            html.Append($"<tr><td>{Escape(row.Task)}</td><td>{Escape(row.Init)} vs {Escape(row.Baseline)}</td>")
-                .Append($"<td>{Escape(RenderText.MetricName(row.Metric))}</td><td class=\"number\">{Escape(RenderText.Percent(row.Fraction))}</td>")
-                .Append($"<td class=\"number\">{row.N}</td><td class=\"number\">{Escape(ReportWriter.Difference(row))}</td>")
-                .Append($"<td>{Escape(row.Test)}</td><td class=\"number\">{Escape(ReportWriter.PValue(row.PValue))}</td></tr>\n");
-        }
-
-        html.Append("</tbody>\n</table>\n");
-    }
-
     private static void AppendCells(StringBuilder html, IReadOnlyList<RenderedCell> cells)
     {
-        html.Append("<h2 id=\"cells\">Cells</h2>\n").Append($"<p>{InlineCode(ReportWriter.CellsIntro)}</p>\n");
         if (cells.Count == 0)
         {
             return;
@@ -250,12 +223,12 @@ public static class HtmlReportWriter
     }
 
     /// <summary>A figure's SVG embedded as a data: URI, with links to its SVG and PNG files.</summary>
-    private static void AppendFigure(StringBuilder html, string caption, string svgPath, string pngPath, Func<string, byte[]> readFigure)
+    private static void AppendFigure(StringBuilder html, Figure figure, Func<string, byte[]> readFigure)
     {
-        html.Append($"<figure>\n<img alt=\"{Escape(caption)}\" src=\"data:image/svg+xml;base64,")
-            .Append(Convert.ToBase64String(readFigure(svgPath)))
-            .Append($"\">\n<figcaption>{Escape(caption)} (<a href=\"{Escape(svgPath)}\">SVG</a>, ")
-            .Append($"<a href=\"{Escape(pngPath)}\">PNG</a>)</figcaption>\n</figure>\n");
+        html.Append($"<figure>\n<img alt=\"{Escape(figure.Caption)}\" src=\"data:image/svg+xml;base64,")
+            .Append(Convert.ToBase64String(readFigure(figure.SvgPath)))
+            .Append($"\">\n<figcaption>{Escape(figure.Caption)} (<a href=\"{Escape(figure.SvgPath)}\">SVG</a>, ")
+            .Append($"<a href=\"{Escape(figure.PngPath)}\">PNG</a>)</figcaption>\n</figure>\n");
     }
 
     /// <summary>Report text with Markdown code spans (<c>`…`</c>): escaped, the spans as <c>&lt;code&gt;</c>.</summary>

@@ -9,9 +9,11 @@ namespace Reproduce.Learning.Runtime;
 /// any order of cells. <see cref="Init"/> fills parameters and buffers while the networks are built;
 /// <see cref="Steps"/> serves the draws of training (SparK's masks, drop path, MoCo's key shuffle) and is the
 /// state a checkpoint keeps. Two streams, so that a change to a network's size does not move every later mask.
-/// Both are CPU generators and training draws are made on the CPU and then moved: TorchSharp 0.107 cannot
-/// create a CUDA generator (its native THSGenerator_new ignores the device), and drawing on the CPU also gives
-/// a CUDA run the CPU run's masks.
+/// Both are CPU generators, on CUDA too: TorchSharp 0.107 cannot create a CUDA generator (its native
+/// THSGenerator_new ignores the device and always makes a CPU one), so <see cref="Init"/> fills the networks on
+/// the CPU before they are moved, and <see cref="Uniform"/> and <see cref="Permutation"/> draw on the CPU and move
+/// the result. A cell's draws therefore do not depend on the GPU it runs on. They are not the CPU run's draws:
+/// the device is part of the key (DESIGN.md §1 "Keys"), and the seeds come from the key.
 /// </summary>
 public sealed class CellRandom : IDisposable
 {

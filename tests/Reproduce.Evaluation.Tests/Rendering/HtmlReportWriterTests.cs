@@ -98,6 +98,19 @@ public sealed partial class HtmlReportWriterTests
     }
 
     [Fact]
+    public void HasTheSectionsAndHeadingsOfTheMarkdownReportInItsOrderEachInTheNavigation()
+    {
+        var markdown = ReportWriter.Markdown(SampleRenderInput.Create());
+        var markdownHeadings = Regex.Matches(markdown, "^(#{2,4}) (.*)$", RegexOptions.Multiline).Select(m => (m.Groups[1].Length, m.Groups[2].Value));
+        var htmlHeadings = Regex.Matches(Page, "<h([2-4])[^>]*>(.*?)</h[2-4]>").Select(m => (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value));
+
+        Assert.Equal(markdownHeadings, htmlHeadings);
+        Assert.Equal(
+            Regex.Matches(Page, "<h2 id=\"([^\"]+)\">").Select(m => m.Groups[1].Value),
+            Regex.Matches(Page, "<a href=\"#([^\"]+)\">").Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
     public void TheSameInputGivesTheSameBytes() =>
         Assert.Equal(Page, HtmlReportWriter.Html(SampleRenderInput.Create(), FakeFigure));
 

@@ -59,6 +59,18 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
+    public void ALossCurveWithAnUnclosedQuoteFailsNamingTheFileAndLineAsEvaluationsFilesDo()
+    {
+        var path = Path.Combine(folder, LossCurve.FileName);
+        File.WriteAllLines(path, ["step,epoch,loss,learning_rate", "0,0,1.5,0.1", "1,0.5,\"1.25,0.2"]);
+
+        var error = Assert.Throws<DataFormatException>(() => LossCurve.Read(path, 2));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains("line 3: a quoted field is not closed on its line", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFileThatIsNotACheckpointIsRefusedByName()
     {
         var path = Path.Combine(folder, PretrainingCheckpoint.FileName);

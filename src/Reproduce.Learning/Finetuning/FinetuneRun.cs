@@ -51,13 +51,11 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
                 var trainLoss = TrainEpoch(optimizer, input, epoch);
                 timer.Stop();
                 var (validationLoss, validationAccuracy, _) = Evaluate(data.Validation, input);
-                log.Scalars(
-                    epoch,
-                    (TensorBoardLog.Loss, trainLoss),
-                    (TensorBoardLog.LearningRate, learningRate),
-                    (TensorBoardLog.ImagesPerSecond, data.Train.Count / timer.Elapsed.TotalSeconds),
-                    (TensorBoardLog.ValidationLoss, validationLoss),
-                    (TensorBoardLog.ValidationAccuracy, validationAccuracy));
+                log.Scalar(TensorBoardLog.Loss, trainLoss, epoch);
+                log.Scalar(TensorBoardLog.LearningRate, learningRate, epoch);
+                log.Scalar(TensorBoardLog.ImagesPerSecond, data.Train.Count / timer.Elapsed.TotalSeconds, epoch);
+                log.Scalar(TensorBoardLog.ValidationLoss, validationLoss, epoch);
+                log.Scalar(TensorBoardLog.ValidationAccuracy, validationAccuracy, epoch);
                 curve.Add(new EpochRecord(epoch, learningRate, frozen, trainLoss, validationLoss, validationAccuracy));
                 if (validationAccuracy > bestAccuracy)
                 {

@@ -93,11 +93,9 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
             }
 
             // After the timers stopped: writing the events is no part of a step's throughput.
-            log.Scalars(
-                step,
-                (TensorBoardLog.Loss, curve[^1].Loss),
-                (TensorBoardLog.LearningRate, curve[^1].LearningRate),
-                (TensorBoardLog.ImagesPerSecond, plan.BatchSize / stepTimer.Elapsed.TotalSeconds));
+            log.Scalar(TensorBoardLog.Loss, curve[^1].Loss, step);
+            log.Scalar(TensorBoardLog.LearningRate, curve[^1].LearningRate, step);
+            log.Scalar(TensorBoardLog.ImagesPerSecond, plan.BatchSize / stepTimer.Elapsed.TotalSeconds, step);
 
             var completed = step + 1;
             if (completed % checkpointEvery == 0 && completed < plan.TotalSteps)

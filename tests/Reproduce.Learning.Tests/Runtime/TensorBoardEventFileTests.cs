@@ -29,37 +29,6 @@ public sealed class TensorBoardEventFileTests : IDisposable
     }
 
     [Fact]
-    public void TheScalarsOfOneStepAreOneEventEachInTheOrderGivenWithTheClocksSecond()
-    {
-        var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var log = new TensorBoardLog(folder, clock);
-        log.Scalars(7, ("loss", 0.5), ("lr", double.NaN), ("images_per_second", 12.5));
-        log.Scalar("loss", 0.25, step: 8);
-
-        var events = TensorBoardEventFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(folder, TensorBoardLog.Folder))));
-
-        Assert.Equal("brain.Event:2", events[0].FileVersion);
-        Assert.Equal([("loss", 0.5f, 7L), ("lr", float.NaN, 7L), ("images_per_second", 12.5f, 7L), ("loss", 0.25f, 8L)], events.Skip(1).Select(e => (Assert.Single(e.Scalars).Tag, e.Scalars[0].Value, e.Step)));
-        Assert.All(events, e => Assert.Equal(clock.GetUtcNow().ToUnixTimeSeconds(), e.WallTime));
-    }
-
-    [Fact]
-    public void TwoLogsOfTheSameInstantInOneFolderWriteTwoFiles()
-    {
-        var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var first = new TensorBoardLog(folder, clock);
-        var second = new TensorBoardLog(folder, clock);
-        first.Scalar("loss", 1, step: 0);
-        second.Scalar("loss", 2, step: 0);
-
-        var files = Directory.GetFiles(Path.Combine(folder, TensorBoardLog.Folder)).Order(StringComparer.Ordinal).ToList();
-
-        Assert.Equal(2, files.Count);
-        Assert.All(files, file => Assert.StartsWith("events.out.tfevents.", Path.GetFileName(file), StringComparison.Ordinal));
-        Assert.Equal([1f, 2f], files.Select(file => TensorBoardEventFile.Read(file)[1].Scalars[0].Value));
-    }
-
-    [Fact]
     public void ADamagedByteFailsItsRecordsCRC()
     {
         var log = new TensorBoardLog(folder, TimeProvider.System);
@@ -70,10 +39,5 @@ public sealed class TensorBoardEventFileTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         Assert.Contains("data CRC", Assert.Throws<InvalidDataException>(() => TensorBoardEventFile.Read(path)).Message, StringComparison.Ordinal);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

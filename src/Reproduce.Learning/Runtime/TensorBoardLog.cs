@@ -13,7 +13,9 @@ namespace Reproduce.Learning.Runtime;
 /// The events' wall times come from the cell's clock, in whole seconds as the writer takes them. The writer keeps no
 /// file open: each event is appended, flushed and the file closed before the call returns, so there is nothing to
 /// dispose, and everything logged is on disk before the cell is published. A resumed pre-training adds a second file,
-/// in which the steps after the checkpoint appear a second time.
+/// in which the steps after the checkpoint appear a second time. Opening the file for every scalar (three a
+/// pre-training step, five a fine-tuning epoch) costs microseconds against a step's milliseconds to seconds, so the
+/// library's writer stays rather than a TFRecord writer of our own.
 /// </remarks>
 public sealed class TensorBoardLog(string cellDirectory, TimeProvider clock)
 {

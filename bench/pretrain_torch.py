@@ -22,7 +22,9 @@ Per method, with the reference defaults (peak learning rates scaled linearly in 
           decoder of width 768, masked-patch loss, LAMB; timm's zero-init last BN, drop path 0.05.
 
 Usage: /usr/bin/python3 bench/pretrain_torch.py --method {byol,mocov2,swav,spark}
-           --arch {resnet18,resnet50} --size S --batch B [--threads T] [--steps 20] [--warmup 3]
+           --arch {resnet18,resnet50} --size S --batch B [--threads T] [--steps 20] [--warmup 3] [--channels-last]
+`reproduce bench pretrain ... --against-pytorch` runs this script twice a round: as Debian ships PyTorch, and tuned
+(--channels-last, with jemalloc preloaded under the settings of Intel's PyTorch CPU tuning guide).
 Needs Debian's python3-torch and python3-torchvision (the system interpreter, not a pyenv one).
 Prints one line: images/s over the timed steps and the peak resident memory. Notes go to stderr, one
 of them when Debian's torch (BLAS_INFO=generic) runs on the netlib reference BLAS: the Linear layers,
@@ -198,8 +200,9 @@ class SplitBatchNorm(nn.BatchNorm2d):
         n, c, h, w = x.shape
         g = self.splits
         mean, var = self.running_mean.repeat(g), self.running_var.repeat(g)
-        y = F.batch_norm(x.view(n // g, c * g, h, w), mean, var, self.weight.repeat(g), self.bias.repeat(g),
-                         True, self.momentum, self.eps).view(n, c, h, w)
+        # reshape, not view: in channels-last memory the interleaved split is not a view (it copies there)
+        y = F.batch_norm(x.reshape(n // g, c * g, h, w), mean, var, self.weight.repeat(g), self.bias.repeat(g),
+                         True, self.momentum, self.eps).reshape(n, c, h, w)
         self.running_mean.copy_(mean.view(g, c).mean(0))
         self.running_var.copy_(var.view(g, c).mean(0))
         return y
@@ -439,6 +442,16 @@ class SparK:
         return loss
 
 
+def to_channels_last(method):
+    """Every network of a method and every 4-d view batch it holds, in channels-last memory. Parameters keep their
+    identity (Module.to converts .data in place), so the optimizers built with them stay valid."""
+    for name, value in vars(method).items():
+        if isinstance(value, nn.Module):
+            value.to(memory_format=torch.channels_last)
+        elif isinstance(value, list) and value and all(isinstance(t, torch.Tensor) and t.dim() == 4 for t in value):
+            setattr(method, name, [t.contiguous(memory_format=torch.channels_last) for t in value])
+
+
 METHODS = {"byol": Byol, "mocov2": MoCoV2, "swav": SwAV, "spark": SparK}
 
 
@@ -451,6 +464,8 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--steps", type=int, default=20, help="timed steps")
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="networks and views in channels-last (NHWC) memory, as tuned CPU training runs them")
     args = parser.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.batch < 2 or args.size < 32:
         parser.error("need --steps >= 1, --warmup >= 0, --batch >= 2 and --size >= 32")
@@ -461,6 +476,8 @@ def main():
     if args.method == "mocov2" and method.splits != 8:
         print(f"note: batch {args.batch} is not divisible by 8; SplitBatchNorm uses {method.splits} splits",
               file=sys.stderr)
+    if args.channels_last:
+        to_channels_last(method)
     blas = blas_library()
     if blas and "/blas/" in blas:  # Debian's netlib package lives in .../blas/, OpenBLAS in .../openblas-*/
         print(f"note: torch uses the netlib reference BLAS ({blas}); apt's libopenblas0-pthread would replace it",
@@ -476,7 +493,8 @@ def main():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"pytorch {torch.__version__} {args.method} {args.arch} {args.size}px batch {args.batch} "
           f"threads {args.threads}: {args.batch * args.steps / seconds:.2f} images/s "
-          f"({args.steps} steps in {seconds:.1f} s); peak memory {peak:.0f} MB")
+          f"({args.steps} steps in {seconds:.1f} s); peak memory {peak:.0f} MB"
+          f"{'; channels-last' if args.channels_last else ''}")
 
 
 if __name__ == "__main__":

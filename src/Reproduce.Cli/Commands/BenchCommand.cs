@@ -17,7 +17,7 @@ internal static class BenchCommand
         var command = new Command("bench", "benchmarks");
         command.Subcommands.Add(Plan());
         command.Subcommands.Add(Preprocess());
-        command.Subcommands.Add(Pretrain());
+        command.Subcommands.Add(PretrainBench.Create());
         command.Subcommands.Add(CellsBench.Create());
         return command;
     }
@@ -50,43 +50,6 @@ internal static class BenchCommand
                 Console.WriteLine($"the tree is kept for the reference run; delete {root} afterwards");
             }
 
-            return 0;
-        });
-        return command;
-    }
-
-    /// <summary><see cref="PretrainBenchmark"/> for one method, with the PyTorch reference's command line.</summary>
-    private static Command Pretrain()
-    {
-        var method = new Option<string>("--method") { Description = "byol, mocov2, swav or spark", Required = true };
-        var arch = new Option<string>("--arch") { Description = "resnet18 or resnet50", DefaultValueFactory = _ => ResNetOptions.ResNet50 };
-        var size = new Option<int>("--size") { Description = "global view size in pixels", DefaultValueFactory = _ => 224 };
-        var batch = new Option<int>("--batch") { Description = "images per step", DefaultValueFactory = _ => 32 };
-        var threads = new Option<int>("--threads") { Description = "TorchSharp intra-op threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 20 };
-        var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 3 };
-        var convolutions = new Option<string>("--convolutions") { Description = "onednn, or aten: the fallback on hosts where oneDNN crashes", DefaultValueFactory = _ => "onednn" };
-        convolutions.AcceptOnlyFromAmong("onednn", "aten");
-        var command = new Command("pretrain", "time one method's training step on random batches (CPU)");
-        foreach (var option in new Option[] { method, arch, size, batch, threads, steps, warmup, convolutions })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(result =>
-        {
-            var settings = new PretrainBenchmarkSettings(
-                result.GetValue(method)!, result.GetValue(arch)!, result.GetValue(size), result.GetValue(batch), result.GetValue(threads), result.GetValue(steps), result.GetValue(warmup),
-                result.GetValue(convolutions) == "onednn");
-            var timing = PretrainBenchmark.Run(settings, TimeProvider.System);
-            var (id, network, side, images) = (settings.Method, settings.Architecture, settings.Size, settings.Batch);
-            Console.WriteLine($"reproduce (TorchSharp {TorchRuntime.ManagedVersion}) {id} {network} {side}px batch {images} threads {timing.Settings.Threads}: {timing.ImagesPerSecond:0.00} images/s ({timing.Settings.Steps} steps in {timing.Elapsed.TotalSeconds:0.0} s); peak working set {timing.PeakBytes >> 20} MB");
-            if (timing.ConvolutionFallback is { } fallback)
-            {
-                Console.WriteLine($"note: {fallback}");
-            }
-
-            Console.WriteLine($"reference: /usr/bin/python3 bench/pretrain_torch.py --method {id} --arch {network} --size {side} --batch {images} --threads {timing.Settings.Threads} --steps {timing.Settings.Steps} --warmup {timing.Settings.Warmup}   (target: at least as fast)");
             return 0;
         });
         return command;

@@ -59,7 +59,7 @@ internal static class ViewsBench
                     var timing = ViewsBenchmark.Run(settings, path ?? temporary!, TimeProvider.System);
                     var recipe = string.Join(" + ", timing.ViewSizes.GroupBy(s => s).Select(g => $"{g.Count()}×{g.Key}"));
                     Console.WriteLine(
-                        $"reproduce {id} ({recipe}{(settings.OnDevice ? ", batched" : "")}) threads {settings.Threads}: {timing.ViewsPerSecond:0} views/s = {timing.ViewsPerSecondPerCore:0} views/s per core " +
+                        $"reproduce {id} ({recipe}{(settings.OnDevice ? ", batched" : "")}) threads {settings.Threads}: {timing.ViewsPerSecond:0} views/s = {timing.ViewsPerSecondPerCore:0} views/s per core, {timing.ViewsPerCpuSecond:0} per CPU-second " +
                         $"({timing.Images} images in {timing.Elapsed.TotalSeconds:0.00} s); peak RSS {timing.PeakBytes >> 20} MB");
                     if (result.GetValue(consumerRate) is { } rate)
                     {

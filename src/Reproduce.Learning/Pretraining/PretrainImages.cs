@@ -11,8 +11,9 @@ public sealed class PretrainImages(TensorStore store) : IDisposable
     /// <summary>The image at <paramref name="position"/>; thread-safe (the store is memory-mapped and read-only).</summary>
     public Tensor Gray(int position)
     {
-        var pixels = store.Image(position);
-        using var bytes = tensor(pixels, [1, store.Height, store.Width]);
+        // Straight from the mapping into the tensor: no managed copy of the image.
+        using var bytes = empty([1, store.Height, store.Width], dtype: ScalarType.Byte);
+        store.CopyImage(position, bytes.bytes);
         return bytes.to_type(ScalarType.Float32).div_(255);
     }
 

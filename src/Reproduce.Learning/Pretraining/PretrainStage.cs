@@ -47,7 +47,8 @@ public sealed class PretrainStage : IStage
         // Before the optimizer exists: moving a module replaces its parameters (METHODS.md §7.3).
         model.State.to(device);
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
-        var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
+        var onDevice = context.Parameters["views_on_device"]?.GetValue<bool>() ?? false;
+        var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1, batchedOn: onDevice ? device : null);
         var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random);
         var cellMetadata = CellCheckpointMetadata.Of(context.Spec).ToEntries();
         var log = new TensorBoardLog(context.WorkDirectory, context.Clock);

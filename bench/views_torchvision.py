@@ -28,7 +28,8 @@ so views/s per core is comparable with `reproduce bench views --threads T`; pin 
 Usage: /usr/bin/python3 bench/views_torchvision.py --method {byol,mocov2,swav,spark} [--size 224] [--threads 1]
            [--path pil|tensor|both] [--rgb] (--store DIR | --synthetic N [--side 512]) [--images N]
 Needs Debian's python3-torch, python3-torchvision, python3-pil and python3-numpy (the system interpreter).
-Prints one line per path: views/s, views/s per core and the peak resident memory (this process and its workers).
+Prints one line per path: views/s, views/s per core, views per CPU-second (steadier on a shared machine) and the peak
+resident memory (this process and its workers).
 """
 import argparse
 import json
@@ -129,7 +130,7 @@ def make_input(slice_u8, path, rgb):
 
 
 def work(job):
-    """One worker: its positions, timed after 4 warm-up images; returns (views, seconds)."""
+    """One worker: its positions, timed after 4 warm-up images; returns (views, seconds, CPU seconds)."""
     args, path, positions, seed = job
     torch.set_num_threads(1)
     random.seed(seed)
@@ -139,12 +140,12 @@ def work(job):
     for position in positions[:4]:
         for view in views:
             view(make_input(images[position % len(images)], path, args.rgb))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for position in positions:
         source = make_input(images[position % len(images)], path, args.rgb)
         for view in views:
             view(source)
-    return len(positions) * len(views), time.perf_counter() - started
+    return len(positions) * len(views), time.perf_counter() - started, time.process_time() - cpu
 
 
 def run(args, path):
@@ -156,11 +157,12 @@ def run(args, path):
         with multiprocessing.get_context("fork").Pool(args.threads) as pool:
             results = pool.map(work, jobs)
     # The workers run at once: the aggregate rate is the sum of theirs.
-    rate = sum(views / seconds for views, seconds in results)
+    rate = sum(views / seconds for views, seconds, _ in results)
+    per_cpu_second = sum(views for views, _, _ in results) / sum(cpu for _, _, cpu in results)
     peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024
     channels = "rgb" if args.rgb else "gray"
     print(f"torchvision {path} ({channels}) {args.method} {args.size}px threads {args.threads}: {rate:.0f} views/s = "
-          f"{rate / args.threads:.0f} views/s per core; peak RSS {peak} MB (torch {torch.__version__})")
+          f"{rate / args.threads:.0f} views/s per core, {per_cpu_second:.0f} per CPU-second; peak RSS {peak} MB (torch {torch.__version__})")
 
 
 def main():

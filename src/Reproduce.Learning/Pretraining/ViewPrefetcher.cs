@@ -108,6 +108,7 @@ public sealed class ViewPrefetcher : IDisposable
 
     private void Produce()
     {
+        using var buffer = new GrayBuffer();
         while (true)
         {
             long step;
@@ -132,7 +133,7 @@ public sealed class ViewPrefetcher : IDisposable
             Tensor[] batch;
             try
             {
-                batch = Build(positions, step);
+                batch = Build(positions, step, buffer);
             }
             catch (Exception e)
             {
@@ -165,9 +166,10 @@ public sealed class ViewPrefetcher : IDisposable
         }
     }
 
-    private Tensor[] Build(int[] positions, long step)
+    private Tensor[] Build(int[] positions, long step, GrayBuffer buffer)
     {
-        var grays = positions.Select(images.Gray).ToArray();
+        // Views of the worker's buffer: the batcher's views never alias their input, so it is free again after Build.
+        var grays = images.Gray(positions, buffer);
         try
         {
             return views.Build(grays, StepSeed(seed, step));

@@ -19,6 +19,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Preprocess());
         command.Subcommands.Add(PretrainBench.Create());
         command.Subcommands.Add(CellsBench.Create());
+        command.Subcommands.Add(ViewsBench.Create());
         return command;
     }
 

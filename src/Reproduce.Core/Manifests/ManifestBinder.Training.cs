@@ -27,6 +27,7 @@ internal sealed partial class ManifestBinder
         }
 
         var checkpointEvery = map.Integer("checkpoint_every", 1, int.MaxValue) ?? 500;
+        var viewsOnDevice = map.Bool("views_on_device") ?? false;
         var methodsMap = map.Map("methods", required: true);
         var methods = new Dictionary<string, MethodSpec>();
         foreach (var id in methodsMap?.Keys.ToList() ?? [])
@@ -57,6 +58,7 @@ internal sealed partial class ManifestBinder
             Arch = arch,
             ImageSize = (int)imageSize,
             CheckpointEvery = (int)checkpointEvery,
+            ViewsOnDevice = viewsOnDevice,
             Methods = methods,
         };
     }

@@ -13,5 +13,12 @@ public sealed record PretrainSpec
     /// <summary>Training steps between checkpoints; does not change results, so not part of any key.</summary>
     public required int CheckpointEvery { get; init; }
 
+    /// <summary>
+    /// Build each step's views on the training device as batched ops (<c>views_on_device</c>) instead of image by image
+    /// on the CPU. On the CPU both give the same bytes; on a GPU the views follow its arithmetic, so the setting enters
+    /// the pretrain cells' keys, and only when true: manifests without it keep their keys.
+    /// </summary>
+    public bool ViewsOnDevice { get; init; }
+
     public required IReadOnlyDictionary<string, MethodSpec> Methods { get; init; }
 }

@@ -154,7 +154,7 @@ public static class ExperimentGraph
             hyper[name] = value.DeepClone();
         }
 
-        return new JsonObject
+        var parameters = new JsonObject
         {
             ["method"] = method.Id,
             ["dataset"] = manifest.Pretrain.Dataset,
@@ -163,6 +163,14 @@ public static class ExperimentGraph
             ["seed"] = manifest.Seed,
             ["hyper"] = hyper,
         };
+
+        // Only when set, so the keys of every manifest without it stay what they were.
+        if (manifest.Pretrain.ViewsOnDevice)
+        {
+            parameters["views_on_device"] = true;
+        }
+
+        return parameters;
     }
 
     private static JsonObject FinetuneParameters(Manifest manifest, TaskSpec task, string init, int fold, double fraction) => new()

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Reproduce.Learning.Augmentations;
@@ -65,10 +66,11 @@ public sealed class ColorJitter : IImageTransform
     /// into as many parts as the calling thread's OpenMP team has, which differs between the
     /// caller's thread and pool threads and would make a view depend on scheduling.
     /// </summary>
-    private static double ManagedMean(Tensor image)
+    internal static double ManagedMean(Tensor image)
     {
         using var contiguous = image.contiguous();
-        var values = contiguous.data<float>().ToArray();
+        // Read in place: no managed copy of the image.
+        var values = MemoryMarshal.Cast<byte, float>(contiguous.bytes);
         var sum = 0.0;
         foreach (var value in values)
         {

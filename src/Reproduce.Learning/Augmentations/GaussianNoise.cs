@@ -28,7 +28,8 @@ public sealed class GaussianNoise : IImageTransform
         var variance = Math.Exp(random.Uniform(Math.Log(MinVariance), Math.Log(MaxVariance)));
         using var generator = random.NextTorchGenerator();
         using var scope = NewDisposeScope();
-        var noise = randn(image.shape, dtype: ScalarType.Float32, generator: generator);
+        // Drawn on the CPU, whatever the image's device: the same noise everywhere.
+        var noise = randn(image.shape, dtype: ScalarType.Float32, generator: generator).to(image.device);
         return image.add(noise, alpha: Math.Sqrt(variance)).clamp_(0.0, 1.0).MoveToOuterDisposeScope();
     }
 }

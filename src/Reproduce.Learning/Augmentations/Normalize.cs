@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reproduce.Learning.Augmentations;
@@ -32,7 +33,13 @@ public sealed class Normalize : IImageTransform
 
         Mean = [.. mean];
         Std = [.. std];
+        // Made once and shared by every call and thread (libtorch reads a tensor concurrently without harm), outside any dispose scope.
+        cpuMean = new Lazy<Tensor>(() => PerChannelTensor(Mean));
+        cpuStd = new Lazy<Tensor>(() => PerChannelTensor(Std));
     }
+
+    private readonly Lazy<Tensor> cpuMean;
+    private readonly Lazy<Tensor> cpuStd;
 
     public IReadOnlyList<double> Mean { get; }
 
@@ -54,10 +61,19 @@ public sealed class Normalize : IImageTransform
             throw new ArgumentException($"expected {Mean.Count} channels, got shape ({string.Join(", ", image.shape)})", nameof(image));
         }
 
+        if (image.device_type != DeviceType.CPU)
+        {
+            using var scope = NewDisposeScope();
+            return image.sub(cpuMean.Value.to(image.device)).div_(cpuStd.Value.to(image.device)).MoveToOuterDisposeScope();
+        }
+
+        return image.sub(cpuMean.Value).div_(cpuStd.Value);
+    }
+
+    private static Tensor PerChannelTensor(IReadOnlyList<double> values)
+    {
         using var scope = NewDisposeScope();
-        var mean = tensor(Mean.ToArray(), dtype: ScalarType.Float32).reshape(-1, 1, 1);
-        var std = tensor(Std.ToArray(), dtype: ScalarType.Float32).reshape(-1, 1, 1);
-        return image.sub(mean).div_(std).MoveToOuterDisposeScope();
+        return tensor(values.ToArray(), dtype: ScalarType.Float32).reshape(-1, 1, 1).DetachFromDisposeScope();
     }
 
     /// <summary>

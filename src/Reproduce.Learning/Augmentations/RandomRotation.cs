@@ -31,7 +31,7 @@ public sealed class RandomRotation : IImageTransform
         // The inverse map, output → input, in pixel units about the centre (y points down):
         // x_in = cos·x − sin·y, y_in = sin·x + cos·y. In grid_sample's [−1, 1] coordinates
         // (align_corners false: ±1 are the outer pixel edges) each axis is scaled by its own side.
-        var theta = tensor(new[] { cos, -sin * height / width, 0, sin * width / height, cos, 0 }, dtype: ScalarType.Float32)
+        var theta = tensor(new[] { cos, -sin * height / width, 0, sin * width / height, cos, 0 }, dtype: ScalarType.Float32, device: image.device)
             .reshape(1, 2, 3);
         var batch = image.unsqueeze(0);
         var grid = nn.functional.affine_grid(theta, batch.shape, align_corners: false);

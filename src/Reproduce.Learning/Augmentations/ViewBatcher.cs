@@ -5,22 +5,28 @@ namespace Reproduce.Learning.Augmentations;
 /// <summary>
 /// Turns a step's gray images into one batch per view. Every (sample, view) pair draws from its own
 /// stream, <see cref="SampleRandom.ForView"/>(step seed, sample, view), so the batches are the same
-/// whatever the number of threads and whichever thread computes which sample.
+/// whatever the number of threads and whichever thread computes which sample. With <c>batchedOn</c> set, the step's
+/// images go to that device once and each view is built there by <see cref="BatchedViews"/>, as whole-batch ops where
+/// they give the same bytes as the per-image path; on the CPU the two paths give identical batches.
 /// </summary>
 public sealed class ViewBatcher
 {
-    public ViewBatcher(IReadOnlyList<ViewPipeline> views, int degreeOfParallelism)
+    public ViewBatcher(IReadOnlyList<ViewPipeline> views, int degreeOfParallelism, Device? batchedOn = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(views.Count, nameof(views));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degreeOfParallelism);
         Views = [.. views];
         DegreeOfParallelism = degreeOfParallelism;
+        BatchedOn = batchedOn;
     }
 
     public IReadOnlyList<ViewPipeline> Views { get; }
 
-    /// <summary>How many samples are augmented at once.</summary>
+    /// <summary>How many samples are augmented at once (the per-image path).</summary>
     public int DegreeOfParallelism { get; }
+
+    /// <summary>The device the views are built on as batched ops, or null for the per-image path on the CPU.</summary>
+    public Device? BatchedOn { get; }
 
     /// <summary>
     /// One float32 batch (B, C, S_v, S_v) per view, in the order of <see cref="Views"/>, in the
@@ -29,6 +35,14 @@ public sealed class ViewBatcher
     public Tensor[] Build(IReadOnlyList<Tensor> images, long stepSeed)
     {
         ArgumentOutOfRangeException.ThrowIfZero(images.Count, nameof(images));
+        if (BatchedOn is { } device)
+        {
+            using var scope = NewDisposeScope();
+            var batch = stack(images).to(device);
+            return [.. Views.Select((view, index) => BatchedViews.Apply(view, batch, [.. images.Select((_, sample) => SampleRandom.ForView(stepSeed, sample, index))])
+                .MoveToOuterDisposeScope())];
+        }
+
         var batches = Views
             .Select(view => empty([images.Count, view.OutputChannels, view.OutputSize, view.OutputSize], dtype: ScalarType.Float32))
             .ToArray();

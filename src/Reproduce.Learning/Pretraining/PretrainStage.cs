@@ -47,14 +47,17 @@ public sealed class PretrainStage : IStage
         // Before the optimizer exists: moving a module replaces its parameters (METHODS.md §7.3).
         model.State.to(device);
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
-        var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1);
+        var onDevice = context.Parameters["views_on_device"]?.GetValue<bool>() ?? false;
+        var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1, batchedOn: onDevice ? device : null);
         var workload = new TrunkWorkload(trunk.Arch, [.. views.Views.Select(v => v.OutputSize).Distinct()], plan.BatchSize);
         if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads) is { } note)
         {
             context.Progress.Message(note);
         }
 
-        var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random);
+        // On a GPU the cell's CPU threads are free to prepare views; on the CPU they train, and one worker prepares.
+        var viewWorkers = device.type == DeviceType.CPU ? 1 : Math.Max(1, context.Settings.Threads);
+        var run = new PretrainingRun(model, recipe, images, plan, views, context.Seed("views"), device, random, viewWorkers);
         var cellMetadata = CellCheckpointMetadata.Of(context.Spec).ToEntries();
         var log = new TensorBoardLog(context.WorkDirectory, context.Clock);
         var outcome = run.Run(context.WorkDirectory, context.Settings.CheckpointEvery, cellMetadata, log, context.Progress, cancellationToken);

@@ -15,8 +15,9 @@ namespace Reproduce.Learning.Pretraining;
 /// checkpoint there resumes from it, and on CPU ends bitwise where an uninterrupted run ends. The model's
 /// per-step draws come from <paramref name="random"/>'s step stream, whose state the checkpoint keeps. Each step's
 /// loss, learning rate and images per second also go to the run's <see cref="TensorBoardLog"/> as they are computed.
+/// <paramref name="viewWorkers"/> threads prepare the batches; their number changes no result.
 /// </summary>
-public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device, CellRandom random)
+public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recipe, PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, Device device, CellRandom random, int viewWorkers = 1)
 {
     /// <summary>
     /// Trains to the plan's last step; returns the whole loss curve and the steady-state throughput. Each checkpoint
@@ -39,7 +40,7 @@ public sealed class PretrainingRun(IPretrainingModel model, TrainingRecipe recip
         }
 
         model.State.train();
-        using var prefetcher = new ViewPrefetcher(images, plan, views, seed, start);
+        using var prefetcher = new ViewPrefetcher(images, plan, views, seed, start, workers: viewWorkers);
         var heap = new HeapBudget();
         var timer = new Stopwatch();
         var stepTimer = new Stopwatch();

@@ -111,6 +111,19 @@ public class ExperimentGraphTests : IDisposable
     }
 
     [Fact]
+    public void ViewsOnDeviceEntersThePretrainParametersOnlyWhenSet()
+    {
+        var address = new CellAddress(StageNames.Pretrain, ("method", "byol"));
+        var unset = Find(Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml"))), address).Parameters;
+        var set = Find(Build(LoadChild("pretrain:\n  views_on_device: true\n")), address).Parameters;
+        var off = Find(Build(LoadChild("pretrain:\n  views_on_device: false\n")), address).Parameters;
+
+        Assert.False(unset.ContainsKey("views_on_device"));
+        Assert.True((bool?)set["views_on_device"]);
+        Assert.True(JsonNode.DeepEquals(unset, off));
+    }
+
+    [Fact]
     public void NoAbsolutePathEntersAnyCell()
     {
         var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));

@@ -122,6 +122,60 @@ public sealed class PretrainingPartsTests : IDisposable
     }
 
     [Fact]
+    public void OneAndThreePrefetchWorkersGiveIdenticalBatches()
+    {
+        using var images = new PretrainImages(TensorStore.Open(TinyStore.Write(Path.Combine(folder, "store"), count: 12, size: 24)));
+        var plan = new EpochPlan(images.Count, 3, epochs: 2, maxSteps: 0, seed: 1);
+        var views = new ViewBatcher(MethodViews.Create(Spec(MethodRegistry.Catalog.Find("swav")!), 16, 3), 1);
+
+        List<Tensor[]> Batches(int workers)
+        {
+            using var prefetcher = new ViewPrefetcher(images, plan, views, seed: 7, firstStep: 1, workers: workers);
+            return [.. Enumerable.Range(1, (int)plan.TotalSteps - 1).Select(_ => prefetcher.Take(CancellationToken.None))];
+        }
+
+        var one = Batches(1);
+        var three = Batches(3);
+        try
+        {
+            Assert.Equal(7, one.Count);
+            Assert.All(one.Zip(three), pair => Assert.All(pair.First.Zip(pair.Second), views => Assert.True(Augmentations.AugmentationFixtures.BitIdentical(views.First, views.Second))));
+        }
+        finally
+        {
+            foreach (var tensor in one.Concat(three).SelectMany(batch => batch))
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void APrefetchedBatchIsTheBatcherOnTheStoresImagesOneByOne()
+    {
+        using var images = new PretrainImages(TensorStore.Open(TinyStore.Write(Path.Combine(folder, "store"), count: 8, size: 24)));
+        var plan = new EpochPlan(images.Count, 4, epochs: 1, maxSteps: 0, seed: 1);
+        var views = new ViewBatcher(MethodViews.Create(Spec(MethodRegistry.Catalog.Find("byol")!), 16, 3), 1);
+        using var scope = NewDisposeScope();
+        var expected = Enumerable.Range(0, 2).Select(step =>
+            views.Build([.. plan.Batch(step).Select(images.Gray)], ViewPrefetcher.StepSeed(9, step))).ToList();
+
+        using var prefetcher = new ViewPrefetcher(images, plan, views, seed: 9, firstStep: 0);
+        var taken = Enumerable.Range(0, 2).Select(_ => prefetcher.Take(CancellationToken.None)).ToList();
+        try
+        {
+            Assert.All(expected.Zip(taken), pair => Assert.All(pair.First.Zip(pair.Second), views => Assert.True(Augmentations.AugmentationFixtures.BitIdentical(views.First, views.Second))));
+        }
+        finally
+        {
+            foreach (var view in taken.SelectMany(batch => batch))
+            {
+                view.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void AnUnknownOrMissingDeviceIsRefusedClearly()
     {
         Assert.Contains("unknown device 'tpu'", Assert.Throws<UsageException>(() => ComputeDevice.Prepare("tpu", 1)).Message, StringComparison.Ordinal);

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Reproduce.Cli.Commands;
-using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
-using Reproduce.Learning.Runtime;
 
 namespace Reproduce.Cli;
 
@@ -38,7 +36,6 @@ internal static class Program
         };
         root.Options.Add(verbose);
 
-        ConvolutionCrashGuard.UseProbe(ReproduceHost.Current());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -51,7 +51,7 @@ internal static class PretrainBench
 
     private static int Alone(PretrainBenchmarkSettings settings)
     {
-        var timing = PretrainBenchmark.Run(settings, TimeProvider.System);
+        var timing = PretrainBenchmark.Run(settings, TimeProvider.System, ReproduceHost.Current());
         var (id, network, side, images) = (settings.Method, settings.Architecture, settings.Size, settings.Batch);
         Console.WriteLine($"reproduce (TorchSharp {TorchRuntime.ManagedVersion}) {id} {network} {side}px batch {images} threads {timing.Settings.Threads}: {timing.ImagesPerSecond:0.00} images/s ({timing.Settings.Steps} steps in {timing.Elapsed.TotalSeconds:0.0} s); peak working set {timing.PeakBytes >> 20} MB");
         if (timing.ConvolutionFallback is { } fallback)

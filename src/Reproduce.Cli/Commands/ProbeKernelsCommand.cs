@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Reproduce.Learning.Runtime;
+using Reproduce.Learning.Models;
 
 namespace Reproduce.Cli.Commands;
 

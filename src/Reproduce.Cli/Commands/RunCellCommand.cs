@@ -61,6 +61,7 @@ internal static class RunCellCommand
             var settings = new RunSettings
             {
                 Device = ComputeDevice.PlannedFor(spec, result.GetValue(device)),
+                Reproduce = ReproduceHost.Current(),
                 Workers = 1,
                 Threads = result.GetValue(threads) is > 0 and var chosen ? chosen : Environment.ProcessorCount,
                 CheckpointEvery = result.GetValue(checkpointEvery) is > 0 and var every ? every : session?.Manifest.Pretrain.CheckpointEvery ?? new RunSettings().CheckpointEvery,

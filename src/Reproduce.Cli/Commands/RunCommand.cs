@@ -86,6 +86,7 @@ internal static class RunCommand
         return new RunSettings
         {
             Device = device,
+            Reproduce = ReproduceHost.Current(),
             Workers = workers,
             Threads = threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount / workers),
             CheckpointEvery = checkpointEvery,

@@ -1,4 +1,4 @@
-using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Cli.Composition;
 

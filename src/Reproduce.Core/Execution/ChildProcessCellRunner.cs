@@ -6,9 +6,6 @@ using Reproduce.Core.Stages;
 
 namespace Reproduce.Core.Execution;
 
-/// <summary>The command line that starts this build's <c>reproduce</c> (the host and its arguments before the verb).</summary>
-public sealed record ChildCommand(string FileName, IReadOnlyList<string> Arguments);
-
 /// <summary>
 /// Computes a cell in a child process, <c>reproduce run-cell KEY --events</c> of the same build, which reads the cell's
 /// spec from the cache and reports over <see cref="CellEvents"/>. The child gets the run's roots, device, threads and

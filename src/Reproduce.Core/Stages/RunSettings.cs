@@ -5,6 +5,9 @@ public sealed record RunSettings
 {
     public string Device { get; init; } = "cpu";
 
+    /// <summary>How to start this build's <c>reproduce</c> again, for a stage's probe in a child process; null: no probes.</summary>
+    public ChildCommand? Reproduce { get; init; }
+
     /// <summary>Cells computed at once by the local executor.</summary>
     public int Workers { get; init; } = 1;
 

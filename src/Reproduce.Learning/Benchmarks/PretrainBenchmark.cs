@@ -1,6 +1,7 @@
 using Reproduce.Core.Benchmarks;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Augmentations;
 using Reproduce.Learning.Methods;
 using Reproduce.Learning.Models;
@@ -23,7 +24,8 @@ public static class PretrainBenchmark
 
     private const int NominalStepsPerEpoch = 1000;
 
-    public static PretrainTiming Run(PretrainBenchmarkSettings requested, TimeProvider clock)
+    /// <param name="reproduce">how to start this build again, for <see cref="ConvolutionCrashGuard"/>'s probe (null: none)</param>
+    public static PretrainTiming Run(PretrainBenchmarkSettings requested, TimeProvider clock, ChildCommand? reproduce)
     {
         // At least one timed step and one thread; no negative warm-up.
         var settings = requested with { Threads = Math.Max(1, requested.Threads), Steps = Math.Max(1, requested.Steps), Warmup = Math.Max(0, requested.Warmup) };
@@ -41,7 +43,7 @@ public static class PretrainBenchmark
             ConvolutionCrashGuard.UseOneDnn(false);
         }
 
-        var fallback = ConvolutionCrashGuard.Guard(torch.CPU, workload, settings.Threads);
+        var fallback = ConvolutionCrashGuard.Guard(torch.CPU, workload, settings.Threads, reproduce);
         var views = pipelines
             .Select(v => torch.rand([settings.Batch, v.OutputChannels, v.OutputSize, v.OutputSize], generator: random.Init).DetachFromDisposeScope())
             .ToArray();

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MathNet.Numerics.Statistics;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 
 namespace Reproduce.Learning.Benchmarks;
 

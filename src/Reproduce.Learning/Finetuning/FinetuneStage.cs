@@ -39,7 +39,7 @@ public sealed class FinetuneStage : IStage
         using var store = TensorStore.Open(context.UpstreamOf(StageNames.Preprocess).Directory);
         using var data = FinetuneData.Load(store, settings);
         var workload = new TrunkWorkload(settings.Arch, [(int)data.Train.Images.shape[^1]], settings.Training.BatchSize);
-        if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads) is { } note)
+        if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads, context.Settings.Reproduce) is { } note)
         {
             context.Progress.Message(note);
         }

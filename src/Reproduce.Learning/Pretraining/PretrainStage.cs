@@ -50,7 +50,7 @@ public sealed class PretrainStage : IStage
         var onDevice = context.Parameters["views_on_device"]?.GetValue<bool>() ?? false;
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1, batchedOn: onDevice ? device : null);
         var workload = new TrunkWorkload(trunk.Arch, [.. views.Views.Select(v => v.OutputSize).Distinct()], plan.BatchSize);
-        if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads) is { } note)
+        if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads, context.Settings.Reproduce) is { } note)
         {
             context.Progress.Message(note);
         }

@@ -1,4 +1,5 @@
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Benchmarks;
 
 namespace Reproduce.Learning.Tests.Benchmarks;

@@ -3,10 +3,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
-using Reproduce.Learning.Models;
+using Reproduce.Core.Stages;
+using Reproduce.Learning.Runtime;
 using static TorchSharp.torch;
 
-namespace Reproduce.Learning.Runtime;
+namespace Reproduce.Learning.Models;
 
 /// <summary>
 /// Keeps a CPU cell alive on hosts where oneDNN's convolution heuristics kill the process: before a trunk whose
@@ -40,39 +41,25 @@ public static class ConvolutionCrashGuard
     /// <summary>Workloads whose probe survived, or after which oneDNN was turned off, in this process.</summary>
     private static readonly HashSet<string> Settled = [];
 
-    private static ChildCommand? probeCommand;
-
     /// <summary>Whether libtorch may use oneDNN for its CPU operators (libtorch's <c>torch.backends.mkldnn.enabled</c>).</summary>
     public static bool OneDnnEnabled => UserEnabledMkldnn(GlobalContext());
 
-    /// <summary>How to start this build's <c>reproduce</c> for a probe; until it is set (a library or a test host), nothing is probed.</summary>
-    public static void UseProbe(ChildCommand command)
-    {
-        lock (Gate)
-        {
-            probeCommand = command;
-        }
-    }
-
     /// <summary>
-    /// On the CPU, probes <paramref name="workload"/> at <paramref name="threads"/> threads unless its trunk cannot trip
-    /// the heuristic, no probe command is set, or oneDNN is already off; returns what it changed, for the cell's log, or
-    /// null. Once per workload and process.
+    /// On the CPU, probes <paramref name="workload"/> at <paramref name="threads"/> threads with <paramref name="reproduce"/>
+    /// unless its trunk cannot trip the heuristic, there is no command to probe with (a library or a test host), or oneDNN
+    /// is already off; returns what it changed, for the cell's log, or null. Once per workload and process.
     /// </summary>
-    public static string? Guard(Device device, TrunkWorkload workload, int threads)
+    public static string? Guard(Device device, TrunkWorkload workload, int threads, ChildCommand? reproduce)
     {
-        ChildCommand command;
         lock (Gate)
         {
-            if (device.type != TorchSharp.DeviceType.CPU || probeCommand is null || !workload.CanTripOneDnn || !OneDnnEnabled || !Settled.Add(workload.Describe(threads)))
+            if (device.type != TorchSharp.DeviceType.CPU || reproduce is null || !workload.CanTripOneDnn || !OneDnnEnabled || !Settled.Add(workload.Describe(threads)))
             {
                 return null;
             }
-
-            command = probeCommand;
         }
 
-        return Decide(RunProbe(command, workload, threads, ProbeTimeout), workload, threads);
+        return Decide(RunProbe(reproduce, workload, threads, ProbeTimeout), workload, threads);
     }
 
     /// <summary>

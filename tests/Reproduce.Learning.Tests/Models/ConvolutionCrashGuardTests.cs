@@ -1,10 +1,11 @@
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Models;
 using Reproduce.Learning.Runtime;
 using static TorchSharp.torch;
 
-namespace Reproduce.Learning.Tests.Runtime;
+namespace Reproduce.Learning.Tests.Models;
 
 /// <summary>
 /// The guard against oneDNN's crashing heuristic: how it reads a probe's end, and that its fallback, ATen's own CPU

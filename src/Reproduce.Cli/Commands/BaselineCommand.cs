@@ -24,7 +24,7 @@ internal static class BaselineCommand
             DefaultValueFactory = _ => ["2,3,4,5"],
             AllowMultipleArgumentsPerToken = true,
         };
-        var k = new Option<double>("--k") { Description = "tolerance = max(floor, k·σ)", DefaultValueFactory = _ => 3 };
+        var k = new Option<double>("--k") { Description = "tolerance = max(floor, k·σ)", DefaultValueFactory = _ => 4 };
         var floor = new Option<double>("--floor") { Description = "the smallest tolerance", DefaultValueFactory = _ => 0.02 };
         var workers = new Option<int>("--workers") { Description = "cells computed at once", DefaultValueFactory = _ => 1 };
         // The thread count changes a cell's numbers more than the bands allow for some metrics, so the baseline and

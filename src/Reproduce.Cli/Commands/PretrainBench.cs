@@ -44,12 +44,12 @@ internal static class PretrainBench
                 result.GetValue(convolutions) == "onednn");
             return result.GetValue(against)
                 ? SideBySide(settings, result.GetValue(repeats), result.GetValue(python)!, result.GetValue(jemalloc)!)
-                : Alone(settings);
+                : Alone(settings, result.GetValue(python)!);
         });
         return command;
     }
 
-    private static int Alone(PretrainBenchmarkSettings settings)
+    private static int Alone(PretrainBenchmarkSettings settings, string python)
     {
         var timing = PretrainBenchmark.Run(settings, TimeProvider.System, ReproduceHost.Current());
         var (id, network, side, images) = (settings.Method, settings.Architecture, settings.Size, settings.Batch);
@@ -59,7 +59,7 @@ internal static class PretrainBench
             Console.WriteLine($"note: {fallback}");
         }
 
-        Console.WriteLine($"reference: /usr/bin/python3 {Script} --method {id} --arch {network} --size {side} --batch {images} --threads {timing.Settings.Threads} --steps {timing.Settings.Steps} --warmup {timing.Settings.Warmup}   (or --against-pytorch)");
+        Console.WriteLine($"reference: {python} {Script} --method {id} --arch {network} --size {side} --batch {images} --threads {timing.Settings.Threads} --steps {timing.Settings.Steps} --warmup {timing.Settings.Warmup}   (or --against-pytorch)");
         return 0;
     }
 

@@ -126,7 +126,7 @@ public static partial class PretrainSideBySide
             throw new EnvironmentException($"{contender.Name} ({contender.FileName} {string.Join(' ', contender.Arguments)}) {how}: {errors.Result.Trim()}");
         }
 
-        return new SideBySideRun(contender.Name, round, rate.Value, peak, output.Result.Trim());
+        return new SideBySideRun(contender.Name, round, rate.Value, peak);
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -145,7 +145,7 @@ public static partial class PretrainSideBySide
 public sealed record Contender(string Name, string FileName, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment);
 
 /// <summary>One timed process: images/s as it printed them, and its peak resident set seen from outside.</summary>
-public sealed record SideBySideRun(string Contender, int Round, double ImagesPerSecond, long PeakBytes, string Output);
+public sealed record SideBySideRun(string Contender, int Round, double ImagesPerSecond, long PeakBytes);
 
 /// <summary>A contender's medians over the rounds.</summary>
 public sealed record ContenderMedian(string Contender, double ImagesPerSecond, double PeakBytes);

@@ -28,7 +28,7 @@ public sealed class ViewPrefetcher : IDisposable
     private Exception? failure;
     private bool stopped;
 
-    public ViewPrefetcher(PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, long firstStep, int depth = 2, int workers = 1, Action? workerStarted = null)
+    public ViewPrefetcher(PretrainImages images, EpochPlan plan, ViewBatcher views, long seed, long firstStep, int depth = 2, int workers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
@@ -37,11 +37,7 @@ public sealed class ViewPrefetcher : IDisposable
         this.depth = Math.Max(depth, workers);
         nextToClaim = nextToTake = firstStep;
         producers = [.. Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(
-            () =>
-            {
-                workerStarted?.Invoke();
-                Produce();
-            },
+            Produce,
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default))];

@@ -45,9 +45,9 @@ public class PretrainSideBySideTests
         const long MB = 1 << 20;
         SideBySideRun[] runs =
         [
-            new("reproduce", 1, 10, 1100 * MB, ""), new("pytorch", 1, 8, 1000 * MB, ""), new("pytorch tuned", 1, 9, 900 * MB, ""),
-            new("reproduce", 2, 12, 1100 * MB, ""), new("pytorch", 2, 7, 1000 * MB, ""), new("pytorch tuned", 2, 10, 1000 * MB, ""),
-            new("reproduce", 3, 11, 1000 * MB, ""), new("pytorch", 3, 9, 1000 * MB, ""), new("pytorch tuned", 3, 11, 1000 * MB, ""),
+            new("reproduce", 1, 10, 1100 * MB), new("pytorch", 1, 8, 1000 * MB), new("pytorch tuned", 1, 9, 900 * MB),
+            new("reproduce", 2, 12, 1100 * MB), new("pytorch", 2, 7, 1000 * MB), new("pytorch tuned", 2, 10, 1000 * MB),
+            new("reproduce", 3, 11, 1000 * MB), new("pytorch", 3, 9, 1000 * MB), new("pytorch tuned", 3, 11, 1000 * MB),
         ];
 
         var summary = PretrainSideBySide.Summarize(runs);

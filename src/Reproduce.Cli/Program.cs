@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Reproduce.Cli.Commands;
+using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
 
 namespace Reproduce.Cli;
@@ -13,6 +14,9 @@ internal static class Program
 {
     /// <summary>SIGUSR1 by its Linux number (x86-64 and arm64 alike), which .NET accepts for a signal it does not name.</summary>
     private const PosixSignal UserSignal1 = (PosixSignal)10;
+
+    /// <summary>The verbs that train or time training, which run on jemalloc where the host has it (<see cref="AllocatorPreload"/>).</summary>
+    private static readonly HashSet<string> TrainingVerbs = [RunCellCommand.Name, Reproduce.Learning.Models.ConvolutionCrashGuard.ProbeVerb, "bench pretrain", "bench cells", "bench views"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -46,6 +50,19 @@ internal static class Program
 
             Console.Error.WriteLine("see 'reproduce --help'");
             return ExitCodes.InvalidInput;
+        }
+
+        if (TrainingVerbs.Contains(VerbOf(parsed.CommandResult)))
+        {
+            try
+            {
+                AllocatorPreload.Apply();
+            }
+            catch (ReproduceException error)
+            {
+                Report(error, parsed.GetValue(verbose));
+                return error.ExitCode;
+            }
         }
 
         // A cell's own process (run-cell --events) leaves Ctrl+C to the run that started it, which stops it with SIGTERM.
@@ -108,6 +125,10 @@ internal static class Program
             }
         }
     }
+
+    /// <summary>The words that name the parsed command below the root, e.g. <c>bench pretrain</c>.</summary>
+    private static string VerbOf(System.CommandLine.Parsing.CommandResult command) =>
+        command.Parent is System.CommandLine.Parsing.CommandResult { Parent: not null } parent ? $"{VerbOf(parent)} {command.Command.Name}" : command.Command.Name;
 
     private static void Report(Exception error, bool verbose)
     {

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 using Reproduce.Learning;
 using Reproduce.Learning.Benchmarks;
 using Reproduce.Learning.Models;
+using Reproduce.Learning.Runtime;
 
 namespace Reproduce.Cli.Commands;
 
@@ -27,12 +30,14 @@ internal static class PretrainBench
         var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 3 };
         var convolutions = new Option<string>("--convolutions") { Description = "onednn, or aten: the fallback on hosts where oneDNN crashes", DefaultValueFactory = _ => "onednn" };
         convolutions.AcceptOnlyFromAmong("onednn", "aten");
+        var memoryFormat = new Option<string>("--memory-format") { Description = "contiguous (NCHW) or channels_last (NHWC): pretrain.memory_format", DefaultValueFactory = _ => Identifiers.Contiguous };
+        memoryFormat.AcceptOnlyFromAmong(Identifiers.Contiguous, Identifiers.ChannelsLast);
         var against = new Option<bool>("--against-pytorch") { Description = $"time this build, PyTorch and tuned PyTorch ({Script}) in turns, each in its own process" };
         var repeats = new Option<int>("--repeats") { Description = "rounds of --against-pytorch", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "the interpreter with Debian's python3-torch", DefaultValueFactory = _ => "/usr/bin/python3" };
-        var jemalloc = new Option<string>("--jemalloc") { Description = "the jemalloc tuned PyTorch preloads (Debian's libjemalloc2)", DefaultValueFactory = _ => "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2" };
+        var jemalloc = new Option<string>("--jemalloc") { Description = "the jemalloc tuned PyTorch preloads (Debian's libjemalloc2)", DefaultValueFactory = _ => NativeAllocator.Find(Environment.GetEnvironmentVariable, File.Exists) ?? NativeAllocator.Candidates[0] };
         var command = new Command("pretrain", "time one method's training step on random batches (CPU)");
-        foreach (var option in new Option[] { method, arch, size, batch, threads, steps, warmup, convolutions, against, repeats, python, jemalloc })
+        foreach (var option in new Option[] { method, arch, size, batch, threads, steps, warmup, convolutions, memoryFormat, against, repeats, python, jemalloc })
         {
             command.Options.Add(option);
         }
@@ -41,7 +46,7 @@ internal static class PretrainBench
         {
             var settings = new PretrainBenchmarkSettings(
                 result.GetValue(method)!, result.GetValue(arch)!, result.GetValue(size), result.GetValue(batch), result.GetValue(threads), result.GetValue(steps), result.GetValue(warmup),
-                result.GetValue(convolutions) == "onednn");
+                result.GetValue(convolutions) == "onednn", result.GetValue(memoryFormat) == Identifiers.ChannelsLast);
             return result.GetValue(against)
                 ? SideBySide(settings, result.GetValue(repeats), result.GetValue(python)!, result.GetValue(jemalloc)!)
                 : Alone(settings, result.GetValue(python)!);
@@ -53,13 +58,13 @@ internal static class PretrainBench
     {
         var timing = PretrainBenchmark.Run(settings, TimeProvider.System, ReproduceHost.Current());
         var (id, network, side, images) = (settings.Method, settings.Architecture, settings.Size, settings.Batch);
-        Console.WriteLine($"reproduce (TorchSharp {TorchRuntime.ManagedVersion}) {id} {network} {side}px batch {images} threads {timing.Settings.Threads}: {timing.ImagesPerSecond:0.00} images/s ({timing.Settings.Steps} steps in {timing.Elapsed.TotalSeconds:0.0} s); peak working set {timing.PeakBytes >> 20} MB");
+        Console.WriteLine($"reproduce (TorchSharp {TorchRuntime.ManagedVersion}) {id} {network} {side}px batch {images} threads {timing.Settings.Threads}: {timing.ImagesPerSecond:0.00} images/s ({timing.Settings.Steps} steps in {timing.Elapsed.TotalSeconds:0.0} s); peak working set {timing.PeakBytes >> 20} MB on {NativeHeap.Allocator}'s malloc");
         if (timing.ConvolutionFallback is { } fallback)
         {
             Console.WriteLine($"note: {fallback}");
         }
 
-        Console.WriteLine($"reference: {python} {Script} --method {id} --arch {network} --size {side} --batch {images} --threads {timing.Settings.Threads} --steps {timing.Settings.Steps} --warmup {timing.Settings.Warmup}   (or --against-pytorch)");
+        Console.WriteLine($"reference: {python} {Script} --method {id} --arch {network} --size {side} --batch {images} --threads {timing.Settings.Threads} --steps {timing.Settings.Steps} --warmup {timing.Settings.Warmup}{(settings.ChannelsLast ? " --channels-last" : "")}   (or --against-pytorch)");
         return 0;
     }
 
@@ -80,7 +85,7 @@ internal static class PretrainBench
         }
 
         var contenders = PretrainSideBySide.Contenders(settings, ReproduceHost.Current(), python, script, jemalloc);
-        Console.WriteLine($"{settings.Method} {settings.Architecture} {settings.Size}px batch {settings.Batch} threads {settings.Threads}, {settings.Steps} timed steps after {settings.Warmup}; {repeats} round(s) of: {string.Join(", ", contenders.Select(c => c.Name))}");
+        Console.WriteLine($"{settings.Method} {settings.Architecture} {settings.Size}px batch {settings.Batch} threads {settings.Threads}{(settings.ChannelsLast ? ", this build channels-last" : "")}, {settings.Steps} timed steps after {settings.Warmup}; {repeats} round(s) of: {string.Join(", ", contenders.Select(c => c.Name))}");
         var runs = PretrainSideBySide.Run(contenders, repeats, run =>
             Console.WriteLine($"  round {run.Round} {run.Contender,-14} {run.ImagesPerSecond,8:0.00} images/s  peak {run.PeakBytes >> 20,6} MB"));
         var summary = PretrainSideBySide.Summarize(runs);

@@ -12,6 +12,12 @@ public static class Identifiers
 
     public const string Synthetic = "synthetic";
 
+    /// <summary>The values of <c>pretrain.memory_format</c>: NCHW (the default) or NHWC activations.</summary>
+    public const string Contiguous = "contiguous";
+
+    /// <summary>See <see cref="Contiguous"/>.</summary>
+    public const string ChannelsLast = "channels_last";
+
     /// <summary>
     /// The version of what Reproduce.Data.Datasets.Synthetic draws, part of a synthetic download cell's parameters: bump it
     /// when a phantom changes, so synthetic data and everything after it recompute while real downloads keep their keys.

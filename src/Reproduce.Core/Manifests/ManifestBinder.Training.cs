@@ -28,6 +28,7 @@ internal sealed partial class ManifestBinder
 
         var checkpointEvery = map.Integer("checkpoint_every", 1, int.MaxValue) ?? 500;
         var viewsOnDevice = map.Bool("views_on_device") ?? false;
+        var channelsLast = map.String("memory_format", choices: [Identifiers.Contiguous, Identifiers.ChannelsLast]) == Identifiers.ChannelsLast;
         var methodsMap = map.Map("methods", required: true);
         var methods = new Dictionary<string, MethodSpec>();
         foreach (var id in methodsMap?.Keys.ToList() ?? [])
@@ -59,6 +60,7 @@ internal sealed partial class ManifestBinder
             ImageSize = (int)imageSize,
             CheckpointEvery = (int)checkpointEvery,
             ViewsOnDevice = viewsOnDevice,
+            ChannelsLast = channelsLast,
             Methods = methods,
         };
     }

@@ -20,5 +20,12 @@ public sealed record PretrainSpec
     /// </summary>
     public bool ViewsOnDevice { get; init; }
 
+    /// <summary>
+    /// Lay the trunk's activations out channels-last (<c>memory_format: channels_last</c>) instead of contiguous NCHW.
+    /// Faster on the CPU for some methods, slower for others (docs/METHODS.md); the arithmetic's order changes with it,
+    /// so it enters the pretrain cells' keys, and only when set: manifests without it keep their keys.
+    /// </summary>
+    public bool ChannelsLast { get; init; }
+
     public required IReadOnlyDictionary<string, MethodSpec> Methods { get; init; }
 }

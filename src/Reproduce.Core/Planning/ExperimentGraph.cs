@@ -170,6 +170,11 @@ public static class ExperimentGraph
             parameters["views_on_device"] = true;
         }
 
+        if (manifest.Pretrain.ChannelsLast)
+        {
+            parameters["memory_format"] = Identifiers.ChannelsLast;
+        }
+
         return parameters;
     }
 

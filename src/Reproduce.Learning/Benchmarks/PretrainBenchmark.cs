@@ -34,10 +34,10 @@ public static class PretrainBenchmark
         var spec = MethodSpec.Defaults(descriptor).With("batch_size", settings.Batch);
         ComputeDevice.Prepare("cpu", settings.Threads);
         using var random = new CellRandom(seed: 0);
-        using var model = MethodRegistry.Create(spec, new ResNetOptions(settings.Architecture), settings.Size, random);
+        using var model = MethodRegistry.Create(spec, new ResNetOptions(settings.Architecture, ChannelsLast: settings.ChannelsLast), settings.Size, random);
         using var recipe = model.CreateRecipe(stepsPerEpoch: NominalStepsPerEpoch, totalSteps: NominalSteps);
         var pipelines = MethodViews.Create(spec, settings.Size, PretrainStage.InputChannels);
-        var workload = new TrunkWorkload(settings.Architecture, [.. pipelines.Select(v => v.OutputSize).Distinct()], settings.Batch);
+        var workload = new TrunkWorkload(settings.Architecture, [.. pipelines.Select(v => v.OutputSize).Distinct()], settings.Batch, settings.ChannelsLast);
         if (!settings.OneDnn)
         {
             ConvolutionCrashGuard.UseOneDnn(false);
@@ -80,9 +80,9 @@ public static class PretrainBenchmark
 /// <summary>
 /// One pre-training benchmark: a method on a ResNet of <see cref="Architecture"/>, <see cref="Batch"/> images of
 /// <see cref="Size"/>² per step; <see cref="OneDnn"/> false times ATen's own convolutions, the fallback of
-/// <see cref="ConvolutionCrashGuard"/>.
+/// <see cref="ConvolutionCrashGuard"/>; <see cref="ChannelsLast"/> times NHWC activations (<c>pretrain.memory_format</c>).
 /// </summary>
-public sealed record PretrainBenchmarkSettings(string Method, string Architecture, int Size, int Batch, int Threads, int Steps, int Warmup, bool OneDnn = true);
+public sealed record PretrainBenchmarkSettings(string Method, string Architecture, int Size, int Batch, int Threads, int Steps, int Warmup, bool OneDnn = true, bool ChannelsLast = false);
 
 /// <summary>
 /// What <see cref="PretrainBenchmark"/> measured over its timed steps, with the settings it ran (counts bounded below)

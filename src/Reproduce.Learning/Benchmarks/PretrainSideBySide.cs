@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MathNet.Numerics.Statistics;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Execution;
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Stages;
 
 namespace Reproduce.Learning.Benchmarks;
@@ -28,9 +29,6 @@ public static partial class PretrainSideBySide
     /// </summary>
     public const string TunedPyTorch = "pytorch tuned";
 
-    /// <summary>jemalloc's settings from Intel's "Performance Tuning Guide" for PyTorch on CPUs.</summary>
-    public const string JemallocSettings = "oversize_threshold:1,background_thread:true,metadata_thp:auto,dirty_decay_ms:9000000000,muzzy_decay_ms:9000000000";
-
     private static readonly TimeSpan SamplingInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The three contenders for <paramref name="settings"/>: this build, plain and tuned PyTorch.</summary>
@@ -44,12 +42,12 @@ public static partial class PretrainSideBySide
         var threads = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = Text(settings.Threads) };
         return
         [
-            new(Ours, reproduce.FileName, [.. reproduce.Arguments, "bench", "pretrain", .. common], threads),
+            new(Ours, reproduce.FileName, [.. reproduce.Arguments, "bench", "pretrain", .. common, .. settings.ChannelsLast ? ["--memory-format", Identifiers.ChannelsLast] : Array.Empty<string>()], threads),
             new(PlainPyTorch, python, [script, .. common], threads),
             new(TunedPyTorch, python, [script, .. common, "--channels-last"], new Dictionary<string, string>(threads)
             {
                 ["LD_PRELOAD"] = jemalloc,
-                ["MALLOC_CONF"] = JemallocSettings,
+                ["MALLOC_CONF"] = NativeAllocator.TunedSettings,
             }),
         ];
     }

@@ -92,7 +92,7 @@ public static class ConvolutionCrashGuard
     {
         ComputeDevice.Prepare("cpu", threads);
         using var random = new CellRandom(seed: 0);
-        using var trunk = new ResNet(new ResNetOptions(workload.Arch), random);
+        using var trunk = new ResNet(new ResNetOptions(workload.Arch, ChannelsLast: workload.ChannelsLast), random);
         trunk.train();
         foreach (var size in workload.Sizes)
         {
@@ -141,16 +141,19 @@ public static class ConvolutionCrashGuard
     private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 }
 
-/// <summary>A trunk's training work as the guard probes it: <see cref="Arch"/> on <see cref="Batch"/> images of each of <see cref="Sizes"/>.</summary>
-public sealed record TrunkWorkload(string Arch, IReadOnlyList<int> Sizes, int Batch)
+/// <summary>
+/// A trunk's training work as the guard probes it: <see cref="Arch"/> on <see cref="Batch"/> images of each of
+/// <see cref="Sizes"/>, channels-last or not (oneDNN picks other kernels, with other heuristics, for NHWC).
+/// </summary>
+public sealed record TrunkWorkload(string Arch, IReadOnlyList<int> Sizes, int Batch, bool ChannelsLast = false)
 {
     /// <summary>Bottleneck trunks hold the 1×1 channel pairs oneDNN's backward heuristic special-cases.</summary>
     public bool CanTripOneDnn => new ResNetOptions(Arch).Layout.Bottleneck;
 
     public string Describe(int threads) =>
-        $"{Arch} at {string.Join(" and ", Sizes.Select(s => $"{s} px"))}, batch {Batch}, {threads} thread{(threads == 1 ? "" : "s")}";
+        $"{Arch} at {string.Join(" and ", Sizes.Select(s => $"{s} px"))}, batch {Batch}{(ChannelsLast ? ", channels-last" : "")}, {threads} thread{(threads == 1 ? "" : "s")}";
 
-    /// <summary>The child's command line after the host: <c>probe-kernels --arch A --size S… --batch B --threads T</c>.</summary>
+    /// <summary>The child's command line after the host: <c>probe-kernels --arch A --size S… --batch B --threads T [--channels-last]</c>.</summary>
     public IEnumerable<string> Arguments(int threads)
     {
         yield return ConvolutionCrashGuard.ProbeVerb;
@@ -166,6 +169,10 @@ public sealed record TrunkWorkload(string Arch, IReadOnlyList<int> Sizes, int Ba
         yield return Batch.ToString(CultureInfo.InvariantCulture);
         yield return "--threads";
         yield return threads.ToString(CultureInfo.InvariantCulture);
+        if (ChannelsLast)
+        {
+            yield return "--channels-last";
+        }
     }
 }
 

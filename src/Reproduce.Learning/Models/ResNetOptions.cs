@@ -6,8 +6,10 @@ namespace Reproduce.Learning.Models;
 /// (the rate of the last block; block i of n gets rate·i/(n − 1), as timm's make_blocks) and the number of
 /// interleaved sub-batches every BN normalises over in training (MoCo's single-GPU shuffle-BN emulation,
 /// METHODS.md §0.5, §3.3; 1 = plain BN).
+/// <paramref name="ChannelsLast"/> lays the input out channels-last (NHWC) before the stem, so every convolution,
+/// batch norm and activation after it runs on NHWC tensors (<see cref="ResNet.ChannelsLast"/>).
 /// </summary>
-public sealed record ResNetOptions(string Arch, int InChannels = 3, bool ZeroInitLastBn = false, double DropPathRate = 0, int BatchNormSplits = 1)
+public sealed record ResNetOptions(string Arch, int InChannels = 3, bool ZeroInitLastBn = false, double DropPathRate = 0, int BatchNormSplits = 1, bool ChannelsLast = false)
 {
     public const string ResNet18 = "resnet18";
     public const string ResNet50 = "resnet50";

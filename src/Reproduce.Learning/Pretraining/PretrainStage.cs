@@ -37,7 +37,8 @@ public sealed class PretrainStage : IStage
     {
         var spec = MethodOf(context.Parameters);
         var imageSize = context.Parameters["image_size"]!.GetValue<int>();
-        var trunk = new ResNetOptions(context.Parameters["arch"]!.GetValue<string>(), InputChannels);
+        var channelsLast = context.Parameters["memory_format"]?.GetValue<string>() == Identifiers.ChannelsLast;
+        var trunk = new ResNetOptions(context.Parameters["arch"]!.GetValue<string>(), InputChannels, ChannelsLast: channelsLast);
         var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads);
         using var random = new CellRandom(context.Seed("torch"));
 
@@ -49,7 +50,7 @@ public sealed class PretrainStage : IStage
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
         var onDevice = context.Parameters["views_on_device"]?.GetValue<bool>() ?? false;
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1, batchedOn: onDevice ? device : null);
-        var workload = new TrunkWorkload(trunk.Arch, [.. views.Views.Select(v => v.OutputSize).Distinct()], plan.BatchSize);
+        var workload = new TrunkWorkload(trunk.Arch, [.. views.Views.Select(v => v.OutputSize).Distinct()], plan.BatchSize, trunk.ChannelsLast);
         if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads, context.Settings.Reproduce) is { } note)
         {
             context.Progress.Message(note);

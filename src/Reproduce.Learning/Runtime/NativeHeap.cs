@@ -3,10 +3,13 @@ using System.Runtime.InteropServices;
 namespace Reproduce.Learning.Runtime;
 
 /// <summary>
-/// Keeps libtorch's large CPU buffers in glibc's heap once freed, instead of handing them back to the kernel, and
-/// hands them back when a cell's heap has grown past what its steps use (<see cref="HeapBudget"/>).
+/// Keeps libtorch's large CPU buffers in the C heap once freed, instead of handing them back to the kernel, and
+/// hands them back when a cell's heap has grown past what its steps use (<see cref="HeapBudget"/>). The heap is
+/// jemalloc's when the process was started with it preloaded (<see cref="Core.Execution.NativeAllocator"/>: its settings
+/// already keep freed pages), glibc's otherwise.
 /// </summary>
 /// <remarks>
+/// On glibc:
 /// libtorch allocates every CPU tensor with plain <c>malloc</c>. glibc serves blocks above its mmap threshold
 /// (dynamic, at most 32 MB) with a fresh <c>mmap</c> and unmaps them on free, so a training step that makes and
 /// drops hundreds of 10–100 MB activations pays for every page again in page faults and kernel zeroing.
@@ -25,10 +28,22 @@ public static class NativeHeap
     private const int TrimThreshold = -1;   // M_TRIM_THRESHOLD
     private const int MmapThreshold = -3;   // M_MMAP_THRESHOLD
 
+    // jemalloc's arena index that means every arena (MALLCTL_ARENAS_ALL).
+    private const string PurgeAllArenas = "arena.4096.purge";
+
+    /// <summary>jemalloc's <c>mallctl</c> when jemalloc is this process's malloc (preloaded); null on glibc.</summary>
+    private static readonly Mallctl? Jemalloc = FindJemalloc();
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int Mallctl([MarshalAs(UnmanagedType.LPUTF8Str)] string name, nint oldValue, nint oldLength, nint newValue, nuint newLength);
+
+    /// <summary>The malloc that serves libtorch's tensors in this process: <c>jemalloc</c> or <c>glibc</c>.</summary>
+    public static string Allocator => Jemalloc is null ? "glibc" : "jemalloc";
+
     /// <summary>Raises glibc's mmap and trim thresholds for this process; a no-op off glibc. Returns whether both took.</summary>
     public static bool KeepFreedBuffers()
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || Jemalloc is not null)
         {
             return false;
         }
@@ -44,9 +59,15 @@ public static class NativeHeap
         }
     }
 
-    /// <summary>Returns the free pages of every glibc arena to the kernel; a no-op off glibc.</summary>
+    /// <summary>Returns the free pages of every arena (glibc's or jemalloc's) to the kernel.</summary>
     public static void Release()
     {
+        if (Jemalloc is { } mallctl)
+        {
+            _ = mallctl(PurgeAllArenas, 0, 0, 0, 0);
+            return;
+        }
+
         if (!OperatingSystem.IsLinux())
         {
             return;
@@ -64,10 +85,16 @@ public static class NativeHeap
 
     /// <summary>
     /// Bytes the C heap has handed out and not taken back (glibc's <c>mallinfo2</c>: arena blocks in use plus mmapped
-    /// blocks, over every arena): libtorch's live CPU tensors and every other native allocation. Null off glibc.
+    /// blocks, over every arena; jemalloc's <c>stats.allocated</c>): libtorch's live CPU tensors and every other native
+    /// allocation. Null where neither answers.
     /// </summary>
     public static long? BytesInUse()
     {
+        if (Jemalloc is { } mallctl)
+        {
+            return JemallocAllocated(mallctl);
+        }
+
         if (!OperatingSystem.IsLinux())
         {
             return null;
@@ -81,6 +108,37 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return null;   // glibc before 2.33, or another libc
+        }
+    }
+
+    private static Mallctl? FindJemalloc()
+    {
+        // A preloaded library's symbols are in the process's global scope, which the main program's handle searches.
+        // An installed jemalloc that is not preloaded is not the malloc here, and loading it would not make it one.
+        return OperatingSystem.IsLinux() && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out var address)
+            ? Marshal.GetDelegateForFunctionPointer<Mallctl>(address)
+            : null;
+    }
+
+    private static long? JemallocAllocated(Mallctl mallctl)
+    {
+        // Statistics are a snapshot taken when "epoch" is written.
+        var cells = Marshal.AllocHGlobal(3 * sizeof(ulong));
+        try
+        {
+            var (epoch, value, length) = (cells, cells + sizeof(ulong), cells + (2 * sizeof(ulong)));
+            Marshal.WriteInt64(epoch, 1);
+            Marshal.WriteInt64(length, sizeof(ulong));
+            if (mallctl("epoch", 0, 0, epoch, sizeof(ulong)) != 0 || mallctl("stats.allocated", value, length, 0, 0) != 0)
+            {
+                return null;   // a jemalloc built without statistics
+            }
+
+            return Marshal.ReadInt64(value);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(cells);
         }
     }
 

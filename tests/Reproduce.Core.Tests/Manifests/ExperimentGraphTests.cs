@@ -124,6 +124,19 @@ public class ExperimentGraphTests : IDisposable
     }
 
     [Fact]
+    public void ChannelsLastEntersThePretrainParametersOnlyWhenSet()
+    {
+        var address = new CellAddress(StageNames.Pretrain, ("method", "byol"));
+        var unset = Find(Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml"))), address).Parameters;
+        var set = Find(Build(LoadChild("pretrain:\n  memory_format: channels_last\n")), address).Parameters;
+        var contiguous = Find(Build(LoadChild("pretrain:\n  memory_format: contiguous\n")), address).Parameters;
+
+        Assert.False(unset.ContainsKey("memory_format"));
+        Assert.Equal("channels_last", (string?)set["memory_format"]);
+        Assert.True(JsonNode.DeepEquals(unset, contiguous));
+    }
+
+    [Fact]
     public void NoAbsolutePathEntersAnyCell()
     {
         var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));

@@ -34,6 +34,7 @@ public class ManifestErrorTests : IDisposable
     [InlineData("evaluation:\n  folds: 1\n", 3, 10, "'evaluation.folds' must be at least 2 with protocol 'kfold'")]
     [InlineData("pretrain:\n  methods:\n    spark: {mask_ratio: 0.99}\n", 4, 25, "'pretrain.methods.spark.mask_ratio' is 0.99, out of range [0, 0.95]")]
     [InlineData("pretrain:\n  image_size: 100\n", 3, 15, "it must be a multiple of 32")]
+    [InlineData("pretrain:\n  memory_format: nhwc\n", 3, 18, "'pretrain.memory_format' is 'nhwc', expected one of: contiguous, channels_last")]
     // unknown names
     [InlineData("pretrain:\n  methods:\n    simclr: {}\n", 4, 5, "unknown method 'simclr' (known methods: byol, mocov2, spark, swav)")]
     [InlineData("datasets:\n  organsmnist:\n    source: zenodo\n    version: v2\n    image_size: 64\n    preprocess: {recipe: gray, size: 64}\n", 6, 17, "'datasets.organsmnist.image_size' is 64, but MedMNIST v2 was published at 28 px only: use version v3 for larger images")]

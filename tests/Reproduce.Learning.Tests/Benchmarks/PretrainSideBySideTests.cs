@@ -21,7 +21,7 @@ public class PretrainSideBySideTests
         Assert.Equal(["bench/pretrain_torch.py", .. step, "--channels-last"], contenders[2].Arguments);
         Assert.All(contenders, c => Assert.Equal("2", c.Environment["OMP_NUM_THREADS"]));
         Assert.Equal("/lib/libjemalloc.so.2", contenders[2].Environment["LD_PRELOAD"]);
-        Assert.Equal(PretrainSideBySide.JemallocSettings, contenders[2].Environment["MALLOC_CONF"]);
+        Assert.Equal(NativeAllocator.TunedSettings, contenders[2].Environment["MALLOC_CONF"]);
         Assert.False(contenders[1].Environment.ContainsKey("LD_PRELOAD"));
     }
 

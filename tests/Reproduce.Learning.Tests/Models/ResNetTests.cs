@@ -186,6 +186,60 @@ public class ResNetTests
 
     private static Tensor Grid() => tensor(new[] { true, false, false, true, false, false, true, true }).reshape(2, 1, 2, 2);
 
+    [Fact]
+    public void ChannelsLastKeepsTheValuesAndLaysThemOutNhwc()
+    {
+        using var scope = NewDisposeScope();
+        var batch = Seeded(5, 2, 3, 4, 5);
+        var nhwc = ResNet.ChannelsLast(batch);
+
+        Assert.Equal(batch.shape, nhwc.shape);
+        Assert.Equal([60L, 1, 15, 3], nhwc.stride());
+        Assert.True(batch.eq(nhwc).all().item<bool>());
+    }
+
+    [Fact]
+    public void AChannelsLastTrunkTrainsTheSameFunctionInNhwcAndRepeatsItsBitsExactly()
+    {
+        var (loss, gradients, stageStrides) = ChannelsLastStep(channelsLast: false);
+        var (nhwcLoss, nhwcGradients, nhwcStageStrides) = ChannelsLastStep(channelsLast: true);
+        var (againLoss, againGradients, _) = ChannelsLastStep(channelsLast: true);
+
+        // libtorch keeps NHWC through every convolution, batch norm and residual sum: channel stride 1 at every stage.
+        Assert.All(stageStrides, stride => Assert.NotEqual(1L, stride));
+        Assert.All(nhwcStageStrides, stride => Assert.Equal(1L, stride));
+        Assert.Equal(loss, nhwcLoss, 4);
+        Assert.Equal(nhwcLoss, againLoss);
+        for (var i = 0; i < gradients.Length; i++)
+        {
+            var scale = Math.Max(gradients[i].abs().max().item<float>(), 1e-6f);
+            var error = (gradients[i] - nhwcGradients[i]).abs().max().item<float>() / scale;
+            Assert.True(error < 1e-3, $"gradient {i}: relative difference {error:g3}");
+            Assert.True(nhwcGradients[i].eq(againGradients[i]).all().item<bool>(), $"gradient {i} differs between two channels-last runs");
+        }
+
+        foreach (var gradient in gradients.Concat(nhwcGradients).Concat(againGradients))
+        {
+            gradient.Dispose();
+        }
+    }
+
+    private static (double Loss, Tensor[] Gradients, long[] StageChannelStrides) ChannelsLastStep(bool channelsLast)
+    {
+        // ResNet-18 at 64 px (the last stage 2×2, so its channel stride tells the layouts apart): the 7×7 stem, 3×3 and
+        // strided 1×1 convolutions.
+        using var scope = NewDisposeScope();
+        using var random = new CellRandom(7);
+        using var trunk = new ResNet(new ResNetOptions(ResNetOptions.ResNet18, ChannelsLast: channelsLast), random);
+        trunk.train();
+        var images = rand([4, 3, 64, 64], generator: random.Init);
+        var stages = trunk.Stages(images);
+        var loss = nn.functional.adaptive_avg_pool2d(stages[^1], 1).square().mean();
+        loss.backward();
+        Tensor[] gradients = [.. trunk.parameters().Select(p => p.grad!.detach().clone().DetachFromDisposeScope())];
+        return (loss.item<float>(), gradients, [.. stages.Select(s => s.stride(1))]);
+    }
+
     private static Tensor Seeded(long seed, params long[] shape)
     {
         var generator = new Generator((ulong)seed);

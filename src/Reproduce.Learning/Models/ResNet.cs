@@ -95,7 +95,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
             input = ChannelsLast(input);
         }
 
-        var x = functional.relu(bn1.forward(conv1.forward(input)));
+        var x = bn1.forward(conv1.forward(input)).relu_();
         x = functional.max_pool2d(x, 3, stride: 2, padding: 1);
         if (Mask.Active is not null)
         {

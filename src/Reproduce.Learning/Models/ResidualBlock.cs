@@ -74,12 +74,14 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
         // The block's intermediates are released when it returns, as TorchSharp's own ResNet does: autograd
         // keeps what backward needs natively, and the rest would otherwise live until the step's scope ends
         // (measured: ResNet50 at 224 px held twice PyTorch's memory without this).
+        // ReLU and the residual sum work in place, as torchvision's block does: BN's backward reads its input, not its
+        // output, so overwriting the output saves a full-size tensor per ReLU and per sum, and writing it again.
         using var scope = NewDisposeScope();
-        var branch = functional.relu(bn1.forward(conv1.forward(input)));
+        var branch = bn1.forward(conv1.forward(input)).relu_();
         branch = bn2.forward(conv2.forward(branch));
         if (conv3 is not null)
         {
-            branch = bn3!.forward(conv3.forward(functional.relu(branch)));
+            branch = bn3!.forward(conv3.forward(branch.relu_()));
         }
 
         if (training && dropPath > 0)
@@ -91,6 +93,6 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
         }
 
         var shortcut = downsample is null ? input : downsample.forward(input);
-        return scope.MoveToOuter(functional.relu(branch + shortcut));
+        return scope.MoveToOuter(branch.add_(shortcut).relu_());
     }
 }

@@ -77,7 +77,9 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
             return functional.batch_norm(input, running_mean, running_var, weight, bias, false, Momentum, Epsilon) * visible;
         }
 
-        // Statistics over visible positions only; the (B, 1, h, w) mask counts them once for every channel.
+        // Statistics over visible positions only; the (B, 1, h, w) mask counts them once for every channel. The
+        // full-size temporaries autograd does not keep go when the output is made, not at the end of the step.
+        using var scope = NewDisposeScope();
         var count = visible.sum();
         var mean = (input * visible).sum(ReducedDimensions, keepdim: true) / count;
         var centred = input - mean;
@@ -90,7 +92,7 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
         }
 
         var scale = weight.view(1, -1, 1, 1) * (variance + Epsilon).rsqrt();
-        return ((centred * scale) + bias.view(1, -1, 1, 1)) * visible;
+        return scope.MoveToOuter(((centred * scale) + bias.view(1, -1, 1, 1)) * visible);
     }
 
     /// <summary>

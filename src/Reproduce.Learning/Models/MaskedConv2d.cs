@@ -35,6 +35,15 @@ public sealed class MaskedConv2d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var output = functional.conv2d(input, weight, bias, strides: [stride, stride], padding: [padding, padding]);
-        return mask.Active is null ? output : output * mask.At(output.shape[2], output.shape[3]);
+        if (mask.Active is null)
+        {
+            return output;
+        }
+
+        // The unmasked output is read by nothing after the product (its gradient needs only the mask): freed now.
+        using (output)
+        {
+            return output * mask.At(output.shape[2], output.shape[3]);
+        }
     }
 }

@@ -16,7 +16,7 @@ internal static class Program
     private const PosixSignal UserSignal1 = (PosixSignal)10;
 
     /// <summary>The verbs that train or time training, which run on jemalloc where the host has it (<see cref="AllocatorPreload"/>).</summary>
-    private static readonly HashSet<string> TrainingVerbs = [RunCellCommand.Name, Reproduce.Learning.Models.ConvolutionCrashGuard.ProbeVerb, "bench pretrain", "bench cells", "bench views"];
+    private static readonly HashSet<string> TrainingVerbs = [RunCellCommand.Name, Reproduce.Learning.Models.ConvolutionCrashGuard.ProbeVerb, $"{BenchCommand.Name} {PretrainBench.Name}", $"{BenchCommand.Name} {CellsBench.Name}", $"{BenchCommand.Name} {ViewsBench.Name}"];
 
     public static async Task<int> Main(string[] args)
     {

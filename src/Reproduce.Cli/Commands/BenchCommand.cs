@@ -12,9 +12,11 @@ namespace Reproduce.Cli.Commands;
 /// <summary><c>reproduce bench …</c>: speed and memory targets live here, never in timed tests (DESIGN.md §7 "Benchmarks").</summary>
 internal static class BenchCommand
 {
+    public const string Name = "bench";
+
     public static Command Create()
     {
-        var command = new Command("bench", "benchmarks");
+        var command = new Command(Name, "benchmarks");
         command.Subcommands.Add(Plan());
         command.Subcommands.Add(Preprocess());
         command.Subcommands.Add(PretrainBench.Create());

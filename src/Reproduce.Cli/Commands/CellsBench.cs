@@ -17,6 +17,9 @@ namespace Reproduce.Cli.Commands;
 /// </summary>
 internal static class CellsBench
 {
+    /// <summary>The verb under <see cref="BenchCommand.Name"/>.</summary>
+    public const string Name = "cells";
+
     public static Command Create()
     {
         var count = new Option<int>("--count") { Description = "fine-tuning cells to run", DefaultValueFactory = _ => 9 };
@@ -24,7 +27,7 @@ internal static class CellsBench
         var task = new Option<string>("--task") { Description = "the cells' task", DefaultValueFactory = _ => "organsmnist" };
         var init = new Option<string>("--init") { Description = "the cells' init (scratch needs no pre-training)", DefaultValueFactory = _ => "scratch" };
         var threads = new Option<int>("--threads") { Description = "compute threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("cells", "peak memory after 1, 3, 9, … fine-tuning cells in one process");
+        var command = new Command(Name, "peak memory after 1, 3, 9, … fine-tuning cells in one process");
         foreach (var option in new Option[] { count, manifest, task, init, threads })
         {
             command.Options.Add(option);

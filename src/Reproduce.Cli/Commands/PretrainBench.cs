@@ -17,6 +17,9 @@ namespace Reproduce.Cli.Commands;
 /// </summary>
 internal static class PretrainBench
 {
+    /// <summary>The verb under <see cref="BenchCommand.Name"/>.</summary>
+    public const string Name = "pretrain";
+
     private const string Script = "bench/pretrain_torch.py";
 
     public static Command Create()
@@ -36,7 +39,7 @@ internal static class PretrainBench
         var repeats = new Option<int>("--repeats") { Description = "rounds of --against-pytorch", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "the interpreter with Debian's python3-torch", DefaultValueFactory = _ => "/usr/bin/python3" };
         var jemalloc = new Option<string>("--jemalloc") { Description = "the jemalloc tuned PyTorch preloads (Debian's libjemalloc2)", DefaultValueFactory = _ => NativeAllocator.Find(Environment.GetEnvironmentVariable, File.Exists) ?? NativeAllocator.Candidates[0] };
-        var command = new Command("pretrain", "time one method's training step on random batches (CPU)");
+        var command = new Command(Name, "time one method's training step on random batches (CPU)");
         foreach (var option in new Option[] { method, arch, size, batch, threads, steps, warmup, convolutions, memoryFormat, against, repeats, python, jemalloc })
         {
             command.Options.Add(option);

@@ -12,6 +12,9 @@ namespace Reproduce.Cli.Commands;
 /// </summary>
 internal static class ViewsBench
 {
+    /// <summary>The verb under <see cref="BenchCommand.Name"/>.</summary>
+    public const string Name = "views";
+
     public static Command Create()
     {
         var method = new Option<string>("--method") { Description = "byol, mocov2, swav, spark or all", Required = true };
@@ -23,7 +26,7 @@ internal static class ViewsBench
         var store = new Option<string?>("--store") { Description = "a preprocessed tensor store to read instead (kept)" };
         var onDevice = new Option<bool>("--on-device") { Description = "build each view as batched ops (views_on_device), on the CPU" };
         var consumerRate = new Option<double?>("--consumer-rate") { Description = "images/s a training step consumes: report the worker cores that keep it fed" };
-        var command = new Command("views", "time each method's augmentation views from a tensor store");
+        var command = new Command(Name, "time each method's augmentation views from a tensor store");
         foreach (var option in new Option[] { method, size, images, side, threads, batch, store, onDevice, consumerRate })
         {
             command.Options.Add(option);

@@ -25,7 +25,8 @@ public static class NativeAllocator
 
     /// <summary>
     /// jemalloc's settings from Intel's "Performance Tuning Guide" for PyTorch on CPUs: freed pages are kept, large
-    /// blocks come from the ordinary arenas (no oversize arena), and a background thread does the purging.
+    /// blocks come from the ordinary arenas (no oversize arena), and purging runs on a background thread. With decay
+    /// off nothing ages out, so pages go back to the system only when <c>NativeHeap.Release</c> purges the arenas (HeapBudget).
     /// </summary>
     /// <remarks>
     /// The guide keeps pages with a decay time of 9,000,000,000 ms; jemalloc 5.3 takes it, yet a ResNet-50 BYOL step

@@ -156,23 +156,23 @@ public static class ExperimentGraph
 
         var parameters = new JsonObject
         {
-            ["method"] = method.Id,
-            ["dataset"] = manifest.Pretrain.Dataset,
-            ["arch"] = manifest.Pretrain.Arch,
-            ["image_size"] = manifest.Pretrain.ImageSize,
-            ["seed"] = manifest.Seed,
-            ["hyper"] = hyper,
+            [PretrainParameterNames.Method] = method.Id,
+            [PretrainParameterNames.Dataset] = manifest.Pretrain.Dataset,
+            [PretrainParameterNames.Arch] = manifest.Pretrain.Arch,
+            [PretrainParameterNames.ImageSize] = manifest.Pretrain.ImageSize,
+            [PretrainParameterNames.Seed] = manifest.Seed,
+            [PretrainParameterNames.Hyper] = hyper,
         };
 
         // Only when set, so the keys of every manifest without it stay what they were.
         if (manifest.Pretrain.ViewsOnDevice)
         {
-            parameters["views_on_device"] = true;
+            parameters[PretrainParameterNames.ViewsOnDevice] = true;
         }
 
         if (manifest.Pretrain.ChannelsLast)
         {
-            parameters["memory_format"] = Identifiers.ChannelsLast;
+            parameters[PretrainParameterNames.MemoryFormat] = Identifiers.ChannelsLast;
         }
 
         return parameters;

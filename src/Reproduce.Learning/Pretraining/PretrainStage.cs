@@ -36,9 +36,9 @@ public sealed class PretrainStage : IStage
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
         var spec = MethodOf(context.Parameters);
-        var imageSize = context.Parameters["image_size"]!.GetValue<int>();
-        var channelsLast = context.Parameters["memory_format"]?.GetValue<string>() == Identifiers.ChannelsLast;
-        var trunk = new ResNetOptions(context.Parameters["arch"]!.GetValue<string>(), InputChannels, ChannelsLast: channelsLast);
+        var imageSize = context.Parameters[PretrainParameterNames.ImageSize]!.GetValue<int>();
+        var channelsLast = context.Parameters[PretrainParameterNames.MemoryFormat]?.GetValue<string>() == Identifiers.ChannelsLast;
+        var trunk = new ResNetOptions(context.Parameters[PretrainParameterNames.Arch]!.GetValue<string>(), InputChannels, ChannelsLast: channelsLast);
         var device = ComputeDevice.Prepare(context.Settings.Device, context.Settings.Threads);
         using var random = new CellRandom(context.Seed("torch"));
 
@@ -48,7 +48,7 @@ public sealed class PretrainStage : IStage
         // Before the optimizer exists: moving a module replaces its parameters (METHODS.md §7.3).
         model.State.to(device);
         using var recipe = model.CreateRecipe(plan.StepsPerEpoch, plan.TotalSteps);
-        var onDevice = context.Parameters["views_on_device"]?.GetValue<bool>() ?? false;
+        var onDevice = context.Parameters[PretrainParameterNames.ViewsOnDevice]?.GetValue<bool>() ?? false;
         var views = new ViewBatcher(MethodViews.Create(spec, imageSize, InputChannels), degreeOfParallelism: 1, batchedOn: onDevice ? device : null);
         var workload = new TrunkWorkload(trunk.Arch, [.. views.Views.Select(v => v.OutputSize).Distinct()], plan.BatchSize, trunk.ChannelsLast);
         if (ConvolutionCrashGuard.Guard(device, workload, context.Settings.Threads, context.Settings.Reproduce) is { } note)
@@ -96,6 +96,6 @@ public sealed class PretrainStage : IStage
 
     /// <summary>The method and its resolved hyper-parameters as <see cref="ExperimentGraph"/> wrote them into a pretrain cell.</summary>
     public static MethodSpec MethodOf(JsonObject parameters) => new(
-        parameters["method"]!.GetValue<string>(),
-        parameters["hyper"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.DeepClone()));
+        parameters[PretrainParameterNames.Method]!.GetValue<string>(),
+        parameters[PretrainParameterNames.Hyper]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.DeepClone()));
 }

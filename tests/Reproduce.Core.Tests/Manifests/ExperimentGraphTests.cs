@@ -110,30 +110,20 @@ public class ExperimentGraphTests : IDisposable
         Assert.Null(parameters["finetune"]?["inits"]);
     }
 
-    [Fact]
-    public void ViewsOnDeviceEntersThePretrainParametersOnlyWhenSet()
+    // Keys of manifests that leave a setting at its default stay what they were before the setting existed.
+    [Theory]
+    [InlineData("views_on_device", "true", "false", "true")]
+    [InlineData("memory_format", "channels_last", "contiguous", "\"channels_last\"")]
+    public void AnOptionalPretrainSettingEntersTheParametersOnlyWhenSet(string setting, string value, string defaultValue, string expectedJson)
     {
         var address = new CellAddress(StageNames.Pretrain, ("method", "byol"));
         var unset = Find(Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml"))), address).Parameters;
-        var set = Find(Build(LoadChild("pretrain:\n  views_on_device: true\n")), address).Parameters;
-        var off = Find(Build(LoadChild("pretrain:\n  views_on_device: false\n")), address).Parameters;
+        var set = Find(Build(LoadChild($"pretrain:\n  {setting}: {value}\n")), address).Parameters;
+        var byDefault = Find(Build(LoadChild($"pretrain:\n  {setting}: {defaultValue}\n")), address).Parameters;
 
-        Assert.False(unset.ContainsKey("views_on_device"));
-        Assert.True((bool?)set["views_on_device"]);
-        Assert.True(JsonNode.DeepEquals(unset, off));
-    }
-
-    [Fact]
-    public void ChannelsLastEntersThePretrainParametersOnlyWhenSet()
-    {
-        var address = new CellAddress(StageNames.Pretrain, ("method", "byol"));
-        var unset = Find(Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml"))), address).Parameters;
-        var set = Find(Build(LoadChild("pretrain:\n  memory_format: channels_last\n")), address).Parameters;
-        var contiguous = Find(Build(LoadChild("pretrain:\n  memory_format: contiguous\n")), address).Parameters;
-
-        Assert.False(unset.ContainsKey("memory_format"));
-        Assert.Equal("channels_last", (string?)set["memory_format"]);
-        Assert.True(JsonNode.DeepEquals(unset, contiguous));
+        Assert.False(unset.ContainsKey(setting));
+        Assert.Equal(expectedJson, set[setting]?.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(unset, byDefault));
     }
 
     [Fact]

@@ -96,8 +96,10 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// (N, C, H, W) viewed as (N/G, G·C, H, W): channel block g then holds samples g, g + G, …, so one
-    /// batch_norm call with γ, β and the running statistics tiled G times normalises each sub-batch alone.
+    /// NCHW: (N, C, H, W) viewed as (N/G, G·C, H, W): channel block g then holds samples g, g + G, …, so one batch_norm
+    /// call with γ, β and the running statistics tiled G times normalises each sub-batch alone. Channels-last, that view
+    /// would be a copy into NCHW (the rest of the trunk would then run NCHW): there the trunk has put sub-batch g's
+    /// samples in the g-th block of N/G (<see cref="ResNet"/>), and each block is normalised by its own call.
     /// </summary>
     private Tensor SplitBatchNorm(Tensor input)
     {
@@ -109,15 +111,32 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 
         var meanPerSplit = running_mean.repeat(splits);
         var variancePerSplit = running_var.repeat(splits);
-        var output = functional.batch_norm(
-            input.reshape(count / splits, splits * channels, input.shape[2], input.shape[3]),
-            meanPerSplit, variancePerSplit, weight.repeat(splits), bias.repeat(splits), true, Momentum, Epsilon);
+        var output = ResNet.IsChannelsLast(input)
+            ? BlockwiseBatchNorm(input, meanPerSplit.view(splits, channels), variancePerSplit.view(splits, channels))
+            : functional.batch_norm(
+                input.reshape(count / splits, splits * channels, input.shape[2], input.shape[3]),
+                meanPerSplit, variancePerSplit, weight.repeat(splits), bias.repeat(splits), true, Momentum, Epsilon).reshape(input.shape);
         using (no_grad())
         {
             running_mean.copy_(meanPerSplit.view(splits, channels).mean(AcrossSplits));
             running_var.copy_(variancePerSplit.view(splits, channels).mean(AcrossSplits));
         }
 
-        return output.reshape(input.shape);
+        return output;
+    }
+
+    /// <summary>Block g of the batch normalised with its own statistics, updating row g of the running statistics: chunks of an NHWC batch stay NHWC, and so does their concatenation.</summary>
+    private Tensor BlockwiseBatchNorm(Tensor input, Tensor meanPerSplit, Tensor variancePerSplit)
+    {
+        // The blocks' outputs go once concatenated: BN's backward keeps its input, the concatenation only sizes.
+        using var scope = NewDisposeScope();
+        var blocks = input.chunk(splits, 0);
+        var outputs = new Tensor[splits];
+        for (var g = 0; g < splits; g++)
+        {
+            outputs[g] = functional.batch_norm(blocks[g], meanPerSplit[g], variancePerSplit[g], weight, bias, true, Momentum, Epsilon);
+        }
+
+        return scope.MoveToOuter(cat(outputs, 0));
     }
 }

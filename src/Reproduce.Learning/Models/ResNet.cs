@@ -71,7 +71,17 @@ public sealed class ResNet : Module<Tensor, Tensor>
     public const int Downsampling = 32;
 
     /// <summary>Pooled features (B, FeatureDim).</summary>
-    public override Tensor forward(Tensor input) => functional.adaptive_avg_pool2d(Stages(input)[^1], 1).flatten(1);
+    public override Tensor forward(Tensor input)
+    {
+        if (!OrdersBatchBySplit)
+        {
+            return Pool(Trunk(input)[^1]);
+        }
+
+        // Pooled, the features are small: restoring their order costs nothing beside the trunk's stage outputs.
+        var (splitMajor, original) = SplitOrders(input.shape[0], input.device);
+        return Pool(Trunk(input.index_select(0, splitMajor))[^1]).index_select(0, original);
+    }
 
     /// <summary>
     /// <paramref name="batch"/> (N, C, H, W) with its values laid out N, H, W, C in memory: libtorch's channels-last
@@ -82,8 +92,45 @@ public sealed class ResNet : Module<Tensor, Tensor>
     /// <remarks>TorchSharp 0.107 has no <c>contiguous(memory_format)</c>; a permuted copy, permuted back, is the same tensor.</remarks>
     public static Tensor ChannelsLast(Tensor batch) => batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
+    /// <summary>Whether <paramref name="activation"/> (N, C, H, W) is laid out channels-last (see <see cref="ChannelsLast"/>).</summary>
+    public static bool IsChannelsLast(Tensor activation) => activation.shape[1] > 1 && activation.stride(1) == 1;
+
     /// <summary>The outputs of layer1 … layer4: strides 4, 8, 16 and 32. Under a mask the input's masked pixels are zeroed first (SparK's x ⊙ active).</summary>
     public Tensor[] Stages(Tensor input)
+    {
+        if (!OrdersBatchBySplit)
+        {
+            return Trunk(input);
+        }
+
+        var (splitMajor, original) = SplitOrders(input.shape[0], input.device);
+        // Restored as (N, H, W, C), so the outputs stay channels-last.
+        return [.. Trunk(input.index_select(0, splitMajor)).Select(stage => stage.permute(0, 2, 3, 1).index_select(0, original).permute(0, 3, 1, 2))];
+    }
+
+    /// <summary>
+    /// Channels-last, a split BN normalises each sub-batch as a block of the batch (<see cref="MaskedBatchNorm2d"/>); while
+    /// training, the trunk therefore runs on the batch reordered so that block g holds sub-batch g, samples g, g + G, ….
+    /// Convolutions, pooling and ReLU treat every sample alike, so only the order of the outputs changes, and it is restored.
+    /// </summary>
+    private bool OrdersBatchBySplit => training && Options.ChannelsLast && Options.BatchNormSplits > 1;
+
+    /// <summary>The split-major order of a batch of <paramref name="count"/> (g·N/G + i holds sample i·G + g) and its inverse.</summary>
+    private (Tensor SplitMajor, Tensor Original) SplitOrders(long count, Device device)
+    {
+        var splits = Options.BatchNormSplits;
+        if (count % splits != 0)
+        {
+            throw new InvalidOperationException($"a batch of {count} does not split into {splits} equal BN sub-batches");
+        }
+
+        return (arange(count, dtype: ScalarType.Int64, device: device).view(count / splits, splits).t().reshape(count),
+            arange(count, dtype: ScalarType.Int64, device: device).view(splits, count / splits).t().reshape(count));
+    }
+
+    private static Tensor Pool(Tensor lastStage) => functional.adaptive_avg_pool2d(lastStage, 1).flatten(1);
+
+    private Tensor[] Trunk(Tensor input)
     {
         if (Mask.Active is not null)
         {

@@ -10,7 +10,8 @@ distinct images of a step (SwAV's 8 crops and BYOL's/MoCo's 2 views of an image 
 Per method, with the reference defaults (peak learning rates scaled linearly in B; no schedule):
   byol    online trunk + projector feat->4096->256 + predictor 256->4096->256 (BN), target trunk +
           projector under no_grad, symmetric loss, LARS (bias/BN excluded), then the EMA (tau 0.996).
-  mocov2  query and key encoders = trunk + MLP feat->feat->128, SplitBatchNorm(8) in both trunks
+  mocov2  query and key encoders = trunk + MLP feat->feat->128, SplitBatchNorm(8) in both trunks (channels-last:
+          the batch ordered split by split and each split normalised alone, as `reproduce bench pretrain`)
           (if 8 does not divide B: the largest count <= 8 that does, printed as a note), shuffled
           key batch, key momentum 0.999 before the key forward, queue 65536, T 0.2, SGD.
   swav    2 crops of SIZE + 6 of round(SIZE*96/224), head feat->2048->128 with BN, 3000 prototypes
@@ -188,7 +189,9 @@ class Byol:
 
 class SplitBatchNorm(nn.BatchNorm2d):
     """MoCo's single-device shuffle BN (§0.5, §3.3): statistics over G interleaved sub-batches
-    (split g holds samples g, g + G, ...), running statistics averaged over the splits."""
+    (split g holds samples g, g + G, ...), running statistics averaged over the splits. Channels-last, the
+    interleaved view would be a copy into NCHW memory (and the trunk would go on in NCHW): there SplitMajorTrunk
+    has put split g in the g-th block of the batch, and each block is normalised by its own call."""
 
     def __init__(self, channels, splits):
         super().__init__(channels)
@@ -200,12 +203,33 @@ class SplitBatchNorm(nn.BatchNorm2d):
         n, c, h, w = x.shape
         g = self.splits
         mean, var = self.running_mean.repeat(g), self.running_var.repeat(g)
-        # reshape, not view: in channels-last memory the interleaved split is not a view (it copies there)
-        y = F.batch_norm(x.reshape(n // g, c * g, h, w), mean, var, self.weight.repeat(g), self.bias.repeat(g),
-                         True, self.momentum, self.eps).reshape(n, c, h, w)
+        if x.is_contiguous(memory_format=torch.channels_last):
+            means, variances = mean.view(g, c), var.view(g, c)
+            y = torch.cat([F.batch_norm(block, means[i], variances[i], self.weight, self.bias, True, self.momentum,
+                                        self.eps) for i, block in enumerate(x.chunk(g))])
+        else:
+            y = F.batch_norm(x.reshape(n // g, c * g, h, w), mean, var, self.weight.repeat(g), self.bias.repeat(g),
+                             True, self.momentum, self.eps).reshape(n, c, h, w)
         self.running_mean.copy_(mean.view(g, c).mean(0))
         self.running_var.copy_(var.view(g, c).mean(0))
         return y
+
+
+class SplitMajorTrunk(nn.Module):
+    """A trunk of SplitBatchNorm layers that, channels-last and training, runs on the batch reordered so that block g
+    holds split g (samples g, g + G, ...), and restores the order of the pooled features."""
+
+    def __init__(self, trunk, splits):
+        super().__init__()
+        self.trunk, self.splits = trunk, splits
+
+    def forward(self, x):
+        if not (self.training and self.trunk.conv1.weight.is_contiguous(memory_format=torch.channels_last)):
+            return self.trunk(x)
+        n, g = x.shape[0], self.splits
+        split_major = torch.arange(n).view(n // g, g).t().reshape(n)
+        original = torch.arange(n).view(g, n // g).t().reshape(n)
+        return self.trunk(x[split_major].contiguous(memory_format=torch.channels_last))[original]
 
 
 class MoCoV2:
@@ -214,7 +238,7 @@ class MoCoV2:
     def __init__(self, arch, size, batch):
         self.splits = max(g for g in range(1, 9) if batch % g == 0)
         trunk, width = resnet(arch, norm_layer=lambda channels: SplitBatchNorm(channels, self.splits))
-        self.encoder_q = nn.Sequential(trunk, mlp(width, width, 128, False))
+        self.encoder_q = nn.Sequential(SplitMajorTrunk(trunk, self.splits), mlp(width, width, 128, False))
         self.encoder_k = copy.deepcopy(self.encoder_q).requires_grad_(False)
         self.optimizer = torch.optim.SGD(self.encoder_q.parameters(), lr=0.03 * batch / 256, momentum=0.9,
                                          weight_decay=1e-4)

@@ -1,23 +1,36 @@
 using System.Diagnostics;
+using Reproduce.Core.Execution;
 
 namespace Reproduce.Core.Benchmarks;
 
 /// <summary>
-/// The peak working set of this process while a measurement runs, sampled every 10 ms. The kernel's own peak (VmHWM,
-/// <see cref="Execution.ProcessMemory"/>) covers the whole life of the process, warm-up and generated inputs included;
-/// this covers only the measured part.
+/// The peak resident set of this process while a measurement runs. On Linux the kernel keeps it: the constructor sets
+/// the process's peak (VmHWM) back to its resident set now and <see cref="Stop"/> reads it, exact and without a thread.
+/// Where the kernel refuses the reset, a timer samples the working set every 10 ms instead. Each wake-up takes a core
+/// from the measured work; on two cores, a ResNet-50 training step's two threads then wait for each other.
 /// </summary>
 public sealed class PeakMemory : IDisposable
 {
     private readonly Process process = Process.GetCurrentProcess();
-    private readonly Timer sampler;
+    private readonly Timer? sampler;
     private long peak;
 
-    public PeakMemory() => sampler = new Timer(_ => Sample(), null, 0, 10);
+    public PeakMemory()
+    {
+        if (!ProcessMemory.ResetPeak())
+        {
+            sampler = new Timer(_ => Sample(), null, 0, 10);
+        }
+    }
 
-    /// <summary>Stops sampling, waiting for a sample in flight, and returns the peak in bytes.</summary>
+    /// <summary>Stops measuring, waiting for a sample in flight, and returns the peak in bytes.</summary>
     public long Stop()
     {
+        if (sampler is null)
+        {
+            return ProcessMemory.PeakResidentBytes() ?? 0;
+        }
+
         using (var stopped = new ManualResetEvent(false))
         {
             sampler.Dispose(stopped);
@@ -30,7 +43,7 @@ public sealed class PeakMemory : IDisposable
 
     public void Dispose()
     {
-        sampler.Dispose();
+        sampler?.Dispose();
         process.Dispose();
     }
 

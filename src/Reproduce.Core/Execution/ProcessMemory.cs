@@ -14,6 +14,23 @@ public static class ProcessMemory
     /// <summary>The peak resident set of <paramref name="processId"/> (this process when null), in bytes.</summary>
     public static long? PeakResidentBytes(int? processId = null) => Read(processId, "VmHWM:");
 
+    /// <summary>
+    /// Sets this process's peak (VmHWM) back to its resident set now, so that a later <see cref="PeakResidentBytes"/> is the
+    /// peak since this call: writing 5 to <c>/proc/self/clear_refs</c> (Linux 4.0 and later). False where that is refused.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static long? Read(int? processId, string field)
     {
         var path = $"/proc/{(processId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "self")}/status";

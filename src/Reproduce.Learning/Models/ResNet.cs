@@ -75,12 +75,12 @@ public sealed class ResNet : Module<Tensor, Tensor>
     {
         if (!OrdersBatchBySplit)
         {
-            return Pool(Trunk(input)[^1]);
+            return Pool(Trunk(input, allStages: false)[^1]);
         }
 
         // Pooled, the features are small: restoring their order costs nothing beside the trunk's stage outputs.
         var (splitMajor, original) = SplitOrders(input.shape[0], input.device);
-        return Pool(Trunk(input.index_select(0, splitMajor))[^1]).index_select(0, original);
+        return Pool(Trunk(input.index_select(0, splitMajor), allStages: false)[^1]).index_select(0, original);
     }
 
     /// <summary>
@@ -100,12 +100,12 @@ public sealed class ResNet : Module<Tensor, Tensor>
     {
         if (!OrdersBatchBySplit)
         {
-            return Trunk(input);
+            return Trunk(input, allStages: true);
         }
 
         var (splitMajor, original) = SplitOrders(input.shape[0], input.device);
         // Restored as (N, H, W, C), so the outputs stay channels-last.
-        return [.. Trunk(input.index_select(0, splitMajor)).Select(stage => stage.permute(0, 2, 3, 1).index_select(0, original).permute(0, 3, 1, 2))];
+        return [.. Trunk(input.index_select(0, splitMajor), allStages: true).Select(stage => stage.permute(0, 2, 3, 1).index_select(0, original).permute(0, 3, 1, 2))];
     }
 
     /// <summary>
@@ -130,28 +130,58 @@ public sealed class ResNet : Module<Tensor, Tensor>
 
     private static Tensor Pool(Tensor lastStage) => functional.adaptive_avg_pool2d(lastStage, 1).flatten(1);
 
-    private Tensor[] Trunk(Tensor input)
+    /// <summary>
+    /// The four stage outputs, or only the last one's when <paramref name="allStages"/> is false. Everything else made on
+    /// the way goes as soon as the next layer has read it, as Python's reference counting frees it in PyTorch: autograd
+    /// keeps natively what backward needs, and under no_grad (a momentum encoder) nothing needs it, yet each block's output
+    /// would otherwise live until the training step's scope ends.
+    /// </summary>
+    private Tensor[] Trunk(Tensor input, bool allStages)
     {
+        using var scope = NewDisposeScope();
+        var stages = new List<Tensor>(4);
+        var x = input;
+        Tensor Advance(Tensor next)
+        {
+            if (!ReferenceEquals(x, input) && !ReferenceEquals(x, next) && !stages.Contains(x))
+            {
+                x.Dispose();
+            }
+
+            return next;
+        }
+
         if (Mask.Active is not null)
         {
-            input *= Mask.At(input.shape[2], input.shape[3]);
+            x = Advance(x * Mask.At(x.shape[2], x.shape[3]));
         }
 
         if (Options.ChannelsLast)
         {
-            input = ChannelsLast(input);
+            x = Advance(ChannelsLast(x));
         }
 
-        var x = bn1.forward(conv1.forward(input)).relu_();
-        x = functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        x = Advance(conv1.forward(x));
+        x = Advance(bn1.forward(x).relu_());
+        x = Advance(functional.max_pool2d(x, 3, stride: 2, padding: 1));
         if (Mask.Active is not null)
         {
-            x *= Mask.At(x.shape[2], x.shape[3]);
+            x = Advance(x * Mask.At(x.shape[2], x.shape[3]));
         }
 
-        var e1 = layer1.forward(x);
-        var e2 = layer2.forward(e1);
-        var e3 = layer3.forward(e2);
-        return [e1, e2, e3, layer4.forward(e3)];
+        foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
+        {
+            foreach (var block in layer.children().Cast<Module<Tensor, Tensor>>())
+            {
+                x = Advance(block.forward(x));
+            }
+
+            if (allStages || layer == layer4)
+            {
+                stages.Add(x);
+            }
+        }
+
+        return [.. stages.Select(scope.MoveToOuter)];
     }
 }

@@ -204,9 +204,21 @@ public class ResNetTests
     [InlineData(2)]
     public void AChannelsLastTrunkTrainsTheSameFunctionInNhwcAndRepeatsItsBitsExactly(int batchNormSplits)
     {
-        var contiguous = ChannelsLastStep(channelsLast: false, batchNormSplits);
-        var nhwc = ChannelsLastStep(channelsLast: true, batchNormSplits);
-        var again = ChannelsLastStep(channelsLast: true, batchNormSplits);
+        // Two threads, whatever an earlier test left: on one, oneDNN convolves NCHW with other kernels, and through the
+        // BN that follows, layer2.0.conv2's weight gradient then differs from NHWC's by up to 2% of its largest element.
+        var threads = get_num_threads();
+        set_num_threads(2);
+        LayoutStep contiguous, nhwc, again;
+        try
+        {
+            contiguous = ChannelsLastStep(channelsLast: false, batchNormSplits);
+            nhwc = ChannelsLastStep(channelsLast: true, batchNormSplits);
+            again = ChannelsLastStep(channelsLast: true, batchNormSplits);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
 
         // libtorch keeps NHWC through every convolution, batch norm and residual sum: channel stride 1 at every stage.
         Assert.All(contiguous.StageChannelStrides, stride => Assert.NotEqual(1L, stride));
@@ -218,7 +230,7 @@ public class ResNetTests
         {
             var scale = Math.Max(contiguous.State[i].abs().max().item<float>(), 1e-6f);
             var error = (contiguous.State[i] - nhwc.State[i]).abs().max().item<float>() / scale;
-            Assert.True(error < 1e-3, $"gradient or running statistic {i}: relative difference {error:g3}");
+            Assert.True(error < 1e-3, $"splits {batchNormSplits}, gradient or running statistic {i}: relative difference {error:g3}");
             Assert.True(nhwc.State[i].eq(again.State[i]).all().item<bool>(), $"gradient or running statistic {i} differs between two channels-last runs");
         }
 

@@ -24,13 +24,18 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 
     private readonly SparseMask mask;
     private readonly int splits;
+    private readonly bool splitsAsBlocks;
     private readonly Parameter weight;
     private readonly Parameter bias;
     private readonly Tensor running_mean;
     private readonly Tensor running_var;
     private readonly Tensor num_batches_tracked;
 
-    public MaskedBatchNorm2d(string name, long channels, SparseMask mask, int splits = 1)
+    /// <param name="splitsAsBlocks">
+    /// Sub-batch g is the g-th block of N/G samples instead of samples g, g + G, …: a channels-last trunk orders its batch so
+    /// (<see cref="ResNet"/>), since viewing NHWC as (N/G, G·C, H, W) would copy it into NCHW.
+    /// </param>
+    public MaskedBatchNorm2d(string name, long channels, SparseMask mask, int splits = 1, bool splitsAsBlocks = false)
         : base(name)
     {
         if (splits < 1)
@@ -40,6 +45,7 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 
         this.mask = mask;
         this.splits = splits;
+        this.splitsAsBlocks = splitsAsBlocks;
         weight = new Parameter(ones(channels));
         bias = new Parameter(zeros(channels));
         running_mean = zeros(channels);
@@ -96,10 +102,9 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// NCHW: (N, C, H, W) viewed as (N/G, G·C, H, W): channel block g then holds samples g, g + G, …, so one batch_norm
-    /// call with γ, β and the running statistics tiled G times normalises each sub-batch alone. Channels-last, that view
-    /// would be a copy into NCHW (the rest of the trunk would then run NCHW): there the trunk has put sub-batch g's
-    /// samples in the g-th block of N/G (<see cref="ResNet"/>), and each block is normalised by its own call.
+    /// (N, C, H, W) viewed as (N/G, G·C, H, W): channel block g then holds samples g, g + G, …, so one batch_norm call
+    /// with γ, β and the running statistics tiled G times normalises each sub-batch alone. With splitsAsBlocks each block
+    /// of N/G samples is normalised by its own call instead.
     /// </summary>
     private Tensor SplitBatchNorm(Tensor input)
     {
@@ -111,7 +116,7 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
 
         var meanPerSplit = running_mean.repeat(splits);
         var variancePerSplit = running_var.repeat(splits);
-        var output = ResNet.IsChannelsLast(input)
+        var output = splitsAsBlocks
             ? BlockwiseBatchNorm(input, meanPerSplit.view(splits, channels), variancePerSplit.view(splits, channels))
             : functional.batch_norm(
                 input.reshape(count / splits, splits * channels, input.shape[2], input.shape[3]),

@@ -30,7 +30,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
         Options = options;
         var (blocks, bottleneck) = options.Layout;
         conv1 = new MaskedConv2d("conv1", options.InChannels, 64, 7, 2, 3, Mask, random.Init);
-        bn1 = new MaskedBatchNorm2d("bn1", 64, Mask, options.BatchNormSplits);
+        bn1 = new MaskedBatchNorm2d("bn1", 64, Mask, options.BatchNormSplits, splitsAsBlocks: options.ChannelsLast);
         var total = blocks.Sum();
         var index = 0;
         long channels = 64;
@@ -42,7 +42,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
             for (var b = 0; b < blocks[stage]; b++)
             {
                 var rate = total > 1 ? options.DropPathRate * index / (total - 1) : options.DropPathRate;
-                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate, options.BatchNormSplits, random);
+                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate, options.BatchNormSplits, options.ChannelsLast, random);
                 channels = block.OutChannels;
                 stageBlocks.Add(($"{b}", block));
                 index++;
@@ -91,9 +91,6 @@ public sealed class ResNet : Module<Tensor, Tensor>
     /// </summary>
     /// <remarks>TorchSharp 0.107 has no <c>contiguous(memory_format)</c>; a permuted copy, permuted back, is the same tensor.</remarks>
     public static Tensor ChannelsLast(Tensor batch) => batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-
-    /// <summary>Whether <paramref name="activation"/> (N, C, H, W) is laid out channels-last (see <see cref="ChannelsLast"/>).</summary>
-    public static bool IsChannelsLast(Tensor activation) => activation.shape[1] > 1 && activation.stride(1) == 1;
 
     /// <summary>The outputs of layer1 … layer4: strides 4, 8, 16 and 32. Under a mask the input's masked pixels are zeroed first (SparK's x ⊙ active).</summary>
     public Tensor[] Stages(Tensor input)

@@ -11,7 +11,7 @@ namespace Reproduce.Learning.Models;
 /// (1×1 conv, BN) when the shape changes. Optionally the last BN's γ starts at zero (timm's
 /// zero_init_last_bn, SparK) and the residual branch is dropped per sample with probability
 /// <c>dropPath</c> (timm DropPath: applied after the last BN, survivors scaled by 1/(1 − p)). Every BN
-/// normalises over <c>batchNormSplits</c> interleaved sub-batches in training (<see cref="MaskedBatchNorm2d"/>).
+/// normalises over <c>batchNormSplits</c> sub-batches in training, interleaved or as blocks (<see cref="MaskedBatchNorm2d"/>).
 /// </summary>
 public sealed class ResidualBlock : Module<Tensor, Tensor>
 {
@@ -25,7 +25,7 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     private readonly double dropPath;
     private readonly CellRandom random;
 
-    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath, int batchNormSplits, CellRandom random)
+    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath, int batchNormSplits, bool splitsAsBlocks, CellRandom random)
         : base(name)
     {
         this.dropPath = dropPath;
@@ -34,25 +34,25 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
         if (bottleneck)
         {
             conv1 = new MaskedConv2d("conv1", inChannels, width, 1, 1, 0, mask, random.Init);
-            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits);
+            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits, splitsAsBlocks);
             conv2 = new MaskedConv2d("conv2", width, width, 3, stride, 1, mask, random.Init);
-            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits);
+            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits, splitsAsBlocks);
             conv3 = new MaskedConv2d("conv3", width, outChannels, 1, 1, 0, mask, random.Init);
-            bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask, batchNormSplits);
+            bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask, batchNormSplits, splitsAsBlocks);
         }
         else
         {
             conv1 = new MaskedConv2d("conv1", inChannels, width, 3, stride, 1, mask, random.Init);
-            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits);
+            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits, splitsAsBlocks);
             conv2 = new MaskedConv2d("conv2", width, width, 3, 1, 1, mask, random.Init);
-            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits);
+            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits, splitsAsBlocks);
         }
 
         if (stride != 1 || inChannels != outChannels)
         {
             downsample = Sequential(
                 ("0", new MaskedConv2d("0", inChannels, outChannels, 1, stride, 0, mask, random.Init)),
-                ("1", new MaskedBatchNorm2d("1", outChannels, mask, batchNormSplits)));
+                ("1", new MaskedBatchNorm2d("1", outChannels, mask, batchNormSplits, splitsAsBlocks)));
         }
 
         if (zeroInitLastBn)

@@ -145,15 +145,20 @@ public class MoCoV2Tests(ITestOutputHelper output)
         Assert.True(split.RunningVariance.allclose(plain.running_var!, atol: 1e-6));
     }
 
-    [Fact]
-    public void GBnSplitsNormaliseEachInterleavedSubBatchAloneAndAverageTheRunningStats()
+    // 1×1: an NCHW (N, C, 1, 1) batch has channel stride 1 like an NHWC one; the grouping must not follow the strides.
+    [Theory]
+    [InlineData(4, false)]
+    [InlineData(1, false)]
+    [InlineData(4, true)]
+    [InlineData(1, true)]
+    public void GBnSplitsNormaliseEachSubBatchAloneAndAverageTheRunningStats(int size, bool asBlocks)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(10);
         const int splits = 4;
-        var input = (randn([8, 3, 4, 4], generator: generator) * 2) + 1;
+        var input = (randn([8, 3, size, size], generator: generator) * 2) + 1;
         var (weight, bias) = (rand([3], generator: generator) + 0.5, randn([3], generator: generator));
-        using var bn = new MaskedBatchNorm2d("bn", 3, new SparseMask(), splits);
+        using var bn = new MaskedBatchNorm2d("bn", 3, new SparseMask(), splits, asBlocks);
         using (no_grad())
         {
             bn.Weight.copy_(weight);
@@ -162,11 +167,11 @@ public class MoCoV2Tests(ITestOutputHelper output)
 
         var output = bn.forward(input);
 
-        // Sub-batch g holds samples g and g + 4, as GPU g of 4 would.
+        // Sub-batch g holds samples g and g + 4, as GPU g of 4 would; as blocks, samples 2g and 2g + 1.
         var (meanSum, varianceSum) = (zeros(3), zeros(3));
         for (var g = 0; g < splits; g++)
         {
-            var members = tensor(new long[] { g, g + splits });
+            var members = tensor(asBlocks ? new long[] { 2 * g, (2 * g) + 1 } : new long[] { g, g + splits });
             var (runningMean, runningVariance) = (zeros(3), ones(3));
             var expected = nn.functional.batch_norm(input.index_select(0, members), runningMean, runningVariance, weight, bias, true, 0.1, 1e-5);
             Assert.True(output.index_select(0, members).allclose(expected, rtol: 1e-5, atol: 1e-5), $"sub-batch {g}");

@@ -22,7 +22,8 @@ public sealed class CellMemoryCollection;
 [Collection(nameof(CellMemoryTests))]
 public sealed class CellMemoryTests : IDisposable
 {
-    // The first cell of a process warms libtorch's and oneDNN's caches (kernels, primitives): they stay, once.
+    // The first cell of each stage warms libtorch's and oneDNN's caches for its shapes (kernels, primitives): they stay,
+    // once. The first fine-tuning cell kept 5-9 MB over a pre-training cell's; the next ones keep nothing.
     private const long FirstCellAllowance = 128L << 20;
 
     private const long NativeTolerance = 8L << 20;
@@ -60,7 +61,7 @@ public sealed class CellMemoryTests : IDisposable
         for (var i = 0; i < cells.Count; i++)
         {
             var cell = cells[i];
-            var allowance = i == 0 ? FirstCellAllowance : NativeTolerance;
+            var allowance = cells.FindIndex(c => c.Stage == cell.Stage) == i ? FirstCellAllowance : NativeTolerance;
             Assert.True(cell.NativeAfter - cell.NativeBefore <= allowance, $"cell {i} kept {(cell.NativeAfter - cell.NativeBefore) >> 20} MB of native heap:\n{lines}");
             Assert.True(cell.ManagedAfter - cell.ManagedBefore <= ManagedTolerance, $"cell {i} kept {(cell.ManagedAfter - cell.ManagedBefore) >> 20} MB of managed heap:\n{lines}");
             Assert.True(cell.SameThread, $"cell {i} finished on another thread than it started: its live tensors cannot be counted:\n{lines}");

@@ -89,16 +89,7 @@ internal static class PretrainBench
 
         var contenders = PretrainSideBySide.Contenders(settings, ReproduceHost.Current(), python, script, jemalloc);
         Console.WriteLine($"{settings.Method} {settings.Architecture} {settings.Size}px batch {settings.Batch} threads {settings.Threads}{(settings.ChannelsLast ? ", this build channels-last" : "")}, {settings.Steps} timed steps after {settings.Warmup}; {repeats} round(s) of: {string.Join(", ", contenders.Select(c => c.Name))}");
-        var runs = PretrainSideBySide.Run(contenders, repeats, run =>
-            Console.WriteLine($"  round {run.Round} {run.Contender,-14} {run.ImagesPerSecond,8:0.00} images/s  peak {run.PeakBytes >> 20,6} MB"));
-        var summary = PretrainSideBySide.Summarize(runs);
-        foreach (var median in summary.Medians)
-        {
-            Console.WriteLine($"median {median.Contender,-14} {median.ImagesPerSecond,8:0.00} images/s  peak {(long)median.PeakBytes >> 20,6} MB");
-        }
-
-        var (speed, memory) = (summary.Speed, summary.Memory);
-        Console.WriteLine($"reproduce / {summary.Reference}: speed {speed.Median:0.00}× ({speed.Min:0.00}–{speed.Max:0.00}), peak memory {memory.Median:0.00}× ({memory.Min:0.00}–{memory.Max:0.00}) over {repeats} round(s)");
+        SideBySideReport.Print(contenders, repeats, PretrainSideBySide.Unit, "0.00");
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Reproduce.Cli.Composition;
 using Reproduce.Core.Errors;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Benchmarks;
 using Reproduce.Learning.Methods;
 
@@ -8,12 +10,15 @@ namespace Reproduce.Cli.Commands;
 /// <summary>
 /// <c>reproduce bench views</c>: <see cref="ViewsBenchmark"/> for one method (or <c>all</c>) on a tensor store, a temporary
 /// synthetic one unless <c>--store</c> names one, with the torchvision reference's command line; with
-/// <c>--consumer-rate</c>, the worker cores that keep a consumer of that many images/s fed.
+/// <c>--consumer-rate</c>, the worker cores that keep a consumer of that many images/s fed; with
+/// <c>--against-torchvision</c>, <see cref="ViewsSideBySide"/>: this build and torchvision taking turns, and the ratios.
 /// </summary>
 internal static class ViewsBench
 {
     /// <summary>The verb under <see cref="BenchCommand.Name"/>.</summary>
     public const string Name = "views";
+
+    private const string Script = "bench/views_torchvision.py";
 
     public static Command Create()
     {
@@ -26,8 +31,11 @@ internal static class ViewsBench
         var store = new Option<string?>("--store") { Description = "a preprocessed tensor store to read instead (kept)" };
         var onDevice = new Option<bool>("--on-device") { Description = "build each view as batched ops (views_on_device), on the CPU" };
         var consumerRate = new Option<double?>("--consumer-rate") { Description = "images/s a training step consumes: report the worker cores that keep it fed" };
+        var against = new Option<bool>("--against-torchvision") { Description = $"time this build and torchvision on PIL and on tensors ({Script}) in turns on the same store, each in its own process" };
+        var repeats = new Option<int>("--repeats") { Description = "rounds of --against-torchvision", DefaultValueFactory = _ => 3 };
+        var python = new Option<string>("--python") { Description = "the interpreter with Debian's python3-torchvision and python3-pil", DefaultValueFactory = _ => "/usr/bin/python3" };
         var command = new Command(Name, "time each method's augmentation views from a tensor store");
-        foreach (var option in new Option[] { method, size, images, side, threads, batch, store, onDevice, consumerRate })
+        foreach (var option in new Option[] { method, size, images, side, threads, batch, store, onDevice, consumerRate, against, repeats, python })
         {
             command.Options.Add(option);
         }
@@ -59,6 +67,12 @@ internal static class ViewsBench
                 foreach (var id in methods)
                 {
                     var settings = new ViewsBenchmarkSettings(id, result.GetValue(size), result.GetValue(threads), result.GetValue(batch), result.GetValue(onDevice));
+                    if (result.GetValue(against))
+                    {
+                        AgainstTorchvision(settings, path ?? temporary!, result.GetValue(repeats), result.GetValue(python)!);
+                        continue;
+                    }
+
                     var timing = ViewsBenchmark.Run(settings, path ?? temporary!, TimeProvider.System);
                     var recipe = string.Join(" + ", timing.ViewSizes.GroupBy(s => s).Select(g => $"{g.Count()}×{g.Key}"));
                     Console.WriteLine(
@@ -70,7 +84,7 @@ internal static class ViewsBench
                     }
 
                     var source = path is null ? $"--synthetic {result.GetValue(images)} --side {result.GetValue(side)}" : $"--store {path}";
-                    Console.WriteLine($"  reference: /usr/bin/python3 bench/views_torchvision.py --method {id} --size {settings.Size} --threads {settings.Threads} {source}");
+                    Console.WriteLine($"  reference: /usr/bin/python3 {Script} --method {id} --size {settings.Size} --threads {settings.Threads} {source}   (or --against-torchvision)");
                 }
             }
             finally
@@ -84,5 +98,21 @@ internal static class ViewsBench
             return 0;
         });
         return command;
+    }
+
+    private static void AgainstTorchvision(ViewsBenchmarkSettings settings, string store, int repeats, string python)
+    {
+        var script = Path.Combine(Roots.FindRepositoryRoot(Directory.GetCurrentDirectory()), Script);
+        foreach (var (file, what) in new[] { (python, "--python"), (script, "the reference script") })
+        {
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"{what}: {file} does not exist");
+            }
+        }
+
+        var contenders = ViewsSideBySide.Contenders(settings, store, ReproduceHost.Current(), python, script);
+        Console.WriteLine($"{settings.Method} views at {settings.Size} px, {settings.Threads} worker(s){(settings.OnDevice ? ", this build batched" : "")}, store {store}; {repeats} round(s) of: {string.Join(", ", contenders.Select(c => c.Name))}");
+        SideBySideReport.Print(contenders, repeats, ViewsSideBySide.Unit, "0");
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using CsvHelper;
+using Microsoft.Win32.SafeHandles;
 using Reproduce.Core.Errors;
 using Reproduce.Data.Splits;
 
@@ -9,9 +9,11 @@ namespace Reproduce.Data.Store;
 
 /// <summary>
 /// A preprocessed dataset (DESIGN.md §1, the preprocess stage's output): uint8 images of one size in
-/// one memory-mapped file, and an index of (id, label, split, source) per image. Opening checks that
-/// the description, index and image file agree; reading an image copies it out of the mapping, so
-/// only the pages touched are ever in memory.
+/// one file, and an index of (id, label, split, source) per image. Opening checks that the description,
+/// index and image file agree; reading an image is one positioned read (pread) into the caller's buffer, thread-safe.
+/// Not a memory mapping: a mapping's touched pages count in the process's resident set (a whole LIDC store, many GB,
+/// over an epoch), and faulting them in one page at a time made the copy out of it cost as much as the view's
+/// normalisation.
 /// </summary>
 public sealed class TensorStore : IDisposable
 {
@@ -27,18 +29,18 @@ public sealed class TensorStore : IDisposable
         MissingField = CsvMissingFieldHandling.Throw,
     };
 
-    private readonly MemoryMappedFile? mapping;
-    private readonly MemoryMappedViewAccessor? view;
+    private readonly string imageFile;
+    private readonly SafeFileHandle? images;
 
     private TensorStore(string imageFile, StoreDescription description, IReadOnlyList<StoreItem> items, IReadOnlyList<SkippedItem> skipped)
     {
         Description = description;
         Items = items;
         Skipped = skipped;
+        this.imageFile = imageFile;
         if (items.Count > 0)
         {
-            mapping = MemoryMappedFile.CreateFromFile(imageFile, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            images = File.OpenHandle(imageFile, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
         }
     }
 
@@ -84,7 +86,19 @@ public sealed class TensorStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(position, Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, ImageBytes, nameof(destination));
-        view!.SafeMemoryMappedViewHandle.ReadSpan((ulong)((long)position * ImageBytes), destination[..ImageBytes]);
+        var offset = (long)position * ImageBytes;
+        var span = destination[..ImageBytes];
+        while (!span.IsEmpty)
+        {
+            var read = RandomAccess.Read(images!, span, offset);
+            if (read == 0)
+            {
+                throw new DataFormatException(imageFile, $"ends inside image {position}: the file shrank after the store was opened");
+            }
+
+            span = span[read..];
+            offset += read;
+        }
     }
 
     public byte[] Image(int position)
@@ -99,8 +113,7 @@ public sealed class TensorStore : IDisposable
 
     public void Dispose()
     {
-        view?.Dispose();
-        mapping?.Dispose();
+        images?.Dispose();
     }
 
     private static StoreDescription ReadDescription(string path)

@@ -56,6 +56,14 @@ public sealed class Normalize : IImageTransform
 
     public Tensor Apply(Tensor image, SampleRandom random)
     {
+        var normalised = empty(image.shape, dtype: ScalarType.Float32, device: image.device);
+        ApplyInto(image, normalised);
+        return normalised;
+    }
+
+    /// <summary>Writes (<paramref name="image"/> − mean) / std into <paramref name="destination"/>, of the image's shape.</summary>
+    public void ApplyInto(Tensor image, Tensor destination)
+    {
         if (image.shape[0] != Mean.Count)
         {
             throw new ArgumentException($"expected {Mean.Count} channels, got shape ({string.Join(", ", image.shape)})", nameof(image));
@@ -64,10 +72,11 @@ public sealed class Normalize : IImageTransform
         if (image.device_type != DeviceType.CPU)
         {
             using var scope = NewDisposeScope();
-            return image.sub(cpuMean.Value.to(image.device)).div_(cpuStd.Value.to(image.device)).MoveToOuterDisposeScope();
+            destination.copy_(image).sub_(cpuMean.Value.to(image.device)).div_(cpuStd.Value.to(image.device));
+            return;
         }
 
-        return image.sub(cpuMean.Value).div_(cpuStd.Value);
+        destination.copy_(image).sub_(cpuMean.Value).div_(cpuStd.Value);
     }
 
     private static Tensor PerChannelTensor(IReadOnlyList<double> values)

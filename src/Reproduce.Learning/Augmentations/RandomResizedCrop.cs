@@ -85,8 +85,9 @@ public sealed class RandomResizedCrop : IImageTransform
             mode: interpolation == ResizeInterpolation.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear,
             align_corners: false,
             antialias: true).squeeze(0);
-        // Bicubic overshoots at edges; PIL saturates to the 8-bit range, so clamp into [0, 1].
-        return (interpolation == ResizeInterpolation.Bicubic ? resized.clamp(0.0, 1.0) : resized).MoveToOuterDisposeScope();
+        // Bicubic overshoots at edges; PIL saturates to the 8-bit range, so clamp into [0, 1] (in place: the resize
+        // is a new tensor).
+        return (interpolation == ResizeInterpolation.Bicubic ? resized.clamp_(0.0, 1.0) : resized).MoveToOuterDisposeScope();
     }
 
     private CropBox CentreFallback(int height, int width)

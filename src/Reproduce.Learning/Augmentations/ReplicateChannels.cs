@@ -4,7 +4,8 @@ namespace Reproduce.Learning.Augmentations;
 
 /// <summary>
 /// Repeats a one-channel gray image to <see cref="Channels"/> channels: the network input is gray
-/// replicated to 3 channels (DESIGN.md §7 "Images") or left at 1 (METHODS.md §0.3).
+/// replicated to 3 channels (DESIGN.md §7 "Images") or left at 1 (METHODS.md §0.3). The result is a broadcast view,
+/// not a copy: the transform after it (normalisation) writes the channels out once, as a new tensor.
 /// </summary>
 public sealed class ReplicateChannels : IImageTransform
 {
@@ -23,6 +24,6 @@ public sealed class ReplicateChannels : IImageTransform
             throw new ArgumentException($"expected a one-channel image, got shape ({string.Join(", ", image.shape)})", nameof(image));
         }
 
-        return Channels == 1 ? image : image.repeat(Channels, 1, 1);
+        return Channels == 1 ? image : image.expand(Channels, -1, -1);
     }
 }

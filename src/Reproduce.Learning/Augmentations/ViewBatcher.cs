@@ -30,15 +30,22 @@ public sealed class ViewBatcher
 
     /// <summary>
     /// One float32 batch (B, C, S_v, S_v) per view, in the order of <see cref="Views"/>, in the
-    /// caller's dispose scope. <paramref name="images"/> are gray slices (1, H, W) in [0, 1].
+    /// caller's dispose scope. <paramref name="images"/> are stored gray slices (1, H, W), uint8; each becomes
+    /// [0, 1] (<see cref="ToTensor"/>) on the thread that augments it, right before its views read it from that
+    /// core's cache. The batched path sends the bytes to the device and scales them there.
     /// </summary>
     public Tensor[] Build(IReadOnlyList<Tensor> images, long stepSeed)
     {
         ArgumentOutOfRangeException.ThrowIfZero(images.Count, nameof(images));
+        if (images.FirstOrDefault(image => image.dtype != ScalarType.Byte) is { } other)
+        {
+            throw new ArgumentException($"the view batcher takes stored uint8 images, got {other.dtype}", nameof(images));
+        }
+
         if (BatchedOn is { } device)
         {
             using var scope = NewDisposeScope();
-            var batch = stack(images).to(device);
+            var batch = ToTensor.FromBytes(stack(images).to(device));
             return [.. Views.Select((view, index) => BatchedViews.Apply(view, batch, [.. images.Select((_, sample) => SampleRandom.ForView(stepSeed, sample, index))])
                 .MoveToOuterDisposeScope())];
         }
@@ -51,11 +58,11 @@ public sealed class ViewBatcher
         {
             // Dispose scopes are per thread: each sample gets its own, on whichever thread runs it.
             using var scope = NewDisposeScope();
+            var gray = ToTensor.FromBytes(images[sample]);
             for (var view = 0; view < Views.Count; view++)
             {
-                var augmented = Views[view].Apply(images[sample], SampleRandom.ForView(stepSeed, sample, view));
                 // Samples write disjoint rows of the shared batch, so no lock is needed.
-                batches[view][sample].copy_(augmented);
+                Views[view].ApplyInto(gray, SampleRandom.ForView(stepSeed, sample, view), batches[view][sample]);
             }
         });
         return batches;

@@ -30,8 +30,22 @@ public sealed class ViewPipeline
     /// <summary>The view of <paramref name="image"/>, a new tensor in the caller's dispose scope.</summary>
     public Tensor Apply(Tensor image, SampleRandom random)
     {
+        var view = empty([OutputChannels, OutputSize, OutputSize], dtype: ScalarType.Float32, device: image.device);
+        ApplyInto(image, random, view);
+        return view;
+    }
+
+    /// <summary>
+    /// Writes the view of <paramref name="image"/> into <paramref name="destination"/> (C, S, S), a batch's row for
+    /// instance. A closing <see cref="Normalize"/> writes there directly, which spares the view a tensor of its own
+    /// and a copy.
+    /// </summary>
+    public void ApplyInto(Tensor image, SampleRandom random, Tensor destination)
+    {
         using var scope = NewDisposeScope();
-        var view = Transforms.Aggregate(image, (current, transform) => transform.Apply(current, random));
+        var closing = Transforms.Count > 0 ? Transforms[^1] as Normalize : null;
+        var view = Transforms.Take(closing is null ? Transforms.Count : Transforms.Count - 1)
+            .Aggregate(image, (current, transform) => transform.Apply(current, random));
         long[] expected = [OutputChannels, OutputSize, OutputSize];
         if (!view.shape.SequenceEqual(expected))
         {
@@ -39,7 +53,13 @@ public sealed class ViewPipeline
                 $"view '{Name}' produced shape ({string.Join(", ", view.shape)}) instead of ({string.Join(", ", expected)})");
         }
 
-        // Transforms may pass their input through; the caller must own what it gets either way.
-        return (ReferenceEquals(view, image) ? image.clone() : view).MoveToOuterDisposeScope();
+        if (closing is null)
+        {
+            destination.copy_(view);
+        }
+        else
+        {
+            closing.ApplyInto(view, destination);
+        }
     }
 }

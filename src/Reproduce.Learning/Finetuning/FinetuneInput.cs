@@ -1,4 +1,5 @@
 using Reproduce.Core.Randomness;
+using Reproduce.Learning.Augmentations;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -24,7 +25,7 @@ public sealed class FinetuneInput(FinetuneSettings settings) : IDisposable
 
     public Tensor Prepare(Tensor pixels, SplitMix64? flips, Device device)
     {
-        var images = pixels.to(device).to_type(ScalarType.Float32).div_(255).expand(-1, 3, -1, -1);
+        var images = ToTensor.FromBytes(pixels.to(device)).expand(-1, 3, -1, -1);
         images = (images - mean.to(device)) / std.to(device);
         var size = settings.Training.InputSize;
         if (images.shape[2] != size || images.shape[3] != size)

@@ -165,7 +165,7 @@ public sealed class ViewPrefetcher : IDisposable
     private Tensor[] Build(int[] positions, long step, GrayBuffer buffer)
     {
         // Views of the worker's buffer: the batcher's views never alias their input, so it is free again after Build.
-        var grays = images.Gray(positions, buffer);
+        var grays = images.Bytes(positions, buffer);
         try
         {
             return views.Build(grays, StepSeed(seed, step));

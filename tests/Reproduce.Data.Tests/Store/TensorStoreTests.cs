@@ -56,6 +56,24 @@ public class TensorStoreTests
     }
 
     [Fact]
+    public void AnImageFileThatShrinksAfterOpeningIsNamedWhenTheMissingImageIsRead()
+    {
+        using var folder = new TempFolder();
+        var images = Write(folder.Path);
+        using var store = TensorStore.Open(folder.Path);
+        var file = folder.Combine("images.u8");
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            stream.SetLength(10);
+        }
+
+        Assert.Equal(images[0], store.Image(0));
+        var error = Assert.Throws<DataFormatException>(() => store.Image(2));
+        Assert.Contains(file, error.Message);
+        Assert.Contains("ends inside image 2", error.Message);
+    }
+
+    [Fact]
     public void ADamagedIndexIsNamedWithItsLine()
     {
         using var folder = new TempFolder();

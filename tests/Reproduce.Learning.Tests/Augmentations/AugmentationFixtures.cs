@@ -16,6 +16,9 @@ internal static class AugmentationFixtures
         return rows.mul(7).add(columns.mul(3)).remainder(17).div(16).unsqueeze(0);
     }
 
+    /// <summary><see cref="Phantom"/> as a store holds it: uint8, its values spread over 0–240.</summary>
+    public static Tensor StoredPhantom(int height, int width) => Phantom(height, width).mul(240).round().to_type(ScalarType.Byte);
+
     /// <summary>A (1, H, W) image holding <paramref name="values"/> row by row.</summary>
     public static Tensor Image(int height, int width, params float[] values) => tensor(values).reshape(1, height, width);
 

@@ -35,7 +35,7 @@ public class ViewBatcherTests
         var images = Images(4);
         var batches = new ViewBatcher(SwAVViews, 2).Build(images, stepSeed: 9);
         // Sample 2 of view 5, recomputed alone: independent of the other samples in the batch.
-        var alone = SwAVViews[5].Apply(images[2], SampleRandom.ForView(9, 2, 5));
+        var alone = SwAVViews[5].Apply(ToTensor.FromBytes(images[2]), SampleRandom.ForView(9, 2, 5));
         Assert.True(BitIdentical(alone, batches[5][2]));
     }
 
@@ -49,6 +49,14 @@ public class ViewBatcherTests
         Assert.All(first.Zip(second), pair => Assert.False(BitIdentical(pair.First, pair.Second)));
     }
 
+    [Fact]
+    public void RefusesImagesThatAreNotStoredBytes()
+    {
+        using var scope = NewDisposeScope();
+        var error = Assert.Throws<ArgumentException>(() => new ViewBatcher(SwAVViews, 1).Build([Phantom(40, 44)], stepSeed: 1));
+        Assert.Contains("uint8", error.Message);
+    }
+
     private static List<Tensor> Images(int count) =>
-        [.. Enumerable.Range(0, count).Select(index => Phantom(40 + (4 * index), 44).roll(3 * index, -1))];
+        [.. Enumerable.Range(0, count).Select(index => StoredPhantom(40 + (4 * index), 44).roll(3 * index, -1))];
 }

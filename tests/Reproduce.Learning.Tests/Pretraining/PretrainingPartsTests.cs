@@ -153,12 +153,14 @@ public sealed class PretrainingPartsTests : IDisposable
     [Fact]
     public void APrefetchedBatchIsTheBatcherOnTheStoresImagesOneByOne()
     {
-        using var images = new PretrainImages(TensorStore.Open(TinyStore.Write(Path.Combine(folder, "store"), count: 8, size: 24)));
+        var path = TinyStore.Write(Path.Combine(folder, "store"), count: 8, size: 24);
+        using var images = new PretrainImages(TensorStore.Open(path));
+        using var store = TensorStore.Open(path);
         var plan = new EpochPlan(images.Count, 4, epochs: 1, maxSteps: 0, seed: 1);
         var views = new ViewBatcher(MethodViews.Create(Spec(MethodRegistry.Catalog.Find("byol")!), 16, 3), 1);
         using var scope = NewDisposeScope();
         var expected = Enumerable.Range(0, 2).Select(step =>
-            views.Build([.. plan.Batch(step).Select(images.Gray)], ViewPrefetcher.StepSeed(9, step))).ToList();
+            views.Build([.. plan.Batch(step).Select(position => tensor(store.Image(position)).reshape(1, 24, 24))], ViewPrefetcher.StepSeed(9, step))).ToList();
 
         using var prefetcher = new ViewPrefetcher(images, plan, views, seed: 9, firstStep: 0);
         var taken = Enumerable.Range(0, 2).Select(_ => prefetcher.Take(CancellationToken.None)).ToList();

@@ -11,7 +11,8 @@ namespace Reproduce.Core.Benchmarks;
 /// </summary>
 public sealed class PeakMemory : IDisposable
 {
-    private readonly Process process = Process.GetCurrentProcess();
+    // Both only where the kernel refuses the reset.
+    private readonly Process? process;
     private readonly Timer? sampler;
     private long peak;
 
@@ -19,14 +20,15 @@ public sealed class PeakMemory : IDisposable
     {
         if (!ProcessMemory.ResetPeak())
         {
-            sampler = new Timer(_ => Sample(), null, 0, 10);
+            process = Process.GetCurrentProcess();
+            sampler = new Timer(_ => Sample(process), null, 0, 10);
         }
     }
 
     /// <summary>Stops measuring, waiting for a sample in flight, and returns the peak in bytes.</summary>
     public long Stop()
     {
-        if (sampler is null)
+        if (sampler is null || process is null)
         {
             return ProcessMemory.PeakResidentBytes() ?? 0;
         }
@@ -37,17 +39,17 @@ public sealed class PeakMemory : IDisposable
             stopped.WaitOne();
         }
 
-        Sample();
+        Sample(process);
         return Interlocked.Read(ref peak);
     }
 
     public void Dispose()
     {
         sampler?.Dispose();
-        process.Dispose();
+        process?.Dispose();
     }
 
-    private void Sample()
+    private void Sample(Process process)
     {
         lock (process)
         {

@@ -101,6 +101,15 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
         return scope.MoveToOuter(((centred * scale) + bias.view(1, -1, 1, 1)) * visible);
     }
 
+    /// <summary>Refuses a batch of <paramref name="count"/> that <paramref name="splits"/> BN sub-batches cannot share equally.</summary>
+    internal static void RequireEqualSplits(long count, int splits)
+    {
+        if (count % splits != 0)
+        {
+            throw new InvalidOperationException($"a batch of {count} does not split into {splits} equal BN sub-batches");
+        }
+    }
+
     /// <summary>
     /// (N, C, H, W) viewed as (N/G, G·C, H, W): channel block g then holds samples g, g + G, …, so one batch_norm call
     /// with γ, β and the running statistics tiled G times normalises each sub-batch alone. With splitsAsBlocks each block
@@ -109,10 +118,7 @@ public sealed class MaskedBatchNorm2d : Module<Tensor, Tensor>
     private Tensor SplitBatchNorm(Tensor input)
     {
         var (count, channels) = (input.shape[0], input.shape[1]);
-        if (count % splits != 0)
-        {
-            throw new InvalidOperationException($"a batch of {count} does not split into {splits} equal BN sub-batches");
-        }
+        RequireEqualSplits(count, splits);
 
         var meanPerSplit = running_mean.repeat(splits);
         var variancePerSplit = running_var.repeat(splits);

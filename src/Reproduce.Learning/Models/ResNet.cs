@@ -42,7 +42,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
             for (var b = 0; b < blocks[stage]; b++)
             {
                 var rate = total > 1 ? options.DropPathRate * index / (total - 1) : options.DropPathRate;
-                var block = new ResidualBlock($"{b}", bottleneck, channels, width, stage > 0 && b == 0 ? 2 : 1, Mask, options.ZeroInitLastBn, rate, options.BatchNormSplits, options.ChannelsLast, random);
+                var block = new ResidualBlock($"{b}", options, channels, width, stage > 0 && b == 0 ? 2 : 1, rate, Mask, random);
                 channels = block.OutChannels;
                 stageBlocks.Add(($"{b}", block));
                 index++;
@@ -116,10 +116,8 @@ public sealed class ResNet : Module<Tensor, Tensor>
     private (Tensor SplitMajor, Tensor Original) SplitOrders(long count, Device device)
     {
         var splits = Options.BatchNormSplits;
-        if (count % splits != 0)
-        {
-            throw new InvalidOperationException($"a batch of {count} does not split into {splits} equal BN sub-batches");
-        }
+        // Checked here too: the view below would otherwise fail first, with libtorch's message.
+        MaskedBatchNorm2d.RequireEqualSplits(count, splits);
 
         return (arange(count, dtype: ScalarType.Int64, device: device).view(count / splits, splits).t().reshape(count),
             arange(count, dtype: ScalarType.Int64, device: device).view(splits, count / splits).t().reshape(count));

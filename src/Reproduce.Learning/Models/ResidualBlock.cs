@@ -25,37 +25,44 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     private readonly double dropPath;
     private readonly CellRandom random;
 
-    public ResidualBlock(string name, bool bottleneck, long inChannels, long width, long stride, SparseMask mask, bool zeroInitLastBn, double dropPath, int batchNormSplits, bool splitsAsBlocks, CellRandom random)
+    /// <summary>
+    /// Block <paramref name="name"/> of a network with <paramref name="options"/>: its kind (basic or bottleneck), the
+    /// zero-initialised last BN and the BN splits (as blocks when the network is channels-last) come from them.
+    /// </summary>
+    public ResidualBlock(string name, ResNetOptions options, long inChannels, long width, long stride, double dropPath, SparseMask mask, CellRandom random)
         : base(name)
     {
         this.dropPath = dropPath;
         this.random = random;
+        var bottleneck = options.Layout.Bottleneck;
         var outChannels = bottleneck ? width * 4 : width;
+        MaskedConv2d Conv(string convName, long from, long to, long kernel, long convStride) =>
+            new(convName, from, to, kernel, convStride, kernel / 2, mask, random.Init);
+        MaskedBatchNorm2d Norm(string normName, long channels) =>
+            new(normName, channels, mask, options.BatchNormSplits, splitsAsBlocks: options.ChannelsLast);
         if (bottleneck)
         {
-            conv1 = new MaskedConv2d("conv1", inChannels, width, 1, 1, 0, mask, random.Init);
-            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits, splitsAsBlocks);
-            conv2 = new MaskedConv2d("conv2", width, width, 3, stride, 1, mask, random.Init);
-            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits, splitsAsBlocks);
-            conv3 = new MaskedConv2d("conv3", width, outChannels, 1, 1, 0, mask, random.Init);
-            bn3 = new MaskedBatchNorm2d("bn3", outChannels, mask, batchNormSplits, splitsAsBlocks);
+            conv1 = Conv("conv1", inChannels, width, 1, 1);
+            bn1 = Norm("bn1", width);
+            conv2 = Conv("conv2", width, width, 3, stride);
+            bn2 = Norm("bn2", width);
+            conv3 = Conv("conv3", width, outChannels, 1, 1);
+            bn3 = Norm("bn3", outChannels);
         }
         else
         {
-            conv1 = new MaskedConv2d("conv1", inChannels, width, 3, stride, 1, mask, random.Init);
-            bn1 = new MaskedBatchNorm2d("bn1", width, mask, batchNormSplits, splitsAsBlocks);
-            conv2 = new MaskedConv2d("conv2", width, width, 3, 1, 1, mask, random.Init);
-            bn2 = new MaskedBatchNorm2d("bn2", width, mask, batchNormSplits, splitsAsBlocks);
+            conv1 = Conv("conv1", inChannels, width, 3, stride);
+            bn1 = Norm("bn1", width);
+            conv2 = Conv("conv2", width, width, 3, 1);
+            bn2 = Norm("bn2", width);
         }
 
         if (stride != 1 || inChannels != outChannels)
         {
-            downsample = Sequential(
-                ("0", new MaskedConv2d("0", inChannels, outChannels, 1, stride, 0, mask, random.Init)),
-                ("1", new MaskedBatchNorm2d("1", outChannels, mask, batchNormSplits, splitsAsBlocks)));
+            downsample = Sequential(("0", Conv("0", inChannels, outChannels, 1, stride)), ("1", Norm("1", outChannels)));
         }
 
-        if (zeroInitLastBn)
+        if (options.ZeroInitLastBn)
         {
             using (no_grad())
             {

@@ -54,6 +54,17 @@ public partial class BenchViewsTests
     }
 
     [Fact]
+    public void AgainstTorchvisionWithoutTheInterpreterIsAUsageErrorNamingIt()
+    {
+        var result = CliProcess.Run(
+            CliProcess.RepositoryRoot, new Dictionary<string, string?>(),
+            "bench", "views", "--method", "spark", "--images", "8", "--batch", "4", "--side", "48", "--size", "32", "--against-torchvision", "--python", "/nonexistent/python3");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--python: /nonexistent/python3 does not exist", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnUnknownMethodIsAUsageErrorNamingIt()
     {
         var result = CliProcess.Run(CliProcess.RepositoryRoot, new Dictionary<string, string?>(), "bench", "views", "--method", "simclr");

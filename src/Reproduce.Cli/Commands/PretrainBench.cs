@@ -78,14 +78,7 @@ internal static class PretrainBench
             throw new UsageException("--against-pytorch times the default convolutions; leave out --convolutions aten");
         }
 
-        var script = Path.Combine(Roots.FindRepositoryRoot(Directory.GetCurrentDirectory()), Script);
-        foreach (var (file, what) in new[] { (python, "--python"), (jemalloc, "--jemalloc (apt install libjemalloc2)"), (script, "the reference script") })
-        {
-            if (!File.Exists(file))
-            {
-                throw new UsageException($"{what}: {file} does not exist");
-            }
-        }
+        var script = SideBySideReport.ReferenceScript(Script, ("--python", python), ("--jemalloc (apt install libjemalloc2)", jemalloc));
 
         var contenders = PretrainSideBySide.Contenders(settings, ReproduceHost.Current(), python, script, jemalloc);
         Console.WriteLine($"{settings.Method} {settings.Architecture} {settings.Size}px batch {settings.Batch} threads {settings.Threads}{(settings.ChannelsLast ? ", this build channels-last" : "")}, {settings.Steps} timed steps after {settings.Warmup}; {repeats} round(s) of: {string.Join(", ", contenders.Select(c => c.Name))}");

@@ -1,3 +1,5 @@
+using Reproduce.Core.Errors;
+using Reproduce.Core.Stages;
 using Reproduce.Learning.Benchmarks;
 
 namespace Reproduce.Cli.Commands;
@@ -5,6 +7,24 @@ namespace Reproduce.Cli.Commands;
 /// <summary>Runs a <see cref="SideBySide"/> benchmark and prints every run as it ends, each contender's medians and the ratios.</summary>
 internal static class SideBySideReport
 {
+    /// <summary>
+    /// The reference script <paramref name="script"/> (a path in the repository) under the repository root, once it and
+    /// every required file (what it is for, its path) exist; a usage error names the first that does not.
+    /// </summary>
+    public static string ReferenceScript(string script, params (string What, string File)[] required)
+    {
+        var path = Path.Combine(Roots.FindRepositoryRoot(Directory.GetCurrentDirectory()), script);
+        foreach (var (what, file) in required.Append(("the reference script", path)))
+        {
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"{what}: {file} does not exist");
+            }
+        }
+
+        return path;
+    }
+
     public static void Print(IReadOnlyList<Contender> contenders, int repeats, string unit, string rateFormat)
     {
         var width = contenders.Max(c => c.Name.Length);

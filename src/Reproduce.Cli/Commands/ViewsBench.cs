@@ -102,14 +102,7 @@ internal static class ViewsBench
 
     private static void AgainstTorchvision(ViewsBenchmarkSettings settings, string store, int repeats, string python)
     {
-        var script = Path.Combine(Roots.FindRepositoryRoot(Directory.GetCurrentDirectory()), Script);
-        foreach (var (file, what) in new[] { (python, "--python"), (script, "the reference script") })
-        {
-            if (!File.Exists(file))
-            {
-                throw new UsageException($"{what}: {file} does not exist");
-            }
-        }
+        var script = SideBySideReport.ReferenceScript(Script, ("--python", python));
 
         var contenders = ViewsSideBySide.Contenders(settings, store, ReproduceHost.Current(), python, script);
         Console.WriteLine($"{settings.Method} views at {settings.Size} px, {settings.Threads} worker(s){(settings.OnDevice ? ", this build batched" : "")}, store {store}; {repeats} round(s) of: {string.Join(", ", contenders.Select(c => c.Name))}");

@@ -18,6 +18,7 @@ internal static class PlanCommand
             var session = common.OpenSession(result);
             var plan = session.Plan(common.FilterFrom(result), result.GetValue(common.Force));
             Console.WriteLine($"experiment {session.Manifest.Experiment} ({string.Join(" <- ", session.Manifest.Files.Select(Path.GetFileName))}), cache {session.Cache.Root}");
+            session.PrintLeftOutInits(Console.Out);
             Print(plan, result.GetValue(all));
             return 0;
         });

@@ -48,6 +48,7 @@ internal static class RunCommand
             }
 
             var session = common.OpenSession(result);
+            session.PrintLeftOutInits(Console.Error);
             var plan = session.Plan(common.FilterFrom(result), result.GetValue(common.Force));
             var settings = Settings(result.GetValue(common.Device)!, result.GetValue(workers), result.GetValue(threads), session.Manifest.Pretrain.CheckpointEvery) with
             {

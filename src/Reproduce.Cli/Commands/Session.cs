@@ -32,6 +32,15 @@ internal sealed record Session(Manifest Manifest, string RepositoryRoot, Roots R
         return new Session(manifest, repositoryRoot, roots, new CacheStore(roots.Cache), graph, keys, stages);
     }
 
+    /// <summary>Says which optional inits the manifest offers and this run leaves out, so their absence from the tables is explained.</summary>
+    public void PrintLeftOutInits(TextWriter output)
+    {
+        foreach (var notice in Manifest.Finetune.LeftOutInits)
+        {
+            output.WriteLine($"note: {notice}");
+        }
+    }
+
     public Plan Plan(CellFilter filter, bool force) => Planner.Create(Graph, Keys, Cache, filter, force);
 
     /// <summary><c>results/baselines/&lt;experiment&gt;.json</c> in the repository (not under a redirected results root: baselines are versioned with the code).</summary>

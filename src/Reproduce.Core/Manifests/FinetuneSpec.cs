@@ -1,10 +1,23 @@
+using System.Text.Json.Serialization;
+
 namespace Reproduce.Core.Manifests;
 
 /// <summary>The fine-tuning protocol (PROTOCOL.md §6) and the inits it compares.</summary>
 public sealed record FinetuneSpec
 {
-    /// <summary><c>scratch</c> and/or pre-training method ids; every method id must be in <c>pretrain.methods</c>.</summary>
+    /// <summary>
+    /// The inits the run compares, in the manifest's order: <c>scratch</c>, pre-training method ids (each in
+    /// <c>pretrain.methods</c>) and the ids of <see cref="InitFiles"/>, less the optional ones left out.
+    /// </summary>
     public required IReadOnlyList<string> Inits { get; init; }
+
+    /// <summary>The inits of <see cref="Inits"/> read from a weights file, by id. Not a training setting: never in a cell's protocol.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, InitFileSpec> InitFiles { get; init; } = new Dictionary<string, InitFileSpec>();
+
+    /// <summary>Optional file inits the manifest lists but this run leaves out, with why (an unset variable).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> LeftOutInits { get; init; } = [];
 
     public required int Epochs { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Reproduce.Core.Errors;
 using Reproduce.Core.Methods;
 
 namespace Reproduce.Core.Manifests;
@@ -134,17 +135,7 @@ internal sealed partial class ManifestBinder
             return null;
         }
 
-        var inits = map.StringList("inits", minCount: 1, required: true);
-        for (var i = 0; inits is not null && i < inits.Count; i++)
-        {
-            var init = inits[i];
-            if (init != Identifiers.Scratch && !declaredMethods.Contains(init))
-            {
-                var known = string.Join(", ", new[] { Identifiers.Scratch }.Concat(declaredMethods.Order(StringComparer.Ordinal)));
-                map.Error(((ListNode)map.Take("inits")!.Value).Items[i].At, $"unknown init '{init}' in 'finetune.inits' (known inits: {known})");
-            }
-        }
-
+        var (inits, initFiles, leftOut) = BindInits(map);
         var epochs = map.Integer("epochs", 1, 100_000, required: true);
         var batch = map.Integer("batch_size", 1, 1_000_000, required: true);
         var optimizer = map.String("optimizer", required: true, choices: ["adam", "adamw", "sgd"]);
@@ -168,6 +159,8 @@ internal sealed partial class ManifestBinder
         return new FinetuneSpec
         {
             Inits = inits,
+            InitFiles = initFiles,
+            LeftOutInits = leftOut,
             Epochs = (int)epochs,
             BatchSize = (int)batch,
             Optimizer = optimizer,
@@ -178,6 +171,127 @@ internal sealed partial class ManifestBinder
             AuthorsLearningRateDrop = lrDrop,
             InputSize = (int)inputSize,
         };
+    }
+
+    /// <summary>
+    /// <c>finetune.inits</c>: each item an id (<c>scratch</c> or a declared method) or a one-key map from a new id to its
+    /// weights file (<c>{imagenet: {file: PATH, prefix_map: {"module.": ""}, optional: true}}</c>). An optional file init
+    /// whose path names an unset environment variable is left out, and said so.
+    /// </summary>
+    private (IReadOnlyList<string>? Inits, IReadOnlyDictionary<string, InitFileSpec> Files, IReadOnlyList<string> LeftOut) BindInits(NodeReader map)
+    {
+        var items = map.List("inits", required: true, minCount: 1);
+        var files = new Dictionary<string, InitFileSpec>();
+        var leftOut = new List<string>();
+        if (items is null)
+        {
+            return (null, files, leftOut);
+        }
+
+        var inits = new List<string>();
+        var seen = new HashSet<string>();
+        var failed = false;
+        foreach (var item in items)
+        {
+            var id = item switch
+            {
+                MapNode { Entries.Count: 1 } fileInit => BindInitFile(map, fileInit.Entries[0], files),
+                MapNode other => Fail(other.At, "a file init in 'finetune.inits' is a map with one key, its id: {imagenet: {file: PATH}}"),
+                _ => BindNamedInit(map, item),
+            };
+            if (id is null)
+            {
+                failed = true;
+                continue;
+            }
+
+            if (!seen.Add(id))
+            {
+                failed = true;
+                map.Error(item.At, $"'finetune.inits' lists {Quoted.Bounded(id)} twice");
+                continue;
+            }
+
+            if (files.TryGetValue(id, out var file) && file.Optional && file.File.Resolved is null)
+            {
+                leftOut.Add($"init '{id}' (optional) is left out: its file is '{file.File.Raw}', and {string.Join(", ", file.File.UnsetVariables)} is not set");
+                continue;
+            }
+
+            inits.Add(id);
+        }
+
+        if (!failed && inits.Count == 0)
+        {
+            failed = true;
+            map.Error(map.Take("inits")!.Value.At, "'finetune.inits' leaves no init to run once the optional ones are left out");
+        }
+
+        return (failed ? null : inits, files, leftOut);
+
+        string? Fail(SourceSpan at, string message)
+        {
+            map.Error(at, message);
+            return null;
+        }
+    }
+
+    private string? BindNamedInit(NodeReader map, ManifestNode item)
+    {
+        var init = map.StringValue(item, "finetune.inits");
+        if (init is not null && init != Identifiers.Scratch && !declaredMethods.Contains(init))
+        {
+            var known = string.Join(", ", new[] { Identifiers.Scratch }.Concat(declaredMethods.Order(StringComparer.Ordinal)));
+            map.Error(item.At, $"unknown init '{init}' in 'finetune.inits' (known inits: {known}); an init from a weights file is written {{{init}: {{file: PATH}}}}");
+            return null;
+        }
+
+        return init;
+    }
+
+    private string? BindInitFile(NodeReader map, MapEntry entry, Dictionary<string, InitFileSpec> files)
+    {
+        var id = entry.Key;
+        var what = $"finetune.inits.{id}";
+        if (id == Identifiers.Scratch || declaredMethods.Contains(id) || catalog.Find(id) is not null || !Identifiers.IsFolderName(id))
+        {
+            map.Error(entry.KeyAt, $"file init {Quoted.Bounded(id)} needs an id of its own ({Identifiers.FolderNameRule}) that is neither '{Identifiers.Scratch}' nor a method");
+            return null;
+        }
+
+        var reader = map.MapOrEmpty(entry, what);
+        var file = reader.PathSetting("file");
+        if (file is null)
+        {
+            reader.Error(reader.At, $"'{what}' needs 'file', the weights file (.pt, .pth, .ckpt or .safetensors)");
+        }
+
+        var prefixes = new List<KeyValuePair<string, string>>();
+        if (reader.Map("prefix_map") is { } prefixMap)
+        {
+            foreach (var from in prefixMap.Keys.ToList())
+            {
+                var to = prefixMap.Take(from)!.Value;
+                if (to is ScalarNode { IsNull: true })
+                {
+                    prefixes.Add(KeyValuePair.Create(from, ""));
+                }
+                else if (prefixMap.StringValue(to, $"{what}.prefix_map.{from}") is { } replacement)
+                {
+                    prefixes.Add(KeyValuePair.Create(from, replacement));
+                }
+            }
+        }
+
+        var optional = reader.Bool("optional") ?? false;
+        reader.RejectUnknownKeys();
+        if (file is null)
+        {
+            return null;
+        }
+
+        files[id] = new InitFileSpec { Id = id, File = file, PrefixMap = prefixes, Optional = optional };
+        return id;
     }
 
     private static EvaluationSpec? BindEvaluation(NodeReader? map)

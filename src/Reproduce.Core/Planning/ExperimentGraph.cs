@@ -22,7 +22,7 @@ public static class ExperimentGraph
     public static CellGraph Build(Manifest manifest)
     {
         var cells = new List<Cell>();
-        var methods = manifest.Finetune.Inits.Where(i => i != Identifiers.Scratch).ToList();
+        var methods = manifest.Finetune.Inits.Where(i => i != Identifiers.Scratch && !manifest.Finetune.InitFiles.ContainsKey(i)).ToList();
         var datasetIds = manifest.Tasks.Values.Select(t => t.Dataset)
             .Concat(methods.Count > 0 ? [manifest.Pretrain.Dataset] : [])
             .Distinct()
@@ -49,6 +49,9 @@ public static class ExperimentGraph
             cells.Add(cell);
         }
 
+        // Hashed once per plan: every finetune cell of a file init carries the same identity of its file.
+        var initFiles = manifest.Finetune.Inits.Where(manifest.Finetune.InitFiles.ContainsKey)
+            .ToDictionary(i => i, i => InitFileParameters(manifest.Finetune.InitFiles[i]));
         var aggregates = new List<Cell>();
         foreach (var task in manifest.Tasks.Values)
         {
@@ -60,8 +63,16 @@ public static class ExperimentGraph
                     foreach (var fraction in manifest.Evaluation.Fractions)
                     {
                         var address = new CellAddress(StageNames.Finetune, ("task", task.Id), ("init", init), ("fold", fold.ToString(CultureInfo.InvariantCulture)), ("fraction", FormatFraction(fraction)));
+                        var parameters = FinetuneParameters(manifest, task, init, fold, fraction);
+                        if (initFiles.TryGetValue(init, out var file))
+                        {
+                            parameters[InitFileParameter] = file.Identity.DeepClone();
+                            finetunes.Add(new Cell(address, parameters, [], [preprocess[task.Dataset]], file.Location.DeepClone().AsObject()));
+                            continue;
+                        }
+
                         Cell[] upstream = init == Identifiers.Scratch ? [preprocess[task.Dataset]] : [preprocess[task.Dataset], pretrain[init]];
-                        finetunes.Add(new Cell(address, FinetuneParameters(manifest, task, init, fold, fraction), [], upstream));
+                        finetunes.Add(new Cell(address, parameters, [], upstream));
                     }
                 }
             }
@@ -91,6 +102,15 @@ public static class ExperimentGraph
     /// </summary>
     public static T ReadRecord<T>(JsonNode? parameters) =>
         parameters.Deserialize<T>(SnakeCase) ?? throw new JsonException($"no {typeof(T).Name} in the cell's parameters");
+
+    /// <summary>
+    /// The parameter of a finetune cell whose init is a weights file: the file's SHA-256 and the prefix map (the file's
+    /// path is a location, not part of the key, so moving the file re-keys nothing and editing it re-keys the cells).
+    /// </summary>
+    public const string InitFileParameter = "init_file";
+
+    /// <summary>The location (<see cref="Cell"/>'s <c>locations</c>) of a file init's path.</summary>
+    public const string InitFileLocation = "init_file";
 
     /// <summary>A fraction as it appears in addresses and folder names: at least one decimal (1.0, 0.25).</summary>
     public static string FormatFraction(double fraction)
@@ -237,6 +257,33 @@ public static class ExperimentGraph
         {
             json[name] = value;
         }
+    }
+
+    private static (JsonObject Identity, JsonObject Location) InitFileParameters(InitFileSpec init)
+    {
+        var prefixes = new JsonArray(init.PrefixMap.Select(p => (JsonNode?)new JsonArray(p.Key, p.Value)).ToArray());
+        var identity = new JsonObject { ["sha256"] = FileSha256(init.File), ["prefix_map"] = prefixes };
+        return (identity, new JsonObject { [InitFileLocation] = JsonSerializer.SerializeToNode(init.File, SnakeCase) });
+    }
+
+    /// <summary>
+    /// The file's SHA-256, or what stands in for it when there is no file yet: planning works without the data, and the
+    /// finetune stage names the missing file when it runs.
+    /// </summary>
+    private static string FileSha256(ConfiguredPath path)
+    {
+        if (path.Resolved is not { } resolved)
+        {
+            return "unset:" + string.Join(",", path.UnsetVariables);
+        }
+
+        if (!File.Exists(resolved))
+        {
+            return "absent";
+        }
+
+        using var stream = File.OpenRead(resolved);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>SHA-256 over the sorted relative paths, sizes and modification times of a folder's files.</summary>

@@ -59,7 +59,7 @@ public static class ClaimChecks
             return new ClaimCheck(Id, statement, ClaimVerdict.NotEvaluable, $"{evidence} SparK has no defined AUC there.");
         }
 
-        var others = atFraction.Where(r => r.Init != StudyInits.Spark && Defined(r)).ToList();
+        var others = atFraction.Where(r => r.Init != StudyInits.Spark && StudyInits.IsStudyInit(r.Init) && Defined(r)).ToList();
         if (others.Count == 0)
         {
             return new ClaimCheck(Id, statement, ClaimVerdict.NotEvaluable, $"{evidence} No other init has a defined AUC there.");
@@ -145,7 +145,7 @@ public static class ClaimChecks
     {
         const string Id = "c";
         var statement = $"With pre-training, every setting with at least {ImagesPerClassThreshold} training images per class reaches a mean F1 of at least {Number(F1Threshold, "0.0")}, and the settings under {Number(F1Threshold, "0.0")} all have fewer.";
-        var f1 = rows.Where(r => r.Metric == TableMetrics.F1 && r.Init != StudyInits.Scratch).ToList();
+        var f1 = rows.Where(r => r.Metric == TableMetrics.F1 && r.Init != StudyInits.Scratch && StudyInits.IsStudyInit(r.Init)).ToList();
         if (f1.Count == 0)
         {
             return new ClaimCheck(Id, statement, ClaimVerdict.NotEvaluable, "There are no F1 results of a pre-trained init.");

@@ -20,4 +20,10 @@ public static class StudyInits
 
     /// <summary>The contrastive methods SparK is set against, in the study's order.</summary>
     public static readonly IReadOnlyList<string> Contrastive = [Byol, MoCoV2, SwAV];
+
+    /// <summary>
+    /// Whether an init is one the study compares (scratch or a method pre-trained on LIDC-IDRI), not one read from a
+    /// weights file such as ImageNet's: the claims speak of the study's inits only, while tables and comparisons show all.
+    /// </summary>
+    public static bool IsStudyInit(string init) => init == Scratch || init == Spark || Contrastive.Contains(init);
 }

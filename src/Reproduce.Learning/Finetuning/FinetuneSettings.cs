@@ -20,7 +20,8 @@ public sealed record FinetuneSettings(
     int Fold,
     double Fraction,
     double ValidationFraction,
-    long Seed)
+    long Seed,
+    InitFileIdentity? InitFile = null)
 {
     public static FinetuneSettings FromParameters(JsonObject parameters)
     {
@@ -39,7 +40,8 @@ public sealed record FinetuneSettings(
                 parameters["fold"]!.GetValue<int>(),
                 parameters["fraction"]!.GetValue<double>(),
                 parameters["validation_fraction"]!.GetValue<double>(),
-                parameters["seed"]!.GetValue<long>());
+                parameters["seed"]!.GetValue<long>(),
+                parameters[ExperimentGraph.InitFileParameter] is JsonObject file ? InitFileIdentity.FromJson(file) : null);
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException)
         {
@@ -59,4 +61,12 @@ public sealed record FinetuneSettings(
             : Training.LearningRate;
 
     public bool BackboneFrozenAt(int epoch) => epoch < Training.FreezeBackboneEpochs;
+}
+
+/// <summary>What a file init's cell key holds of its file (ExperimentGraph writes it): the SHA-256 and the prefix map.</summary>
+public sealed record InitFileIdentity(string Sha256, IReadOnlyList<KeyValuePair<string, string>> PrefixMap)
+{
+    public static InitFileIdentity FromJson(JsonObject json) => new(
+        json["sha256"]!.GetValue<string>(),
+        [.. json["prefix_map"]!.AsArray().Select(p => KeyValuePair.Create(p![0]!.GetValue<string>(), p[1]!.GetValue<string>()))]);
 }

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reproduce.Core.Errors;
 using Reproduce.Core.Manifests;
+using Reproduce.Core.Planning;
 using Reproduce.Core.Stages;
 using Reproduce.Data.Store;
 using Reproduce.Evaluation.Aggregation;
@@ -27,6 +30,11 @@ public sealed class FinetuneStage : IStage
     public const string PredictionsFile = "predictions.csv";
     public const string CurveFile = "curve.csv";
 
+    /// <summary>A file init's cell: which tensors of the file were loaded, and which keys were missing or unexpected.</summary>
+    public const string InitReportFile = "init.json";
+
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
     private static readonly string[] CurveColumns = ["epoch", "learning_rate", "backbone_frozen", "train_loss", "validation_loss", "validation_accuracy"];
 
     public StageDescriptor Descriptor { get; } = new(StageNames.Finetune, Version: 3, UsesTorch: true);
@@ -45,7 +53,11 @@ public sealed class FinetuneStage : IStage
         }
 
         using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes, random);
-        if (settings.Init != "scratch")
+        if (settings.InitFile is { } initFile)
+        {
+            LoadInitFile(context, model.Trunk, initFile);
+        }
+        else if (settings.Init != Identifiers.Scratch)
         {
             LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(StageNames.Pretrain).Directory, PretrainStage.EncoderFile));
         }
@@ -110,6 +122,35 @@ public sealed class FinetuneStage : IStage
                 tensor.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// A file init into <paramref name="trunk"/>: the file must still be the one the cell's key names (its SHA-256), so a
+    /// cached result never stands for weights it was not computed from.
+    /// </summary>
+    private static void LoadInitFile(CellContext context, ResNet trunk, InitFileIdentity identity)
+    {
+        var configured = ExperimentGraph.ReadRecord<ConfiguredPath>(context.Locations[ExperimentGraph.InitFileLocation]);
+        var path = configured.Require($"init '{context.Parameters["init"]}'s file");
+        if (!File.Exists(path))
+        {
+            throw new EnvironmentException($"init '{context.Parameters["init"]}'s file '{path}' does not exist");
+        }
+
+        string sha256;
+        using (var stream = File.OpenRead(path))
+        {
+            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        if (sha256 != identity.Sha256)
+        {
+            throw new EnvironmentException($"'{path}' changed after planning (SHA-256 {sha256}, the cell's key has {identity.Sha256}); plan and run again");
+        }
+
+        var report = ExternalInit.Load(trunk, path, identity.PrefixMap);
+        context.Progress.Message(report.Summary());
+        File.WriteAllText(Path.Combine(context.WorkDirectory, InitReportFile), report.ToJson(sha256).ToJsonString(IndentedJson));
     }
 
     private static string[] CurveRow(EpochRecord e) =>

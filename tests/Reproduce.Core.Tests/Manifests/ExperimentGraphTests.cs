@@ -160,6 +160,64 @@ public class ExperimentGraphTests : IDisposable
     }
 
     [Fact]
+    public void AFileInitIsKeyedByItsFilesContentAndNeedsNoPretraining()
+    {
+        var weights = Path.Combine(folder.Root, "weights", "resnet50.pth");
+        Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
+        File.WriteAllBytes(weights, [1, 2, 3]);
+        var graph = Build(LoadChild($"finetune:\n  inits: [scratch, {{imagenet: {{file: '{weights}', prefix_map: {{'module.': ''}}}}}}]\n"));
+
+        Assert.Equal([3, 3, 0, 150, 3, 1], CountsPerStage(graph));
+        var cell = Find(graph, new CellAddress(StageNames.Finetune, ("task", "covid"), ("init", "imagenet"), ("fold", "0"), ("fraction", "1.0")));
+        Assert.Equal([new CellAddress(StageNames.Preprocess, ("dataset", "covid"))], cell.Upstream.Select(u => u.Address));
+        var identity = JsonNode.Parse(cell.ParametersJson)![ExperimentGraph.InitFileParameter]!;
+        // sha256sum of the bytes 01 02 03.
+        Assert.Equal("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", (string?)identity["sha256"]);
+        Assert.Equal("[[\"module.\",\"\"]]", identity["prefix_map"]!.ToJsonString());
+        Assert.DoesNotContain(folder.Root, cell.ParametersJson);
+        Assert.Contains(weights, cell.LocationsJson);
+        var scratch = Find(graph, new CellAddress(StageNames.Finetune, ("task", "covid"), ("init", "scratch"), ("fold", "0"), ("fraction", "1.0")));
+        Assert.DoesNotContain(ExperimentGraph.InitFileParameter, scratch.ParametersJson);
+    }
+
+    [Fact]
+    public void EditingAFileInitsWeightsChangesItsCellsParametersAndMovingThemDoesNot()
+    {
+        var first = Path.Combine(folder.Root, "a", "w.pt");
+        var second = Path.Combine(folder.Root, "b", "w.pt");
+        Directory.CreateDirectory(Path.GetDirectoryName(first)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(second)!);
+        File.WriteAllBytes(first, [7, 7, 7]);
+        File.Copy(first, second);
+
+        var original = FileInitParameters(first);
+        Assert.Equal(original, FileInitParameters(second));
+        File.WriteAllBytes(second, [7, 7, 8]);
+        Assert.NotEqual(original, FileInitParameters(second));
+    }
+
+    [Fact]
+    public void AnOptionalFileInitWithAnUnsetVariableIsLeftOutAndSaidSo()
+    {
+        var manifest = LoadChild("finetune:\n  inits: [scratch, spark, {imagenet: {file: '${REPRODUCE_TEST_UNSET_VARIABLE}/r50.pth', optional: true}}]\n");
+
+        Assert.Equal(["scratch", "spark"], manifest.Finetune.Inits);
+        var notice = Assert.Single(manifest.Finetune.LeftOutInits);
+        Assert.Contains("init 'imagenet' (optional) is left out", notice);
+        Assert.Contains("REPRODUCE_TEST_UNSET_VARIABLE", notice);
+        Assert.DoesNotContain(Build(manifest).Cells, c => c.Address.Coordinates.Any(x => x.Value == "imagenet"));
+    }
+
+    [Fact]
+    public void AFileInitWhoseFileIsMissingIsPlannedAndNamedWhenItRuns()
+    {
+        var graph = Build(LoadChild($"finetune:\n  inits: [scratch, {{imagenet: {{file: '{Path.Combine(folder.Root, "none.pth")}'}}}}]\n"));
+
+        var cell = Find(graph, new CellAddress(StageNames.Finetune, ("task", "brain"), ("init", "imagenet"), ("fold", "0"), ("fraction", "1.0")));
+        Assert.Equal("absent", (string?)JsonNode.Parse(cell.ParametersJson)![ExperimentGraph.InitFileParameter]!["sha256"]);
+    }
+
+    [Fact]
     public void FractionsAreFormattedWithAtLeastOneDecimal()
     {
         Assert.Equal("1.0", ExperimentGraph.FormatFraction(1));
@@ -168,6 +226,9 @@ public class ExperimentGraphTests : IDisposable
     }
 
     private static CellGraph Build(Manifest manifest) => ExperimentGraph.Build(manifest);
+
+    private string FileInitParameters(string weights) =>
+        Find(Build(LoadChild($"finetune:\n  inits: [{{imagenet: {{file: '{weights}'}}}}]\n")), new CellAddress(StageNames.Finetune, ("task", "covid"), ("init", "imagenet"), ("fold", "1"), ("fraction", "0.5"))).ParametersJson;
 
     private Manifest LoadChild(string body) =>
         folder.Load(folder.Write("child.yaml", "extends: paper-like.yaml\n" + body));

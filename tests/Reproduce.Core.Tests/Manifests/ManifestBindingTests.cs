@@ -130,6 +130,8 @@ public class ManifestBindingTests : IDisposable
         Assert.Equal(new FinetuneSpec
         {
             Inits = finetune.Inits,
+            InitFiles = finetune.InitFiles,
+            LeftOutInits = finetune.LeftOutInits,
             Epochs = 4,
             BatchSize = 8,
             Optimizer = "adam",
@@ -141,6 +143,8 @@ public class ManifestBindingTests : IDisposable
             InputSize = 64,
         }, finetune);
         Assert.Equal(["scratch", "byol", "spark"], finetune.Inits);
+        Assert.Empty(finetune.InitFiles);
+        Assert.Empty(finetune.LeftOutInits);
     }
 
     [Fact]

@@ -44,6 +44,15 @@ public class ManifestErrorTests : IDisposable
     [InlineData("finetune:\n  inits: [scratch, simclr]\n", 3, 20, "unknown init 'simclr' in 'finetune.inits' (known inits: scratch, byol, spark)")]
     [InlineData("finetune:\n  inits:\n    - scratch\n    - simclr\n", 5, 7, "unknown init 'simclr'")]
     [InlineData("finetune:\n  inits: [scratch, swav]\n", 3, 20, "unknown init 'swav'")]
+    // inits from weights files
+    [InlineData("finetune:\n  inits: [scratch, {byol: {file: w.pt}}]\n", 3, 21, "file init 'byol' needs an id of its own")]
+    [InlineData("finetune:\n  inits: [scratch, {swav: {file: w.pt}}]\n", 3, 21, "file init 'swav' needs an id of its own")]
+    [InlineData("finetune:\n  inits: [scratch, {imagenet: {}}]\n", 3, 31, "'finetune.inits.imagenet' needs 'file'")]
+    [InlineData("finetune:\n  inits: [scratch, {imagenet: {file: w.pt, prefix: x}}]\n", 3, 44, "unknown key 'prefix' in 'finetune.inits.imagenet' (known keys: file, optional, prefix_map)")]
+    [InlineData("finetune:\n  inits: [scratch, {imagenet: {file: w.pt}, other: {file: v.pt}}]\n", 3, 20, "a file init in 'finetune.inits' is a map with one key")]
+    [InlineData("finetune:\n  inits: [scratch, {imagenet: {file: w.pt}}, {imagenet: {file: v.pt}}]\n", 3, 46, "'finetune.inits' lists 'imagenet' twice")]
+    [InlineData("finetune:\n  inits: [{imagenet: {file: w.pt, prefix_map: {module.: [x]}}}]\n", 3, 57, "'finetune.inits.imagenet.prefix_map.module.' must be a string")]
+    [InlineData("finetune:\n  inits: [{imagenet: {file: '${REPRODUCE_TEST_UNSET_VARIABLE}', optional: true}}]\n", 3, 10, "'finetune.inits' leaves no init to run once the optional ones are left out")]
     [InlineData("tasks:\n  organsmnist: {dataset: organsmnist, classes: 11, reduction: random, mean: [0.5], std: [0.5]}\n", 3, 26, "task 'organsmnist' reads dataset 'organsmnist', which 'datasets' does not declare")]
     // an invalid dataset block is not also reported as undeclared by its task
     [InlineData("datasets:\n  covid:\n    source: kaggle\n", 4, 13, "'datasets.covid.source' is 'kaggle', expected one of: github, synthetic")]

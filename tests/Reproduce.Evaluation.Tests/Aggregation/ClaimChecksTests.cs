@@ -47,6 +47,21 @@ public class ClaimChecksTests
     }
 
     [Fact]
+    public void TheClaimsSpeakOfTheStudysInitsAndIgnoreOnesFromWeightsFiles()
+    {
+        // An ImageNet init far ahead at the smallest fraction, and far under claim (c)'s F1 with many images.
+        var rows = TwoTasks();
+        rows.Add(Row("brain", "imagenet", 1.0, "auc", 0.99, trainImages: 120));
+        rows.Add(Row("brain", "imagenet", 0.1, "auc", 0.99, trainImages: 12));
+        var f1 = F1Settings().Append(Row("covid", "imagenet", 1.0, "f1", 0.10, minClassImages: 180)).ToList();
+
+        Assert.Equal(ClaimVerdict.Holds, ClaimChecks.SparkLeadsWhereDataIsScarcest(rows).Verdict);
+        Assert.Equal(ClaimVerdict.Holds, ClaimChecks.SixtyImagesPerClassSuffice(f1).Verdict);
+        Assert.False(StudyInits.IsStudyInit("imagenet"));
+        Assert.All(new[] { "scratch", "byol", "mocov2", "swav", "spark" }, i => Assert.True(StudyInits.IsStudyInit(i)));
+    }
+
+    [Fact]
     public void ClaimAIsNotEvaluableWithoutSparkOrWithoutFractionOne()
     {
         var withoutSpark = TwoTasks().Where(r => r.Init != "spark").ToList();

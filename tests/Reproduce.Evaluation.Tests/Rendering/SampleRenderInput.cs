@@ -66,5 +66,5 @@ internal static class SampleRenderInput
 
     private static SummaryRow Row(string task, string init, double fraction, string metric, int n, double mean, double std) =>
         new(task, init, fraction, metric, n, mean, std,
-            n > 1 ? Math.Round(mean - 2 * std, 4) : double.NaN, n > 1 ? Math.Round(mean + 2 * std, 4) : double.NaN, 100 * fraction, (int)(40 * fraction));
+            n > 1 ? Math.Round(mean - 2 * std, 4) : double.NaN, n > 1 ? Math.Round(mean + 2 * std, 4) : double.NaN, 100 * fraction, (int)(40 * fraction), 50 * fraction);
 }

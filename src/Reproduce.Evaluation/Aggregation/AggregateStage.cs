@@ -9,14 +9,17 @@ namespace Reproduce.Evaluation.Aggregation;
 
 /// <summary>
 /// The aggregate stage: one cell per task. Reads the <c>metrics.json</c> of each of the task's finetune cells, checks
-/// it against the cell's address and the task's parameters, and writes <c>summary.csv</c>, <c>comparisons.csv</c> and
-/// <c>folds.csv</c> (<see cref="AggregateFiles"/>) into the cell. The inits come in the order of the upstream cells,
+/// it against the cell's address and the task's parameters, and writes <c>summary.csv</c>, <c>comparisons.csv</c>,
+/// <c>folds.csv</c> and <c>images_per_class.csv</c> (<see cref="AggregateFiles"/>) into the cell. The inits come in the order of the upstream cells,
 /// which the planner lists init by init in the manifest's <c>finetune.inits</c> order.
 /// </summary>
 public sealed class AggregateStage : IStage
 {
-    /// <summary>Version 2: the t quantiles and p-values come from MathNet.Numerics' incomplete beta, which moves their last digits.</summary>
-    public StageDescriptor Descriptor { get; } = new(StageNames.Aggregate, Version: 2);
+    /// <summary>
+    /// Version 2: the t quantiles and p-values come from MathNet.Numerics' incomplete beta, which moves their last digits.
+    /// Version 3: summary.csv gains <c>images_per_class</c>, and the cell writes <c>images_per_class.csv</c>.
+    /// </summary>
+    public StageDescriptor Descriptor { get; } = new(StageNames.Aggregate, Version: 3);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
@@ -43,6 +46,7 @@ public sealed class AggregateStage : IStage
         AggregateFiles.WriteSummary(Path.Combine(context.WorkDirectory, AggregateFiles.SummaryFileName), summary);
         AggregateFiles.WriteComparisons(Path.Combine(context.WorkDirectory, AggregateFiles.ComparisonsFileName), comparisons);
         AggregateFiles.WriteFolds(Path.Combine(context.WorkDirectory, AggregateFiles.FoldsFileName), aggregator.Folds());
+        AggregateFiles.WriteImagesPerClass(Path.Combine(context.WorkDirectory, AggregateFiles.ImagesPerClassFileName), aggregator.ImagesPerClass());
 
         return Task.FromResult(new StageResult(
             new JsonObject { ["cells"] = results.Count, ["summary_rows"] = summary.Count, ["comparison_rows"] = comparisons.Count },

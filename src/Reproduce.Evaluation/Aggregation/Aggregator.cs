@@ -1,10 +1,12 @@
+using Reproduce.Core.Randomness;
 using Reproduce.Evaluation.Statistics;
 
 namespace Reproduce.Evaluation.Aggregation;
 
 /// <summary>
 /// Turns one task's finetune results into the rows of its aggregate cell (DESIGN.md §1): per-fold values, one summary
-/// row per init × fraction × table metric and the paired comparisons of DESIGN.md §7 "Significance". Every output lists
+/// row per init × fraction × table metric, the paired comparisons of DESIGN.md §7 "Significance" and the images per
+/// class each init needs to reach scratch's full-data score. Every output lists
 /// the inits in the given order (the manifest's <c>finetune.inits</c>), fractions from the largest down, then the
 /// metrics in the given order. A metric a fold does not define is left out of that init × fraction's statistics.
 /// </summary>
@@ -18,6 +20,15 @@ public sealed class Aggregator
 
     /// <summary>Wilcoxon's two-sided p cannot reach 0.05 with fewer pairs (its minimum at n = 5 is 0.0625).</summary>
     public const int WilcoxonFromPairs = 6;
+
+    /// <summary>
+    /// Bootstrap resamples of the folds per images-per-class estimate: enough that the 2.5% tail rests on 25 draws, and
+    /// cheap (a curve fit is a few hundred closed-form solves; about 0.1 s per init and metric on one core).
+    /// </summary>
+    public const int ImagesPerClassResamples = 1000;
+
+    /// <summary>The training fraction whose scratch score is the images-per-class target.</summary>
+    public const double FullData = 1.0;
 
     private readonly string task;
     private readonly IReadOnlyList<string> inits;
@@ -81,7 +92,8 @@ public sealed class Aggregator
            let estimate = Descriptive.Estimate([.. foldCells.Select(c => TableMetrics.ValueOf(c, metric)).OfType<double>()])
            select new SummaryRow(
                task, init, fraction, metric, estimate.N, estimate.Mean, estimate.Std, estimate.CiLow, estimate.CiHigh,
-               foldCells.Average(c => (double)c.TrainImages), foldCells.SelectMany(c => c.TrainImagesPerClass).Min()),
+               foldCells.Average(c => (double)c.TrainImages), foldCells.SelectMany(c => c.TrainImagesPerClass).Min(),
+               foldCells.Average(ImagesPerClassOf)),
     ];
 
     /// <summary>
@@ -129,6 +141,45 @@ public sealed class Aggregator
 
         return rows;
     }
+
+    /// <summary>
+    /// Per metric and init (in the given orders), the images per class at which the init's learning curve reaches
+    /// scratch's mean score at full data (<see cref="FullData"/>), with a bootstrap over folds
+    /// (<see cref="ImagesToTarget"/>, <see cref="ImagesPerClassResamples"/> resamples). A cell's images per class is
+    /// its training-set size over its class count. The resamples are drawn from a generator named by task, metric and
+    /// init (the aggregate has no experiment seed and needs none), so the same results give the same interval. No rows
+    /// without scratch cells at full data: there is no target then.
+    /// </summary>
+    public IReadOnlyList<ImagesPerClassRow> ImagesPerClass()
+    {
+        var fullData = CellsOf(StudyInits.Scratch, FullData);
+        if (fullData.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = new List<ImagesPerClassRow>();
+        foreach (var metric in metrics)
+        {
+            var target = fullData.Select(c => (c.Fold, TableMetrics.ValueOf(c, metric))).ToList();
+            foreach (var init in inits)
+            {
+                var curve = fractions
+                    .SelectMany(fraction => CellsOf(init, fraction).Select(c => new CurvePoint(c.Fold, fraction, ImagesPerClassOf(c), TableMetrics.ValueOf(c, metric))))
+                    .ToList();
+                var random = SplitMix64.For(0, $"images-per-class/{task}/{metric}/{init}");
+                var needed = ImagesToTarget.Estimate(curve, target, ImagesPerClassResamples, random);
+                rows.Add(new ImagesPerClassRow(
+                    task, metric, init, needed.Sizes, needed.Target, needed.Curve?.A ?? double.NaN, needed.Curve?.B ?? double.NaN,
+                    needed.Curve?.C ?? double.NaN, needed.Images, needed.Resamples, needed.Reached, needed.Median, needed.CiLow, needed.CiHigh));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>A cell's training images per class: its training-set size over its class count.</summary>
+    private static double ImagesPerClassOf(CellResult cell) => (double)cell.TrainImages / cell.Classes;
 
     private IEnumerable<(string Init, string Baseline)> Pairs()
     {

@@ -120,6 +120,12 @@ internal static class CsvTable
         /// <summary>A number that must be zero or more (a count, an epoch's progress).</summary>
         public double NonNegative(int column) => Finite(column) is var value && value >= 0 ? value : throw Error(column, "is negative");
 
+        /// <summary>A number that must be zero or more, or NaN for an empty field (not defined).</summary>
+        public double NonNegativeOrUndefined(int column) => fields[column].Length == 0 ? double.NaN : NonNegative(column);
+
+        /// <summary>Whether the field is exactly <paramref name="text"/> (a word a file writes in place of a number).</summary>
+        public bool Is(int column, string text) => fields[column] == text;
+
         /// <summary>A number or, for an empty field, null.</summary>
         public double? Optional(int column) => fields[column].Length == 0 ? null : Real(column);
 

@@ -5,7 +5,9 @@ namespace Reproduce.Evaluation.Aggregation;
 /// over its folds. <see cref="Std"/> is the sample standard deviation (n − 1) and the CI the Student-t 95%
 /// interval of the mean; with n = 1 both are NaN. <see cref="N"/> counts the folds where the metric is defined;
 /// <see cref="TrainImages"/> is the mean training-set size over the folds and <see cref="MinClassImages"/> the
-/// smallest per-class training count over every fold (claim (c)'s "images per class").
+/// smallest per-class training count over every fold (claim (c)'s "images per class"); <see cref="ImagesPerClass"/>
+/// is the mean over the folds of each fold's training images per class (its training-set size over the task's class
+/// count), the size the images-per-class learning curves are drawn against (<see cref="ImagesPerClassRow"/>).
 /// </summary>
 public sealed record SummaryRow(
     string Task,
@@ -18,4 +20,5 @@ public sealed record SummaryRow(
     double CiLow,
     double CiHigh,
     double TrainImages,
-    int MinClassImages);
+    int MinClassImages,
+    double ImagesPerClass);

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Reproduce.Evaluation.Aggregation;
+using Reproduce.Evaluation.Statistics;
 using ScottPlot;
 using SkiaSharp;
 
@@ -7,8 +10,9 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// Data-reduction curves with ScottPlot: per task and metric, the metric against the training fraction, one line per
-/// init with markers and a ±std band over folds; a panel of every task × metric; and the pre-training loss per epoch,
-/// one line per method. An init has the same colour in every figure.
+/// init with markers and a ±std band over folds; a panel of every task × metric; per task the images-per-class
+/// learning curves; and the pre-training loss per epoch, one line per method. An init has the same colour in every
+/// figure.
 /// </summary>
 /// <remarks>
 /// The x axis is log10(fraction), ticked and labelled at the fractions used: fractions shrink by factors
@@ -21,6 +25,9 @@ public static partial class FigureRenderer
     public const int ChartHeight = 440;
     public const int PanelCellWidth = 600;
     public const int PanelCellHeight = 400;
+
+    /// <summary>Points a fitted learning curve is drawn through, evenly spaced on the log axis.</summary>
+    private const int CurveSamples = 100;
 
     /// <summary>Sans-serif families tried in order; without any of them ScottPlot's own choice stands.</summary>
     private static readonly string[] PreferredFonts = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"];
@@ -62,6 +69,105 @@ public static partial class FigureRenderer
         plot.ShowLegend(Edge.Right);
         plot.SavePng(pngPath, ChartWidth, ChartHeight);
         WriteSvg(svgPath, plot.GetSvgXml(ChartWidth, ChartHeight));
+    }
+
+    /// <summary>The metric of the images-per-class figures: AUC, the study's headline metric, when the experiment reports it, else its first.</summary>
+    public static string ImagesPerClassMetric(RenderInput input) =>
+        input.Metrics.Contains(TableMetrics.Auc) ? TableMetrics.Auc : input.Metrics[0];
+
+    /// <summary>
+    /// One task's images-per-class figure for <see cref="ImagesPerClassMetric"/>: per init its mean score over folds
+    /// against its mean training images per class (markers) and its fitted inverse power law (a line), and scratch's
+    /// full-data score, the target, as a dashed line. Like the reduction curves the x axis is log10, here of the images
+    /// per class; the curves run from the smallest size trained on to the largest, or on to an init's n* where it
+    /// lies within ten times the largest, so a crossing just past the data shows.
+    /// </summary>
+    public static void WriteImagesPerClass(RenderInput input, string task, string pngPath, string svgPath)
+    {
+        var metric = ImagesPerClassMetric(input);
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var fits = input.ImagesPerClass.Where(row => row.Task == task && row.Metric == metric).ToList();
+        var points = input.Inits
+            .Select((init, index) => (Init: init, Color: palette.GetColor(index), Fit: fits.FirstOrDefault(row => row.Init == init), Points: input.Summaries
+                .Where(row => row.Task == task && row.Metric == metric && row.Init == init && row.N > 0 && double.IsFinite(row.Mean) && row.ImagesPerClass > 0)
+                .OrderBy(row => row.ImagesPerClass)
+                .Select(row => (Images: row.ImagesPerClass, row.Mean))
+                .ToList()))
+            .Where(curve => curve.Points.Count > 0)
+            .ToList();
+        var observed = points.SelectMany(curve => curve.Points.Select(point => point.Images)).ToList();
+        if (observed.Count == 0)
+        {
+            plot.Title($"{task}: no {RenderText.MetricName(metric)} results");
+        }
+        else
+        {
+            var (smallest, largest) = (observed.Min(), observed.Max());
+            var reachedWithin = fits.Select(row => row.Images).Where(images => double.IsFinite(images) && images > largest && images <= 10 * largest);
+            var end = reachedWithin.Append(largest).Max();
+            foreach (var (init, color, fit, curvePoints) in points)
+            {
+                var markers = plot.Add.ScatterPoints(
+                    curvePoints.Select(point => Math.Log10(point.Images)).ToArray(), curvePoints.Select(point => point.Mean).ToArray(), color);
+                markers.MarkerSize = 8;
+                var curve = fit is { } row && double.IsFinite(row.A) ? new InversePowerLaw(row.A, row.B, row.C) : null;
+                if (curve is null)
+                {
+                    markers.LegendText = $"{init} (no fit)";
+                    continue;
+                }
+
+                var xs = Enumerable.Range(0, CurveSamples).Select(i => Math.Log10(smallest) + (Math.Log10(end) - Math.Log10(smallest)) * i / (CurveSamples - 1)).ToArray();
+                var line = plot.Add.ScatterLine(xs, xs.Select(x => curve.Score(Math.Pow(10, x))).ToArray(), color);
+                line.LineWidth = 2;
+                line.LegendText = init;
+            }
+
+            if (fits.Select(row => row.Target).FirstOrDefault(double.IsFinite) is var target && double.IsFinite(target))
+            {
+                var targetLine = plot.Add.HorizontalLine(target);
+                targetLine.Color = Colors.Gray;
+                targetLine.LineWidth = 1.5f;
+                targetLine.LinePattern = LinePattern.Dashed;
+                targetLine.LegendText = $"target: {StudyInits.Scratch} at 100%";
+            }
+
+            var ticks = NiceTicks(smallest, end);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                ticks.Select(Math.Log10).ToArray(), ticks.Select(tick => tick.ToString("0.##", CultureInfo.InvariantCulture)).ToArray());
+            var margin = Math.Max(0.05, 0.06 * (Math.Log10(end) - Math.Log10(smallest)));
+            plot.Axes.SetLimitsX(Math.Log10(smallest) - margin, Math.Log10(end) + margin);
+            plot.Title(task);
+        }
+
+        plot.XLabel("training images per class (log scale)");
+        plot.YLabel(RenderText.MetricName(metric));
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(pngPath, ChartWidth, ChartHeight);
+        WriteSvg(svgPath, plot.GetSvgXml(ChartWidth, ChartHeight));
+    }
+
+    /// <summary>
+    /// Ticks at 1, 2 and 5 times the powers of ten between <paramref name="low"/> and <paramref name="high"/>, with the
+    /// two ends themselves when fewer than two fall inside (a narrow range).
+    /// </summary>
+    public static IReadOnlyList<double> NiceTicks(double low, double high)
+    {
+        var ticks = new List<double>();
+        for (var power = Math.Floor(Math.Log10(low)); power <= Math.Ceiling(Math.Log10(high)); power++)
+        {
+            foreach (var step in new[] { 1.0, 2.0, 5.0 })
+            {
+                var tick = step * Math.Pow(10, power);
+                if (tick >= low * (1 - 1e-9) && tick <= high * (1 + 1e-9))
+                {
+                    ticks.Add(tick);
+                }
+            }
+        }
+
+        return ticks.Count >= 2 ? ticks : [.. new[] { low, high }.Distinct()];
     }
 
     /// <summary>The panel: a row per task, a column per metric, in the input's order.</summary>

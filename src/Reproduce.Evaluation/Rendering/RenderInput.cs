@@ -5,8 +5,8 @@ namespace Reproduce.Evaluation.Rendering;
 /// <summary>
 /// Everything the render stage turns into <c>results/&lt;experiment&gt;/</c>: the experiment's identity, what to show
 /// and in which order (<see cref="Tasks"/>, <see cref="Metrics"/>, <see cref="Inits"/>), every task's aggregate rows,
-/// the claim checks, the manifest's deviations, the provenance of the run, each pre-training method's loss curve and
-/// the cells the numbers come from. <see cref="Folds"/> is the manifest's fold count: a cell computed over fewer folds
+/// the claim checks, the manifest's deviations, the provenance of the run, each pre-training method's loss curve, the
+/// cells the numbers come from and every task's images-per-class estimates. <see cref="Folds"/> is the manifest's fold count: a cell computed over fewer folds
 /// says so.
 /// </summary>
 public sealed record RenderInput(
@@ -22,7 +22,8 @@ public sealed record RenderInput(
     IReadOnlyList<string> Deviations,
     RenderProvenance Provenance,
     IReadOnlyList<PretrainLossCurve> PretrainLosses,
-    IReadOnlyList<RenderedCell> Cells);
+    IReadOnlyList<RenderedCell> Cells,
+    IReadOnlyList<ImagesPerClassRow> ImagesPerClass);
 
 /// <summary>
 /// The code and machine behind the rendered numbers (DESIGN.md §6): the git commit, package versions by package

@@ -8,7 +8,7 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// The render stage: one cell per experiment. Reads every task's aggregate (in the order the planner lists the
-/// tasks) and every pretrain cell's loss curve, evaluates the study's claims over the aggregates, and renders the
+/// tasks: its summary, comparisons and images-per-class estimates) and every pretrain cell's loss curve, evaluates the study's claims over the aggregates, and renders the
 /// tables, figures, <c>report.md</c> and <c>report.html</c> into the cell (<see cref="ReportRenderer"/>); the CLI then
 /// publishes the cell to <c>results/&lt;experiment&gt;/</c>. The provenance shown is that of the newest aggregate cell:
 /// the code and machine of the run that produced the numbers. The cells listed are the pretrain, aggregate and
@@ -16,7 +16,8 @@ namespace Reproduce.Evaluation.Rendering;
 /// </summary>
 public sealed class RenderStage : IStage
 {
-    public StageDescriptor Descriptor { get; } = new(StageNames.Render, Version: 2);
+    /// <summary>Version 3: the report gains the images-per-class tables and figures, and results.csv the <c>images_per_class</c> column.</summary>
+    public StageDescriptor Descriptor { get; } = new(StageNames.Render, Version: 3);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {
@@ -44,7 +45,8 @@ public sealed class RenderStage : IStage
             Strings(parameters["deviations"]),
             ProvenanceOf(newest.Provenance, newest.Host, newest.Finished),
             [.. pretrains.Select(p => PretrainLossCurve.Read(p.Address["method"]!, Path.Combine(p.Directory, PretrainLossCurve.FileName)))],
-            CellsOf(pretrains, aggregates));
+            CellsOf(pretrains, aggregates),
+            [.. aggregates.SelectMany(a => AggregateFiles.ReadImagesPerClass(Path.Combine(a.Directory, AggregateFiles.ImagesPerClassFileName)))]);
         ReportRenderer.Render(input, context.WorkDirectory);
 
         var verdicts = new JsonObject();

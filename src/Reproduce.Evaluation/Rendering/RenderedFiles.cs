@@ -3,8 +3,9 @@ namespace Reproduce.Evaluation.Rendering;
 /// <summary>
 /// The fixed layout of a rendered experiment directory, as relative paths with '/' (the report links them as
 /// written): <c>report.md</c>, <c>report.html</c>, <c>results.csv</c>, <c>tables/&lt;task&gt;_&lt;metric&gt;.{md,csv,tex}</c>,
-/// <c>figures/&lt;task&gt;_&lt;metric&gt;.{png,svg}</c>, <c>figures/panel.{png,svg}</c> and, when the experiment
-/// pre-trains, <c>figures/pretrain_loss.{png,svg}</c>.
+/// <c>figures/&lt;task&gt;_&lt;metric&gt;.{png,svg}</c>, <c>tables/&lt;task&gt;_images_per_class.{md,csv}</c>,
+/// <c>figures/&lt;task&gt;_images_per_class.{png,svg}</c>, <c>figures/panel.{png,svg}</c> and, when the experiment
+/// pre-trains, <c>figures/pretrain_loss.{png,svg}</c>. No metric is named <c>images_per_class</c>, so the names never meet.
 /// </summary>
 public static class RenderedFiles
 {
@@ -19,6 +20,12 @@ public static class RenderedFiles
 
     public static string Figure(string task, string metric, string extension) =>
         $"{FiguresFolder}/{task}_{metric}.{extension}";
+
+    public static string ImagesPerClassTable(string task, string extension) =>
+        $"{TablesFolder}/{task}_images_per_class.{extension}";
+
+    public static string ImagesPerClassFigure(string task, string extension) =>
+        $"{FiguresFolder}/{task}_images_per_class.{extension}";
 
     public static string Panel(string extension) => $"{FiguresFolder}/panel.{extension}";
 

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Reproduce.Evaluation.Aggregation;
+using Reproduce.Evaluation.Statistics;
 using static Reproduce.Evaluation.Rendering.ReportBlock;
 
 namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// The experiment's report as both formats tell it, built once from the <see cref="RenderInput"/>: provenance, the
-/// manifest's deviations, per task its tables and figures, the pre-training loss curves, the claim checks, the paired
+/// manifest's deviations, per task its tables and figures, per task the images per class each init needs to reach
+/// scratch's full-data score, the pre-training loss curves, the claim checks, the paired
 /// comparisons and the cells the numbers come from. <see cref="ReportWriter"/> renders it as report.md and
 /// <see cref="HtmlReportWriter"/> as report.html, so a section is added here, once.
 /// </summary>
@@ -30,6 +32,7 @@ internal sealed record ReportDocument(string Title, string ExperimentId, IReadOn
             Provenance(input.Provenance),
             Deviations(input.Deviations),
             Results(input),
+            ImagesPerClass(input),
             Pretraining(input.PretrainLosses),
             ClaimChecks(input.Claims),
             Significance(input),
@@ -80,6 +83,47 @@ internal sealed record ReportDocument(string Title, string ExperimentId, IReadOn
         }
 
         return new ReportSection("results", "Results", "Results", blocks);
+    }
+
+    private static ReportSection ImagesPerClass(RenderInput input)
+    {
+        var figureMetric = FigureRenderer.ImagesPerClassMetric(input);
+        var intro = new Paragraph(
+            "How many training images per class each init needs to match scratch trained on all the data. Per task, "
+            + "metric and init, an inverse power law score(n) = a − b·n^(−c) (a ≤ 1, b ≥ 0, "
+            + $"{InversePowerLaw.MinExponent.ToString(CultureInfo.InvariantCulture)} ≤ c ≤ {InversePowerLaw.MaxExponent.ToString(CultureInfo.InvariantCulture)}) "
+            + "is fitted by least squares to the init's mean score over folds against its mean training images per class "
+            + "at each training fraction (a fold's training-set size over the class count). The target is scratch's mean "
+            + "score at 100%. The images per class needed are n* = (b / (a − target))^(1/c) on the fitted curve, or "
+            + "\"not reached\" when the curve's asymptote a is at or below the target. The bootstrap draws the folds with "
+            + $"replacement {Aggregator.ImagesPerClassResamples.ToString(CultureInfo.InvariantCulture)} times and refits "
+            + "both the curve and the target on each draw; the table gives the median and 95% percentile interval of n* "
+            + "over the draws, a draw whose curve never reaches its target counting above every one that does (so a "
+            + "bound can itself be \"not reached\"), and in how many draws the target is reached. \"Sizes\" counts the "
+            + "training sizes fitted (a curve needs three); an n* outside the sizes trained on is an extrapolation. "
+            + $"The figures show {RenderText.MetricName(figureMetric)}: the means over folds, the fitted curves and the "
+            + "target as a dashed line; every metric's numbers are in the tables.");
+        List<ReportBlock> blocks = [intro];
+        foreach (var task in input.Tasks)
+        {
+            blocks.Add(new Heading(3, task));
+            var table = ImagesPerClassTable.From(input, task);
+            if (table.Rows.Count == 0)
+            {
+                blocks.Add(new Paragraph("No scratch result at 100% training data, so there is no target."));
+                continue;
+            }
+
+            blocks.Add(table.Block());
+            blocks.Add(new Paragraph(
+                $"As `{RenderedFiles.ImagesPerClassTable(task, "csv")}` and `{RenderedFiles.ImagesPerClassTable(task, "md")}`."));
+            blocks.Add(new Figure(
+                $"{task}: {RenderText.MetricName(figureMetric)} against training images per class",
+                RenderedFiles.ImagesPerClassFigure(task, "svg"),
+                RenderedFiles.ImagesPerClassFigure(task, "png")));
+        }
+
+        return new ReportSection("images-per-class", "Images per class", "Images per class", blocks);
     }
 
     private static ReportSection Pretraining(IReadOnlyList<PretrainLossCurve> curves)

@@ -29,6 +29,18 @@ public static class ReportRenderer
             }
         }
 
+        foreach (var task in input.Tasks)
+        {
+            var table = ImagesPerClassTable.From(input, task);
+            if (table.Rows.Count > 0)
+            {
+                Write(At(RenderedFiles.ImagesPerClassTable(task, "md")), table.Markdown());
+                Write(At(RenderedFiles.ImagesPerClassTable(task, "csv")), table.Csv());
+                FigureRenderer.WriteImagesPerClass(
+                    input, task, At(RenderedFiles.ImagesPerClassFigure(task, "png")), At(RenderedFiles.ImagesPerClassFigure(task, "svg")));
+            }
+        }
+
         FigureRenderer.WritePanel(input, At(RenderedFiles.Panel("png")), At(RenderedFiles.Panel("svg")));
         if (input.PretrainLosses.Count > 0)
         {

@@ -32,15 +32,19 @@ public static class ReportWriter
         BulletList list => string.Concat(list.Items.Select(item => $"- {item}\n")),
         Figure figure => $"![{figure.Caption}]({figure.PngPath}) ([SVG]({figure.SvgPath}))\n",
         PairTable table => "| | |\n|---|---|\n" + string.Concat(table.Pairs.Select(pair => Row([pair.Name, pair.Value]))),
-        Table table => Row([.. table.Columns.Select(column => column.Header)])
-            + "|" + string.Concat(table.Columns.Select(column => column.Numeric ? "---:|" : "---|")) + "\n"
-            + string.Concat(table.Rows.Select(Row)),
+        Table table => TableMarkdown(table),
         Metric metric => TableWriters.Markdown(metric.Content),
         Claims claims => string.Concat(claims.Checks.Select(claim =>
             $"- ({claim.Id}) {claim.Statement} — **{ReportDocument.Verdict(claim.Verdict)}**.\n  {claim.Evidence}\n")),
         Cells cells => string.Concat(cells.List.Select(cell => $"- [`{cell.Address}`]({cell.Link})\n")),
         _ => throw new ArgumentOutOfRangeException(nameof(block), block, "A report block report.md cannot render."),
     };
+
+    /// <summary>A table with its header row, numeric columns right-aligned.</summary>
+    internal static string TableMarkdown(Table table) =>
+        Row([.. table.Columns.Select(column => column.Header)])
+        + "|" + string.Concat(table.Columns.Select(column => column.Numeric ? "---:|" : "---|")) + "\n"
+        + string.Concat(table.Rows.Select(Row));
 
     private static string Row(IReadOnlyList<string> cells)
     {

@@ -93,7 +93,7 @@ public static partial class TableWriters
                 [
                     row.Task, row.Init, RenderText.Decimal(row.Fraction), row.Metric, CsvTable.Format(row.N), CsvTable.Format(row.Mean),
                     CsvTable.Format(row.Std), CsvTable.Format(row.CiLow), CsvTable.Format(row.CiHigh), CsvTable.Format(row.TrainImages),
-                    CsvTable.Format(row.MinClassImages),
+                    CsvTable.Format(row.MinClassImages), CsvTable.Format(row.ImagesPerClass),
                 ]));
 
     /// <summary>A table cell's mean, std and n, or three empty fields where the init has no value at that fraction.</summary>

@@ -14,9 +14,9 @@ public sealed class AggregateFilesTests : IDisposable
     {
         SummaryRow[] rows =
         [
-            new("covid", "spark", 0.25, "auc", 5, 0.1 + 0.2, 0.0123456789012345, 0.71, 0.93, 106.4, 50),
-            new("covid", "spark", 1.0, "f1", 1, 0.8, double.NaN, double.NaN, double.NaN, 425, 200),
-            new("covid", "byol", 0.1, "accuracy", 0, double.NaN, double.NaN, double.NaN, double.NaN, 42, 20),
+            new("covid", "spark", 0.25, "auc", 5, 0.1 + 0.2, 0.0123456789012345, 0.71, 0.93, 106.4, 50, 53.2),
+            new("covid", "spark", 1.0, "f1", 1, 0.8, double.NaN, double.NaN, double.NaN, 425, 200, 212.5),
+            new("covid", "byol", 0.1, "accuracy", 0, double.NaN, double.NaN, double.NaN, double.NaN, 42, 20, 21),
         ];
         var path = temp.Combine(AggregateFiles.SummaryFileName);
 
@@ -25,10 +25,10 @@ public sealed class AggregateFilesTests : IDisposable
         Assert.Equal(rows, AggregateFiles.ReadSummary(path));
         Assert.Equal(
             [
-                "task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images",
-                "covid,spark,0.25,auc,5,0.30000000000000004,0.0123456789012345,0.71,0.93,106.4,50",
-                "covid,spark,1.0,f1,1,0.8,,,,425,200",
-                "covid,byol,0.1,accuracy,0,,,,,42,20",
+                "task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images,images_per_class",
+                "covid,spark,0.25,auc,5,0.30000000000000004,0.0123456789012345,0.71,0.93,106.4,50,53.2",
+                "covid,spark,1.0,f1,1,0.8,,,,425,200,212.5",
+                "covid,byol,0.1,accuracy,0,,,,,42,20,21",
             ],
             File.ReadAllLines(path));
     }
@@ -64,6 +64,28 @@ public sealed class AggregateFilesTests : IDisposable
     }
 
     [Fact]
+    public void ImagesPerClassRowsRoundTripWithNotReachedAsWords()
+    {
+        ImagesPerClassRow[] rows =
+        [
+            new("covid", "auc", "byol", 4, 0.8, 0.9, 0.6, 0.5, 36, 1000, 870, 37.5, 20.25, double.PositiveInfinity),
+            new("covid", "auc", "spark", 2, 0.8, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0, double.NaN, double.NaN, double.NaN),
+        ];
+        var path = temp.Combine(AggregateFiles.ImagesPerClassFileName);
+
+        AggregateFiles.WriteImagesPerClass(path, rows);
+
+        Assert.Equal(rows, AggregateFiles.ReadImagesPerClass(path));
+        Assert.Equal(
+            [
+                "task,metric,init,sizes,target,a,b,c,images,resamples,reached,median,ci_low,ci_high",
+                "covid,auc,byol,4,0.8,0.9,0.6,0.5,36,1000,870,37.5,20.25,not reached",
+                "covid,auc,spark,2,0.8,,,,,0,0,,,",
+            ],
+            File.ReadAllLines(path));
+    }
+
+    [Fact]
     public void EachFileIsExactlyTheseBytes()
     {
         // "\n" line endings, no byte order mark, shortest round-trip doubles, NaN empty, infinities inf / -inf, nothing quoted.
@@ -71,7 +93,7 @@ public sealed class AggregateFilesTests : IDisposable
         var comparisons = temp.Combine(AggregateFiles.ComparisonsFileName);
         var folds = temp.Combine(AggregateFiles.FoldsFileName);
 
-        AggregateFiles.WriteSummary(summary, [new("covid", "spark", 0.25, "auc", 5, 0.1 + 0.2, 1e-7, -0.5, 1.0 / 3, 106.4, 50)]);
+        AggregateFiles.WriteSummary(summary, [new("covid", "spark", 0.25, "auc", 5, 0.1 + 0.2, 1e-7, -0.5, 1.0 / 3, 106.4, 50, 53.2)]);
         AggregateFiles.WriteComparisons(comparisons,
         [
             new("brain", 1.0, "f1", "spark", "scratch", 6, 0.05, double.NaN, double.NaN, "paired-t", double.NegativeInfinity, 0),
@@ -80,8 +102,8 @@ public sealed class AggregateFilesTests : IDisposable
         AggregateFiles.WriteFolds(folds, [new("covid", "byol", 0, 1.0, 425, "auc", null), new("covid", "byol", 1, 0.5, 212, "auc", 0.8125)]);
 
         Assert.Equal(
-            "task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images\n"u8.ToArray()
-                .Concat("covid,spark,0.25,auc,5,0.30000000000000004,1E-07,-0.5,0.3333333333333333,106.4,50\n"u8.ToArray()),
+            "task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images,images_per_class\n"u8.ToArray()
+                .Concat("covid,spark,0.25,auc,5,0.30000000000000004,1E-07,-0.5,0.3333333333333333,106.4,50,53.2\n"u8.ToArray()),
             File.ReadAllBytes(summary));
         Assert.Equal(
             "task,fraction,metric,init,baseline,n,mean_difference,ci_low,ci_high,test,statistic,p_value\n"u8.ToArray()
@@ -97,7 +119,7 @@ public sealed class AggregateFilesTests : IDisposable
     public void AnotherHeaderIsRefused()
     {
         var path = temp.Combine("summary.csv");
-        File.WriteAllText(path, "task,init,fraction,metric,n,mean,sd,ci_low,ci_high,train_images,min_class_images\n");
+        File.WriteAllText(path, "task,init,fraction,metric,n,mean,sd,ci_low,ci_high,train_images,min_class_images,images_per_class\n");
 
         var error = Assert.Throws<DataFormatException>(() => AggregateFiles.ReadSummary(path));
 
@@ -105,12 +127,12 @@ public sealed class AggregateFilesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("covid,byol,1.0,auc,five,0.8,,,,10,5", "line 2, column 5 (n): 'five' is not an integer")]
-    [InlineData("covid,byol,1.0,auc,5,0.8x,,,,10,5", "line 2, column 6 (mean): '0.8x' is not a number")]
-    [InlineData("covid,byol,,auc,5,0.8,,,,10,5", "line 2, column 3 (fraction): '' is not a finite number")]
-    [InlineData(",byol,1.0,auc,5,0.8,,,,10,5", "line 2, column 1 (task): '' is empty")]
-    [InlineData("covid,byol,1.0,auc,5,0.8,,,,10", "line 2: 10 field(s), expected 11")]
-    [InlineData("\"covid,byol,1.0,auc,5,0.8,,,,10,5", "line 2: a quoted field is not closed on its line")]
+    [InlineData("covid,byol,1.0,auc,five,0.8,,,,10,5,5", "line 2, column 5 (n): 'five' is not an integer")]
+    [InlineData("covid,byol,1.0,auc,5,0.8x,,,,10,5,5", "line 2, column 6 (mean): '0.8x' is not a number")]
+    [InlineData("covid,byol,,auc,5,0.8,,,,10,5,5", "line 2, column 3 (fraction): '' is not a finite number")]
+    [InlineData(",byol,1.0,auc,5,0.8,,,,10,5,5", "line 2, column 1 (task): '' is empty")]
+    [InlineData("covid,byol,1.0,auc,5,0.8,,,,10,5", "line 2: 11 field(s), expected 12")]
+    [InlineData("\"covid,byol,1.0,auc,5,0.8,,,,10,5,5", "line 2: a quoted field is not closed on its line")]
     public void ABadFieldIsNamedByFileLineAndColumn(string line, string message)
     {
         var path = temp.Combine("summary.csv");

@@ -129,4 +129,45 @@ public class AggregatorTests
         Assert.Throws<ArgumentException>(() => new Aggregator("covid", ["scratch"], ["auc"], [Cell("scratch", 0, 1.0, 0.7), Cell("scratch", 0, 1.0, 0.8)]));
         Assert.Throws<ArgumentException>(() => new Aggregator("covid", ["scratch"], ["kappa"], [Cell("scratch", 0, 1.0, 0.7)]));
     }
+
+    [Fact]
+    public void ImagesPerClassHoldsEachInitAgainstScratchsFullDataScore()
+    {
+        // byol lies exactly on 0.9 − 0.6·n^(−0.5) in every fold; scratch scores 0.8 at full data, which that curve
+        // reaches at (0.6 / 0.1)² = 36 images per class. Two classes, so a cell's images per class is half its training set.
+        var byol = new InversePowerLaw(0.9, 0.6, 0.5);
+        var cells = new List<CellResult>();
+        foreach (var fold in new[] { 0, 1, 2 })
+        {
+            foreach (var fraction in new[] { 1.0, 0.5, 0.25, 0.1 })
+            {
+                var perClass = (int)(100 * fraction);
+                cells.Add(Cell("scratch", fold, fraction, auc: fraction == 1.0 ? 0.8 : 0.6, perClass: [perClass, perClass]));
+                cells.Add(Cell("byol", fold, fraction, auc: byol.Score(perClass), perClass: [perClass, perClass]));
+            }
+        }
+
+        var rows = new Aggregator("covid", ["scratch", "byol"], Metrics, cells).ImagesPerClass();
+
+        Assert.Equal([("auc", "scratch"), ("auc", "byol"), ("f1", "scratch"), ("f1", "byol")], rows.Select(r => (r.Metric, r.Init)));
+        var auc = rows.Single(r => r.Metric == "auc" && r.Init == "byol");
+        Assert.Equal(4, auc.Sizes);
+        Assert.Equal(0.8, auc.Target, 12);
+        Assert.Equal((0.9, 0.6, 0.5), (Math.Round(auc.A, 6), Math.Round(auc.B, 6), Math.Round(auc.C, 6)));
+        Assert.Equal(36, auc.Images, 4);
+        // Every fold is the same, so every resample is too.
+        Assert.Equal((36.0, 36.0, 36.0), (Math.Round(auc.Median, 4), Math.Round(auc.CiLow, 4), Math.Round(auc.CiHigh, 4)));
+        Assert.Equal((Aggregator.ImagesPerClassResamples, Aggregator.ImagesPerClassResamples), (auc.Resamples, auc.Reached));
+        // F1 is 0.7 everywhere: a flat curve at the target, which it never rises above.
+        var f1 = rows.Single(r => r.Metric == "f1" && r.Init == "byol");
+        Assert.Equal((double.PositiveInfinity, 0), (f1.Images, f1.Reached));
+    }
+
+    [Fact]
+    public void WithoutScratchAtFullDataThereIsNoImagesPerClassTarget()
+    {
+        var cells = new[] { Cell("scratch", 0, 0.5, 0.7), Cell("byol", 0, 1.0, 0.8), Cell("byol", 0, 0.5, 0.75) };
+
+        Assert.Empty(new Aggregator("covid", ["scratch", "byol"], Metrics, cells).ImagesPerClass());
+    }
 }

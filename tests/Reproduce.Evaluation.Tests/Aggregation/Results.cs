@@ -23,5 +23,5 @@ internal static class Results
     }
 
     public static SummaryRow Row(string task, string init, double fraction, string metric, double mean, int n = 5, double trainImages = 100, int minClassImages = 50) =>
-        new(task, init, fraction, metric, n, mean, 0.01, mean - 0.02, mean + 0.02, trainImages, minClassImages);
+        new(task, init, fraction, metric, n, mean, 0.01, mean - 0.02, mean + 0.02, trainImages, minClassImages, trainImages / 2);
 }

@@ -20,7 +20,7 @@ public sealed class AggregateStageTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public async Task TheStageWritesTheThreeFilesWithTheInitsInUpstreamOrder()
+    public async Task TheStageWritesTheFourFilesWithTheInitsInUpstreamOrder()
     {
         // Upstream in the planner's order: init by init (here spark before scratch), then fold, then fraction.
         var upstream = new List<UpstreamOutput>();
@@ -45,6 +45,12 @@ public sealed class AggregateStageTests : IDisposable
         Assert.All(comparisons, c => Assert.Equal(("spark", "scratch", 3), (c.Init, c.Baseline, c.N)));
         Assert.Equal(0.1, comparisons.Single(c => c.Fraction == 1.0 && c.Metric == "auc").MeanDifference, 12);
         Assert.Equal(12 * 3, AggregateFiles.ReadFolds(Path.Combine(work, AggregateFiles.FoldsFileName)).Count);
+        // Every cell here trains on the same 50 images per class: one size, too few for a curve, but every metric × init
+        // has its row against scratch's full-data score.
+        var imagesPerClass = AggregateFiles.ReadImagesPerClass(Path.Combine(work, AggregateFiles.ImagesPerClassFileName));
+        Assert.Equal(["spark", "scratch", "spark", "scratch", "spark", "scratch"], imagesPerClass.Select(r => r.Init));
+        Assert.All(imagesPerClass, r => Assert.Equal((1, double.NaN, double.NaN), (r.Sizes, r.A, r.Images)));
+        Assert.Equal(0.71, imagesPerClass.First(r => r.Metric == "auc").Target, 12);
         Assert.Equal((12, 12, 6), (result.Metrics!["cells"]!.GetValue<int>(), result.Metrics["summary_rows"]!.GetValue<int>(), result.Metrics["comparison_rows"]!.GetValue<int>()));
     }
 

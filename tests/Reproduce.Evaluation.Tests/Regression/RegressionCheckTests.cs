@@ -11,7 +11,7 @@ public sealed class RegressionCheckTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     private static SummaryRow Row(string task, string init, double fraction, string metric, double mean) =>
-        new(task, init, fraction, metric, 2, mean, 0.01, mean - 0.1, mean + 0.1, 50, 20);
+        new(task, init, fraction, metric, 2, mean, 0.01, mean - 0.1, mean + 0.1, 50, 20, 25);
 
     private static Baseline Expect(params BaselineMetric[] metrics) => new() { Experiment = "ci", Derivation = "test", Metrics = metrics };
 

@@ -76,6 +76,42 @@ public sealed class FigureRendererTests
         Assert.Contains("spark", texts);
     }
 
+    [Fact]
+    public void ImagesPerClassIsAChartOfTheChartSizeWithEachInitsCurveAndTheTarget()
+    {
+        using var directory = new TempFolder();
+        var png = Path.Combine(directory.Path, "covid_images_per_class.png");
+        var svg = Path.Combine(directory.Path, "covid_images_per_class.svg");
+
+        FigureRenderer.WriteImagesPerClass(SampleRenderInput.Create(), "covid", png, svg);
+
+        using (var bitmap = SKBitmap.Decode(png))
+        {
+            Assert.Equal(FigureRenderer.ChartWidth, bitmap.Width);
+            Assert.Equal(FigureRenderer.ChartHeight, bitmap.Height);
+        }
+
+        var texts = SvgTexts(svg);
+        Assert.Contains("training images per class (log scale)", texts);
+        Assert.Contains("AUC", texts);
+        Assert.Contains("scratch", texts);
+        Assert.Contains("byol", texts);
+        // spark has a single point: drawn, but without a curve.
+        Assert.Contains("spark (no fit)", texts);
+        Assert.Contains("target: scratch at 100%", texts);
+        // The sizes run from 5 to 50 images per class; byol's n* (10.9) lies inside, so the axis stops at 50.
+        Assert.Contains("5", texts);
+        Assert.Contains("50", texts);
+        Assert.DoesNotContain("100", texts);
+    }
+
+    [Theory]
+    [InlineData(5, 50, new[] { 5.0, 10, 20, 50 })]
+    [InlineData(3, 4, new[] { 3.0, 4 })]
+    [InlineData(0.5, 12, new[] { 0.5, 1, 2, 5, 10 })]
+    public void ImagesPerClassTicksAreOneTwoFiveStepsInsideTheRange(double low, double high, double[] expected) =>
+        Assert.Equal(expected, FigureRenderer.NiceTicks(low, high));
+
     /// <summary>Every text element's content: the SVG must be well-formed XML to get here.</summary>
     private static List<string> SvgTexts(string path)
     {

@@ -48,11 +48,11 @@ public sealed class HtmlReportBrowserTests(ITestOutputHelper output)
 
         Assert.Empty(messages);
         Assert.All(requests, url => Assert.True(url.StartsWith("file:", StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal), url));
-        // The provenance, one per task and metric, the pre-training, the significance and the cells.
-        Assert.Equal(1 + (input.Tasks.Count * input.Metrics.Count) + 3, tables.Count);
+        // The provenance, one per task and metric, covid's images per class, the pre-training, the significance and the cells.
+        Assert.Equal(1 + (input.Tasks.Count * input.Metrics.Count) + 1 + 3, tables.Count);
         Assert.All(tables, t => Assert.True(t.Rows > 0 && t.Height > 0, $"table '{t.Kind}': {t.Rows} rows, {t.Height} px high"));
-        // Every task × metric, the panel and the pre-training loss.
-        Assert.Equal((input.Tasks.Count * input.Metrics.Count) + 2, images.Count);
+        // Every task × metric, covid's images per class, the panel and the pre-training loss.
+        Assert.Equal((input.Tasks.Count * input.Metrics.Count) + 1 + 2, images.Count);
         Assert.All(images, i => Assert.True(i.Complete && i.NaturalWidth > 0 && i.Width > 0, $"figure '{i.Alt}' did not load: natural width {i.NaturalWidth}"));
     }
 

@@ -64,6 +64,11 @@ public sealed partial class HtmlReportWriterTests
         Assert.Equal(3, Regex.Count(TableOf(Page, "<table class=\"significance\">"), "<tr><td>"));
         Assert.Equal(2, Regex.Count(TableOf(Page, "<table class=\"pretraining\">"), "\n<tr><th>"));
         Assert.Equal(3, Regex.Count(TableOf(Page, "<table class=\"cells\">"), "<tr><td>"));
+        Assert.Contains(
+            "<tr><td>AUC</td><td>byol</td><td class=\"number\">3</td><td class=\"number\">0.812</td><td class=\"number\">0.880</td><td class=\"number\">0.5</td>"
+            + "<td class=\"number\">0.800</td><td class=\"number\">10.9</td><td class=\"number\">11.2 [6.01, not reached]</td><td class=\"number\">870 of 1000</td></tr>",
+            TableOf(Page, "<table class=\"images-per-class\">"),
+            StringComparison.Ordinal);
         Assert.Contains("<a href=\"../../../finetune/ef/ef03/\">finetune/ef/ef03</a>", Page, StringComparison.Ordinal);
     }
 
@@ -72,6 +77,7 @@ public sealed partial class HtmlReportWriterTests
     {
         var input = SampleRenderInput.Create();
         var expected = input.Tasks.SelectMany(task => input.Metrics.Select(metric => RenderedFiles.Figure(task, metric, "svg")))
+            .Append(RenderedFiles.ImagesPerClassFigure("covid", "svg"))
             .Append(RenderedFiles.Panel("svg"))
             .Append(RenderedFiles.PretrainLoss("svg"))
             .Order(StringComparer.Ordinal);

@@ -17,10 +17,26 @@ public sealed class ReportRendererTests
             expected.AddRange([$"tables/{name}.md", $"tables/{name}.csv", $"tables/{name}.tex", $"figures/{name}.png", $"figures/{name}.svg"]);
         }
 
+        // Only covid has images-per-class estimates (organsmnist's are absent: no target), and they have no LaTeX table.
+        expected.AddRange(["tables/covid_images_per_class.md", "tables/covid_images_per_class.csv", "figures/covid_images_per_class.png", "figures/covid_images_per_class.svg"]);
+
         Assert.Equal(expected.Order(StringComparer.Ordinal), Files(directory.Path).Keys);
         Assert.Equal(
             TableWriters.Markdown(MetricTable.From(SampleRenderInput.Create(), "covid", "auc")),
             File.ReadAllText(Path.Combine(directory.Path, "tables", "covid_auc.md")));
+        Assert.Equal(
+            [
+                "task,metric,init,sizes,target,a,b,c,images,resamples,reached,median,ci_low,ci_high",
+                "covid,auc,scratch,3,0.8123,0.86,0.9,0.7,41.78,1000,990,43.1,30.2,70.55",
+                "covid,auc,byol,3,0.8123,0.88,0.5,0.8,10.9,1000,870,11.2,6.01,not reached",
+                "covid,auc,spark,1,0.8123,,,,,0,0,,,",
+                "covid,f1,scratch,3,0.7,0.69,0.1,0.5,not reached,1000,0,not reached,not reached,not reached",
+            ],
+            File.ReadAllLines(Path.Combine(directory.Path, "tables", "covid_images_per_class.csv")));
+        Assert.Contains(
+            "| AUC | byol | 3 | 0.812 | 0.880 | 0.5 | 0.800 | 10.9 | 11.2 [6.01, not reached] | 870 of 1000 |\n",
+            File.ReadAllText(Path.Combine(directory.Path, "tables", "covid_images_per_class.md")),
+            StringComparison.Ordinal);
     }
 
     [Fact]

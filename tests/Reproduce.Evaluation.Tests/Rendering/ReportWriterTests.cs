@@ -57,6 +57,33 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ShowsEachTasksImagesPerClassTableAndFigureAfterTheResults()
+    {
+        Assert.Contains(
+            """
+            ### covid
+
+            | Metric | Init | Sizes | Target | a | b | c | Images per class (fit) | Bootstrap median [95% interval] | Reached |
+            |---|---|---:|---:|---:|---:|---:|---:|---:|---:|
+            | AUC | scratch | 3 | 0.812 | 0.860 | 0.9 | 0.700 | 41.8 | 43.1 [30.2, 70.5] | 990 of 1000 |
+            | AUC | byol | 3 | 0.812 | 0.880 | 0.5 | 0.800 | 10.9 | 11.2 [6.01, not reached] | 870 of 1000 |
+            | AUC | spark | 1 | 0.812 | n/a | n/a | n/a | n/a | n/a | n/a |
+            | F1 | scratch | 3 | 0.700 | 0.690 | 0.1 | 0.500 | not reached | not reached [not reached, not reached] | 0 of 1000 |
+
+            As `tables/covid_images_per_class.csv` and `tables/covid_images_per_class.md`.
+
+            ![covid: AUC against training images per class](figures/covid_images_per_class.png) ([SVG](figures/covid_images_per_class.svg))
+
+            ### organsmnist
+
+            No scratch result at 100% training data, so there is no target.
+            """,
+            Report);
+        Assert.True(Report.IndexOf("## Results", StringComparison.Ordinal) < Report.IndexOf("## Images per class", StringComparison.Ordinal));
+        Assert.True(Report.IndexOf("## Images per class", StringComparison.Ordinal) < Report.IndexOf("## Pre-training", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ShowsThePretrainingLossFigureWithEachMethodsFirstAndLastEpoch()
     {
         Assert.Contains("## Pre-training\n\n", Report, StringComparison.Ordinal);

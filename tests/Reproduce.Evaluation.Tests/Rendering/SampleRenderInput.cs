@@ -6,7 +6,7 @@ namespace Reproduce.Evaluation.Tests.Rendering;
 /// <summary>
 /// A hand-made render input: two tasks, two metrics, three inits, three folds, fractions 1, 0.25 and 0.1. covid's
 /// AUC holds every kind of cell — full, fewer folds, a single fold, undefined, missing, and a tie for best. Two
-/// methods pre-trained for three epochs, and the cells of one init and fold.
+/// methods pre-trained for three epochs, the cells of one init and fold, and covid's images-per-class estimates.
 /// </summary>
 internal static class SampleRenderInput
 {
@@ -62,9 +62,18 @@ internal static class SampleRenderInput
             new RenderedCell("pretrain[method=byol]", "pretrain/ab/ab01"),
             new RenderedCell("aggregate[task=covid]", "aggregate/cd/cd02"),
             new RenderedCell("finetune[task=covid, init=byol, fold=0, fraction=1.0]", "finetune/ef/ef03"),
+        ],
+        ImagesPerClass:
+        [
+            // covid's AUC: a curve that reaches scratch's full-data score with a finite interval, one whose upper bound is
+            // not reached, and one with too few sizes to fit; F1 not reached at all. organsmnist has no rows (no target).
+            new ImagesPerClassRow("covid", "auc", "scratch", 3, 0.8123, 0.86, 0.9, 0.7, 41.78, 1000, 990, 43.1, 30.2, 70.55),
+            new ImagesPerClassRow("covid", "auc", "byol", 3, 0.8123, 0.88, 0.5, 0.8, 10.9, 1000, 870, 11.2, 6.01, double.PositiveInfinity),
+            new ImagesPerClassRow("covid", "auc", "spark", 1, 0.8123, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0, double.NaN, double.NaN, double.NaN),
+            new ImagesPerClassRow("covid", "f1", "scratch", 3, 0.7, 0.69, 0.1, 0.5, double.PositiveInfinity, 1000, 0, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity),
         ]);
 
     private static SummaryRow Row(string task, string init, double fraction, string metric, int n, double mean, double std) =>
         new(task, init, fraction, metric, n, mean, std,
-            n > 1 ? Math.Round(mean - 2 * std, 4) : double.NaN, n > 1 ? Math.Round(mean + 2 * std, 4) : double.NaN, 100 * fraction, (int)(40 * fraction));
+            n > 1 ? Math.Round(mean - 2 * std, 4) : double.NaN, n > 1 ? Math.Round(mean + 2 * std, 4) : double.NaN, 100 * fraction, (int)(40 * fraction), 50 * fraction);
 }

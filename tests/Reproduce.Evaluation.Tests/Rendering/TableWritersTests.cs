@@ -84,7 +84,7 @@ public sealed class TableWritersTests
         var input = SampleRenderInput.Create() with
         {
             Folds = 1,
-            Summaries = [new SummaryRow("covid", "scratch", 1.0, "auc", 1, 0.8, double.NaN, double.NaN, double.NaN, 10, 4)],
+            Summaries = [new SummaryRow("covid", "scratch", 1.0, "auc", 1, 0.8, double.NaN, double.NaN, double.NaN, 10, 4, 5)],
         };
 
         Assert.Equal("**0.800**", MetricTable.From(input, "covid", "auc").CellText(0, 0, "±", value => $"**{value}**"));
@@ -118,12 +118,12 @@ public sealed class TableWritersTests
     {
         var lines = TableWriters.ResultsCsv(SampleRenderInput.Create()).Split('\n');
 
-        Assert.Equal("task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images", lines[0]);
-        Assert.Equal("covid,scratch,1,auc,3,0.8123,0.0214,0.7695,0.8551,100,40", lines[1]);
-        Assert.Equal("covid,scratch,0.1,auc,1,0.61,,,,10,4", lines[3]);
-        Assert.Equal("covid,spark,0.25,auc,0,,,,,25,10", lines[8]);
-        Assert.Equal("covid,scratch,1,f1,3,0.7,0.03,0.64,0.76,100,40", lines[9]);
-        Assert.Equal("organsmnist,spark,1,f1,3,0.8,0.01,0.78,0.82,100,40", lines[16]);
+        Assert.Equal("task,init,fraction,metric,n,mean,std,ci_low,ci_high,train_images,min_class_images,images_per_class", lines[0]);
+        Assert.Equal("covid,scratch,1,auc,3,0.8123,0.0214,0.7695,0.8551,100,40,50", lines[1]);
+        Assert.Equal("covid,scratch,0.1,auc,1,0.61,,,,10,4,5", lines[3]);
+        Assert.Equal("covid,spark,0.25,auc,0,,,,,25,10,12.5", lines[8]);
+        Assert.Equal("covid,scratch,1,f1,3,0.7,0.03,0.64,0.76,100,40,50", lines[9]);
+        Assert.Equal("organsmnist,spark,1,f1,3,0.8,0.01,0.78,0.82,100,40,50", lines[16]);
         Assert.Equal("", lines[17]);
         Assert.Equal(18, lines.Length);
     }

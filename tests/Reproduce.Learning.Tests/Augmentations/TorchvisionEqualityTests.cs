@@ -215,6 +215,54 @@ public sealed class TorchvisionEqualityTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public void RotationsEqualTorchvisionsNearestRotateOnTensorsAndPilImagesExceptWhereNearestBreaksATie()
+    {
+        // Nearest copies one input pixel per output pixel. Where the exact sampling point lies on the edge between two
+        // input pixels (every pixel on a diagonal through the centre at 45°, for one), the last bit of each
+        // implementation's float arithmetic picks the side; everywhere else the three must copy the same pixel.
+        var gray = Gray();
+        foreach (var name in Cases("rotate"))
+        {
+            var angle = Parameters(name)[0];
+            var ours = RandomRotation.Rotate(gray, angle);
+            var ties = NearestTies(angle, (int)gray.shape[^2], (int)gray.shape[^1]);
+            foreach (var kind in new[] { "tensor8", "pil" })
+            {
+                var theirs = Pil($"{name}_{kind}");
+                Assert.Equal(theirs.shape, ours.shape);
+                var differing = (theirs - ours).abs().gt(FloatRounding).squeeze(0);
+                var untied = differing.logical_and(ties.logical_not()).sum().item<long>();
+                output.WriteLine($"{name} {angle}° against {kind}: {differing.sum().item<long>()} of {ours.numel()} pixels differ, {ties.sum().item<long>()} ties, max {GreyLevels(MaxDifference(theirs, ours))} grey levels");
+                Assert.True(untied == 0, $"{name} {angle}° against {kind}: {untied} pixels differ without a tie");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output pixels of a rotation by <paramref name="degrees"/> whose exact sampling point (in double, the map
+    /// <see cref="RandomRotation.Rotate"/> documents) lies within 1e-3 pixel of an input pixel's edge on either axis.
+    /// </summary>
+    private static Tensor NearestTies(double degrees, int height, int width)
+    {
+        var radians = degrees * Math.PI / 180.0;
+        var (cos, sin) = (Math.Cos(radians), Math.Sin(radians));
+        static bool OnEdge(double coordinate) => Math.Abs(coordinate - Math.Floor(coordinate) - 0.5) < 1e-3;
+        var ties = new bool[height * width];
+        for (var row = 0; row < height; row++)
+        {
+            for (var column = 0; column < width; column++)
+            {
+                // Output pixel centres about the image centre, y down; the inverse map; back to input pixel indices.
+                var (x, y) = (column + 0.5 - (width / 2.0), row + 0.5 - (height / 2.0));
+                var (u, v) = ((cos * x) - (sin * y) + (width / 2.0) - 0.5, (sin * x) + (cos * y) + (height / 2.0) - 0.5);
+                ties[(row * width) + column] = OnEdge(u) || OnEdge(v);
+            }
+        }
+
+        return tensor(ties, [height, width]);
+    }
+
+    [Fact]
     public void ToTensorEqualsTorchvisionsExactly() =>
         AssertWithin(0, Float("totensor_tensor"), ToTensor.FromBytes(Bytes("gray_u8")), "to_tensor");
 

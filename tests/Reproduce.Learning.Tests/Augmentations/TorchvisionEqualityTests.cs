@@ -21,6 +21,12 @@ public sealed class TorchvisionEqualityTests(ITestOutputHelper output) : IDispos
     /// <summary>What float32 arithmetic in a different order (libtorch 2.10 against torch 1.13) leaves, in [0, 1].</summary>
     private const double FloatRounding = 2e-6;
 
+    /// <summary>
+    /// torchvision's tensor grayscale weighs RGB by 0.2989 + 0.587 + 0.114 = 0.9999, so the grayscale of gray replicated
+    /// to RGB, and what saturation and contrast compute from it, is off by up to 1e-4 of the range (0.03 grey levels).
+    /// </summary>
+    private const double GrayscaleWeights = 2e-4;
+
     private readonly NpzArchive views = NpzArchive.Open(FixturePath());
     private readonly DisposeScope scope = NewDisposeScope();
 
@@ -51,7 +57,7 @@ public sealed class TorchvisionEqualityTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
-    public void BicubicResizedCropsEqualTorchvisionsTwoPassesWithTheirEightBitClipWithinFloatRounding()
+    public void BicubicResizedCropsEqualTwoTorchvisionPassesClippedInBetweenAsPilDoesWithinFloatRounding()
     {
         var gray = Gray();
         foreach (var (name, box, size, interpolation) in Crops().Where(c => c.Interpolation == ResizeInterpolation.Bicubic))
@@ -101,11 +107,10 @@ public sealed class TorchvisionEqualityTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
-    public void ColorJitterWithTorchvisionsDrawsEqualsItsJitterOfGrayReplicatedToRgbWithinAGreyLevel()
+    public void ColorJitterWithTorchvisionsDrawsEqualsItsJitterOfGrayReplicatedToRgbWithinItsGrayscaleWeights()
     {
         // fn_idx orders brightness (0), contrast (1), saturation (2) and hue (3); on gray only the first two act, so only
-        // their relative order matters. torchvision's grayscale weighs RGB by 0.2989 + 0.587 + 0.114 = 0.9999, which is
-        // all that saturation and the contrast mean change on a replicated gray image.
+        // their relative order matters. Saturation blends with the (0.9999) grayscale, hue turns a colour that is not there.
         var gray = Gray();
         var replicate = new ReplicateChannels(3);
         foreach (var name in Cases("jitter"))
@@ -114,7 +119,7 @@ public sealed class TorchvisionEqualityTests(ITestOutputHelper output) : IDispos
             var order = parameters[..4].Select(p => (int)p).ToList();
             var factors = new ColorJitterFactors(order.IndexOf(0) < order.IndexOf(1), parameters[4], parameters[5]);
             var ours = replicate.Apply(ColorJitter.Apply(gray, factors), new SampleRandom(0));
-            AssertWithin(OneGreyLevel, Float(name + "_tensor"), ours, $"{name} fn_idx [{string.Join(", ", order)}] factors {string.Join(", ", parameters[4..])}");
+            AssertWithin(GrayscaleWeights, Float(name + "_tensor"), ours, $"{name} fn_idx [{string.Join(", ", order)}] factors {string.Join(", ", parameters[4..])}");
         }
     }
 
@@ -125,8 +130,8 @@ public sealed class TorchvisionEqualityTests(ITestOutputHelper output) : IDispos
         foreach (var name in Cases("grayscale"))
         {
             var ours = new ReplicateChannels((int)Parameters(name)[0]).Apply(gray, new SampleRandom(0));
-            // On tensors within the 0.9999 of torchvision's weights; PIL's integer weights sum to exactly one.
-            AssertWithin(OneGreyLevel, Float(name + "_tensor"), ours, name + " tensor");
+            // PIL's integer weights sum to exactly one.
+            AssertWithin(GrayscaleWeights, Float(name + "_tensor"), ours, name + " tensor");
             AssertWithin(0, Pil(name + "_pil"), ours, name + " PIL");
         }
     }

@@ -50,30 +50,24 @@ public static class BatchedViews
     /// </summary>
     private static Tensor Jitter(ColorJitter jitter, Tensor batch, IReadOnlyList<SampleRandom> random)
     {
-        var draws = random.Select(r =>
-        {
-            var brightnessFirst = r.Chance(0.5);
-            double? brightness = jitter.Brightness > 0 ? r.Uniform(Math.Max(0, 1 - jitter.Brightness), 1 + jitter.Brightness) : null;
-            double? contrast = jitter.Contrast > 0 ? r.Uniform(Math.Max(0, 1 - jitter.Contrast), 1 + jitter.Contrast) : null;
-            return (brightnessFirst, brightness, contrast);
-        }).ToArray();
+        var draws = random.Select(jitter.Sample).ToArray();
 
-        Tensor Brightness(Tensor part, int[] samples) => draws[0].brightness is null ? part
-            : part.mul(Factors(samples.Select(s => draws[s].brightness!.Value), part)).clamp_(0.0, 1.0);
+        Tensor Brightness(Tensor part, int[] samples) => draws[0].Brightness is null ? part
+            : part.mul(Factors(samples.Select(s => draws[s].Brightness!.Value), part)).clamp_(0.0, 1.0);
 
         Tensor Contrast(Tensor part, int[] samples)
         {
-            if (draws[0].contrast is null)
+            if (draws[0].Contrast is null)
             {
                 return part;
             }
 
             var means = SampleMeans(part);
-            var factors = samples.Select(s => draws[s].contrast!.Value).ToArray();
+            var factors = samples.Select(s => draws[s].Contrast!.Value).ToArray();
             return part.mul(Factors(factors, part)).add_(Factors(factors.Select((factor, i) => means[i] * (1 - factor)), part)).clamp_(0.0, 1.0);
         }
 
-        var first = draws.Select(d => d.brightnessFirst).ToArray();
+        var first = draws.Select(d => d.BrightnessFirst).ToArray();
         var once = Some(batch, first, random, (part, _) =>
         {
             var samples = Chosen(first);

@@ -33,21 +33,31 @@ public sealed class ColorJitter : IImageTransform
 
     public double Hue { get; }
 
+    public Tensor Apply(Tensor image, SampleRandom random) => Apply(image, Sample(random));
+
     /// <summary>
     /// Draws, in order: whether brightness goes first, the brightness factor
     /// U[max(0, 1 − b), 1 + b] (only if b &gt; 0), the contrast factor likewise (only if c &gt; 0).
     /// </summary>
-    public Tensor Apply(Tensor image, SampleRandom random)
+    public ColorJitterFactors Sample(SampleRandom random)
     {
         var brightnessFirst = random.Chance(0.5);
         double? brightnessFactor = Brightness > 0 ? random.Uniform(Math.Max(0, 1 - Brightness), 1 + Brightness) : null;
         double? contrastFactor = Contrast > 0 ? random.Uniform(Math.Max(0, 1 - Contrast), 1 + Contrast) : null;
+        return new ColorJitterFactors(brightnessFirst, brightnessFactor, contrastFactor);
+    }
 
-        Tensor WithBrightness(Tensor x) => brightnessFactor is { } factor ? AdjustBrightness(x, factor) : x;
-        Tensor WithContrast(Tensor x) => contrastFactor is { } factor ? AdjustContrast(x, factor) : x;
+    /// <summary>
+    /// The jitter of <paramref name="image"/> with given <paramref name="factors"/> (what torchvision's
+    /// <c>ColorJitter.forward</c> does after <c>get_params</c>); the image itself when no factor is set.
+    /// </summary>
+    public static Tensor Apply(Tensor image, ColorJitterFactors factors)
+    {
+        Tensor WithBrightness(Tensor x) => factors.Brightness is { } factor ? AdjustBrightness(x, factor) : x;
+        Tensor WithContrast(Tensor x) => factors.Contrast is { } factor ? AdjustContrast(x, factor) : x;
 
         using var scope = NewDisposeScope();
-        var result = brightnessFirst ? WithContrast(WithBrightness(image)) : WithBrightness(WithContrast(image));
+        var result = factors.BrightnessFirst ? WithContrast(WithBrightness(image)) : WithBrightness(WithContrast(image));
         return ReferenceEquals(result, image) ? image : result.MoveToOuterDisposeScope();
     }
 

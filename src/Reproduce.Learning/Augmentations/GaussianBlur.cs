@@ -7,7 +7,7 @@ namespace Reproduce.Learning.Augmentations;
 /// Gaussian blur with σ ~ U[<see cref="MinSigma"/>, <see cref="MaxSigma"/>]. The references blur
 /// with PIL's box approximation (MoCo, SwAV, the authors) or a 23-tap zero-padded kernel (BYOL); a
 /// separable Gaussian of radius ⌈3σ⌉ with reflect padding is the accepted equivalent
-/// (METHODS.md §0.4).
+/// (METHODS.md §0.4). It is torchvision's <c>gaussian_blur</c> with <c>kernel_size</c> 2⌈3σ⌉ + 1.
 /// </summary>
 public sealed class GaussianBlur : IImageTransform
 {

@@ -3,12 +3,22 @@ using static TorchSharp.torch;
 namespace Reproduce.Learning.Augmentations;
 
 /// <summary>
-/// BYOL's solarisation on [0, 1] images: x if x &lt; 0.5, else 1 − x (METHODS.md §0.4; PIL's
-/// <c>ImageOps.solarize</c> at threshold 128).
+/// Solarisation on [0, 1] images: x if x &lt; <see cref="Threshold"/>, else 1 − x, torchvision's <c>solarize</c>.
+/// BYOL's threshold is 0.5 (METHODS.md §0.4); on 8-bit values v / 255 that is PIL's <c>ImageOps.solarize</c> at 128.
 /// </summary>
 public sealed class Solarize : IImageTransform
 {
-    private const double Threshold = 0.5;
+    /// <summary>BYOL's threshold.</summary>
+    public const double ByolThreshold = 0.5;
+
+    public Solarize(double threshold = ByolThreshold)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threshold);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1.0);
+        Threshold = threshold;
+    }
+
+    public double Threshold { get; }
 
     public Tensor Apply(Tensor image, SampleRandom random)
     {

@@ -31,7 +31,8 @@ public sealed class PretrainStage : IStage
     public const int InputChannels = 3;
 
     // 3: the encoder's header carries the cell's specification (CellCheckpointMetadata), and the cell logs for TensorBoard.
-    public StageDescriptor Descriptor { get; } = new(StageNames.Pretrain, Version: 3, UsesTorch: true, Resumable: true);
+    // 4: a bicubic resized crop (BYOL's and SparK's views) clips its width pass before its height pass, as PIL does.
+    public StageDescriptor Descriptor { get; } = new(StageNames.Pretrain, Version: 4, UsesTorch: true, Resumable: true);
 
     public Task<StageResult> RunAsync(CellContext context, CancellationToken cancellationToken)
     {

@@ -9,12 +9,12 @@ public class ExperimentFilesTests
 {
     [Theory]
     //          file                         download preprocess pretrain finetune aggregate render
-    [InlineData("paper.yaml", 4, 4, 4, 375, 3, 1)]
-    [InlineData("paper-official-split.yaml", 4, 4, 4, 75, 3, 1)]
-    [InlineData("paper-kaggle-brain.yaml", 4, 4, 4, 375, 3, 1)]
-    [InlineData("synthetic.yaml", 4, 4, 4, 135, 3, 1)]
-    [InlineData("ci.yaml", 4, 4, 2, 36, 3, 1)]
-    public void AnExperimentExpandsToItsCellCounts(string file, int download, int preprocess, int pretrain, int finetune, int aggregate, int render)
+    [InlineData("paper.yaml", 4, 4, 4, 375, 15, 750, 9, 1)]
+    [InlineData("paper-official-split.yaml", 4, 4, 4, 75, 15, 150, 9, 1)]
+    [InlineData("paper-kaggle-brain.yaml", 4, 4, 4, 375, 15, 750, 9, 1)]
+    [InlineData("synthetic.yaml", 4, 4, 4, 135, 15, 270, 9, 1)]
+    [InlineData("ci.yaml", 4, 4, 2, 36, 0, 0, 3, 1)]
+    public void AnExperimentExpandsToItsCellCounts(string file, int download, int preprocess, int pretrain, int finetune, int features, int probe, int aggregate, int render)
     {
         var manifest = Load(file);
 
@@ -22,7 +22,7 @@ public class ExperimentFilesTests
 
         Assert.Equal(Path.GetFileNameWithoutExtension(file), manifest.Experiment);
         Assert.Equal(
-            [download, preprocess, pretrain, finetune, aggregate, render],
+            [download, preprocess, pretrain, finetune, features, probe, aggregate, render],
             StageNames.All.Select(stage => graph.Cells.Count(c => c.Stage == stage)));
     }
 

@@ -91,9 +91,11 @@ public class PlanCommandTests : IDisposable
         Assert.Matches(new Regex(@"^preprocess\s+4\s", RegexOptions.Multiline), result.StandardOutput);
         Assert.Matches(new Regex(@"^pretrain\s+4\s", RegexOptions.Multiline), result.StandardOutput);
         Assert.Matches(new Regex(@"^finetune\s+375\s+0\s+375$", RegexOptions.Multiline), result.StandardOutput);
-        Assert.Matches(new Regex(@"^aggregate\s+3\s", RegexOptions.Multiline), result.StandardOutput);
+        Assert.Matches(new Regex(@"^features\s+15\s+0\s+15$", RegexOptions.Multiline), result.StandardOutput);
+        Assert.Matches(new Regex(@"^probe\s+750\s+0\s+750$", RegexOptions.Multiline), result.StandardOutput);
+        Assert.Matches(new Regex(@"^aggregate\s+9\s", RegexOptions.Multiline), result.StandardOutput);
         Assert.Matches(new Regex(@"^render\s+1\s", RegexOptions.Multiline), result.StandardOutput);
-        Assert.Matches(new Regex(@"^total\s+391\s+0\s+391$", RegexOptions.Multiline), result.StandardOutput);
+        Assert.Matches(new Regex(@"^total\s+1162\s+0\s+1162$", RegexOptions.Multiline), result.StandardOutput);
     }
 
     [Fact]

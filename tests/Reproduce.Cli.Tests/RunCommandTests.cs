@@ -205,7 +205,7 @@ public class RunCommandTests : IDisposable
         var result = CliProcess.Run(CliProcess.RepositoryRoot, new Dictionary<string, string?>(), "bench", "plan", "--repeats", "2");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("391 cells (4 download, 4 preprocess, 4 pretrain, 375 finetune, 3 aggregate, 1 render)", result.StandardOutput);
+        Assert.Contains("1162 cells (4 download, 4 preprocess, 4 pretrain, 375 finetune, 15 features, 750 probe, 9 aggregate, 1 render)", result.StandardOutput);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Rendering;
 using Reproduce.Learning.Finetuning;
 using Reproduce.Learning.Pretraining;
+using Reproduce.Learning.Probing;
 
 namespace Reproduce.Cli.Composition;
 
@@ -19,6 +20,8 @@ internal static class PipelineStages
         new PreprocessStage(),
         new PretrainStage(),
         new FinetuneStage(),
+        new FeaturesStage(),
+        new ProbeStage(),
         new AggregateStage(),
         new RenderStage(),
     ]);

@@ -16,4 +16,16 @@ public sealed record EvaluationSpec
     public required double ValidationFraction { get; init; }
 
     public required IReadOnlyList<string> Metrics { get; init; }
+
+    /// <summary>
+    /// How each init is evaluated, in order: always <c>finetune</c> (the study), and optionally <c>linear_probe</c> and
+    /// <c>knn</c> on the frozen trunk (SSL papers' usual companions). Defaults to <c>[finetune]</c>.
+    /// </summary>
+    public IReadOnlyList<string> Protocols { get; init; } = [Identifiers.FinetuneProtocol];
+
+    /// <summary>The kNN's neighbours k (InstDisc and solo-learn: 20).</summary>
+    public int KnnNeighbours { get; init; } = 20;
+
+    /// <summary>The kNN's temperature T of the exp(s / T) votes (InstDisc and solo-learn: 0.07).</summary>
+    public double KnnTemperature { get; init; } = 0.07;
 }

@@ -44,6 +44,18 @@ public static class Identifiers
 
     public static readonly IReadOnlyList<string> Protocols = ["kfold", "official-split"];
 
+    /// <summary>The fine-tuning protocol of the study, always evaluated: the claims and Regress read it.</summary>
+    public const string FinetuneProtocol = "finetune";
+
+    /// <summary>A logistic-regression head on the frozen trunk's features (an item of <c>evaluation.protocols</c>).</summary>
+    public const string LinearProbe = "linear_probe";
+
+    /// <summary>Weighted kNN on the frozen trunk's features (an item of <c>evaluation.protocols</c>).</summary>
+    public const string Knn = "knn";
+
+    /// <summary>How an init is evaluated (<c>evaluation.protocols</c>): fine-tuned, or probed frozen.</summary>
+    public static readonly IReadOnlyList<string> EvaluationProtocols = [FinetuneProtocol, LinearProbe, Knn];
+
     public static readonly IReadOnlyList<string> ReductionModes = ["random", "first-n", "stratified"];
 
     public static readonly IReadOnlyList<string> LabelOrders = ["disease-positive", "authors"];

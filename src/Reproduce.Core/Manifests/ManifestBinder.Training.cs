@@ -306,6 +306,16 @@ internal sealed partial class ManifestBinder
         var fractions = map.RealList("fractions", 0, 1, minCount: 1, minExclusive: true, required: true);
         var validation = map.Real("validation_fraction", 0, 0.9, minExclusive: true) ?? 0.15;
         var metrics = map.StringList("metrics", Identifiers.Metrics, minCount: 1, required: true);
+        var protocols = map.StringList("protocols", Identifiers.EvaluationProtocols, minCount: 1) ?? [Identifiers.FinetuneProtocol];
+        if (!protocols.Contains(Identifiers.FinetuneProtocol))
+        {
+            map.Error(map.Take("protocols")!.Value.At, $"'evaluation.protocols' must include '{Identifiers.FinetuneProtocol}', the study's protocol, which the claims and Regress read");
+        }
+
+        var knn = map.Map("knn");
+        var neighbours = knn?.Integer("neighbours", 1, 10_000) ?? 20;
+        var temperature = knn?.Real("temperature", 0, 100, minExclusive: true) ?? 0.07;
+        knn?.RejectUnknownKeys();
         if (protocol == "kfold" && (folds is not null ? folds < 2 : !map.Has("folds")))
         {
             map.Error(map.Take("folds")?.Value.At ?? map.At, "'evaluation.folds' must be at least 2 with protocol 'kfold'");
@@ -335,6 +345,9 @@ internal sealed partial class ManifestBinder
             Fractions = fractions,
             ValidationFraction = validation,
             Metrics = metrics,
+            Protocols = protocols,
+            KnnNeighbours = (int)neighbours,
+            KnnTemperature = temperature,
         };
     }
 }

@@ -12,7 +12,7 @@ namespace Reproduce.Core.Planning;
 /// </summary>
 public sealed record CellFilter
 {
-    public static readonly IReadOnlyList<string> Dimensions = ["dataset", "method", "task", "init", "fold", "fraction"];
+    public static readonly IReadOnlyList<string> Dimensions = ["dataset", "method", "task", "init", "protocol", "fold", "fraction"];
 
     public static readonly CellFilter All = new();
 

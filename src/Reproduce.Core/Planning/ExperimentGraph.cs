@@ -81,11 +81,99 @@ public static class ExperimentGraph
             var aggregate = new Cell(new CellAddress(StageNames.Aggregate, ("task", task.Id)), AggregateParameters(manifest, task), [], finetunes);
             aggregates.Add(aggregate);
             cells.Add(aggregate);
+            AddProbes(manifest, task, preprocess[task.Dataset], pretrain, initFiles, cells, aggregates);
         }
 
         // The render cell draws the pre-training loss curves too, and a stage reads only its upstream cells' outputs.
         cells.Add(new Cell(new CellAddress(StageNames.Render), RenderParameters(manifest), [], [.. aggregates, .. pretrain.Values]));
         return new CellGraph(cells);
+    }
+
+    /// <summary>
+    /// The probe protocols of a task, when <c>evaluation.protocols</c> names any: one features cell per init (the task's
+    /// images through the frozen trunk, computed once), one probe cell per init × protocol × fold × fraction reading
+    /// them, and one aggregate cell per protocol, addressed by it so the fine-tuning aggregate keeps its address.
+    /// </summary>
+    private static void AddProbes(
+        Manifest manifest, TaskSpec task, Cell preprocess, Dictionary<string, Cell> pretrain,
+        Dictionary<string, (JsonObject Identity, JsonObject Location)> initFiles, List<Cell> cells, List<Cell> aggregates)
+    {
+        var protocols = manifest.Evaluation.Protocols.Where(p => p != Identifiers.FinetuneProtocol).ToList();
+        if (protocols.Count == 0)
+        {
+            return;
+        }
+
+        var features = new Dictionary<string, Cell>();
+        foreach (var init in manifest.Finetune.Inits)
+        {
+            var parameters = new JsonObject
+            {
+                ["task"] = ToJson(task),
+                ["init"] = init,
+                ["arch"] = manifest.Pretrain.Arch,
+                ["input_size"] = manifest.Finetune.InputSize,
+                ["seed"] = manifest.Seed,
+            };
+            var address = new CellAddress(StageNames.Features, ("task", task.Id), ("init", init));
+            if (initFiles.TryGetValue(init, out var file))
+            {
+                parameters[InitFileParameter] = file.Identity.DeepClone();
+                features[init] = new Cell(address, parameters, [], [preprocess], file.Location.DeepClone().AsObject());
+            }
+            else
+            {
+                features[init] = new Cell(address, parameters, [], init == Identifiers.Scratch ? [preprocess] : [preprocess, pretrain[init]]);
+            }
+
+            cells.Add(features[init]);
+        }
+
+        foreach (var protocol in protocols)
+        {
+            var probes = new List<Cell>();
+            foreach (var init in manifest.Finetune.Inits)
+            {
+                for (var fold = 0; fold < manifest.Evaluation.Folds; fold++)
+                {
+                    foreach (var fraction in manifest.Evaluation.Fractions)
+                    {
+                        var address = new CellAddress(StageNames.Probe, ("task", task.Id), ("init", init), (ProtocolDimension, protocol), ("fold", fold.ToString(CultureInfo.InvariantCulture)), ("fraction", FormatFraction(fraction)));
+                        probes.Add(new Cell(address, ProbeParameters(manifest, task, init, protocol, fold, fraction), [], [preprocess, features[init]]));
+                    }
+                }
+            }
+
+            cells.AddRange(probes);
+            var parameters = AggregateParameters(manifest, task);
+            parameters[ProtocolDimension] = protocol;
+            var aggregate = new Cell(new CellAddress(StageNames.Aggregate, ("task", task.Id), (ProtocolDimension, protocol)), parameters, [], probes);
+            aggregates.Add(aggregate);
+            cells.Add(aggregate);
+        }
+    }
+
+    private static JsonObject ProbeParameters(Manifest manifest, TaskSpec task, string init, string protocol, int fold, double fraction)
+    {
+        var parameters = new JsonObject
+        {
+            ["task"] = ToJson(task),
+            ["init"] = init,
+            ["protocol"] = protocol,
+            ["split"] = manifest.Evaluation.Protocol,
+            ["folds"] = manifest.Evaluation.Folds,
+            ["fold"] = fold,
+            ["fraction"] = fraction,
+            ["validation_fraction"] = manifest.Evaluation.ValidationFraction,
+            ["seed"] = manifest.Seed,
+        };
+        if (protocol == Identifiers.Knn)
+        {
+            parameters["neighbours"] = manifest.Evaluation.KnnNeighbours;
+            parameters["temperature"] = manifest.Evaluation.KnnTemperature;
+        }
+
+        return parameters;
     }
 
     /// <summary>The download cell of a dataset: its parameters, the identity of its source, and where a local folder is.</summary>
@@ -108,6 +196,9 @@ public static class ExperimentGraph
     /// path is a location, not part of the key, so moving the file re-keys nothing and editing it re-keys the cells).
     /// </summary>
     public const string InitFileParameter = "init_file";
+
+    /// <summary>The address coordinate of a probe protocol's cells and aggregate; fine-tuning's cells have none.</summary>
+    public const string ProtocolDimension = "protocol";
 
     /// <summary>The location (<see cref="Cell"/>'s <c>locations</c>) of a file init's path.</summary>
     public const string InitFileLocation = "init_file";
@@ -227,15 +318,26 @@ public static class ExperimentGraph
         ["protocol"] = manifest.Evaluation.Protocol,
     };
 
-    private static JsonObject RenderParameters(Manifest manifest) => new()
+    private static JsonObject RenderParameters(Manifest manifest)
     {
-        ["experiment"] = manifest.Experiment,
-        ["title"] = manifest.Title,
-        ["inits"] = ToJsonArray(manifest.Finetune.Inits),
-        ["folds"] = manifest.Evaluation.Folds,
-        ["metrics"] = ToJsonArray(manifest.Evaluation.Metrics),
-        ["deviations"] = ToJsonArray(manifest.Deviations),
-    };
+        var parameters = new JsonObject
+        {
+            ["experiment"] = manifest.Experiment,
+            ["title"] = manifest.Title,
+            ["inits"] = ToJsonArray(manifest.Finetune.Inits),
+            ["folds"] = manifest.Evaluation.Folds,
+            ["metrics"] = ToJsonArray(manifest.Evaluation.Metrics),
+            ["deviations"] = ToJsonArray(manifest.Deviations),
+        };
+
+        // The report describes the kNN it shows; only with one, so an experiment without it keeps its render key.
+        if (manifest.Evaluation.Protocols.Contains(Identifiers.Knn))
+        {
+            parameters["knn"] = new JsonObject { ["neighbours"] = manifest.Evaluation.KnnNeighbours, ["temperature"] = manifest.Evaluation.KnnTemperature };
+        }
+
+        return parameters;
+    }
 
     private static JsonObject ToJson<T>(T record) => RemoveNulls(JsonSerializer.SerializeToNode(record, SnakeCase)!.AsObject());
 

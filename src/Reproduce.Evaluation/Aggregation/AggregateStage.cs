@@ -26,10 +26,11 @@ public sealed class AggregateStage : IStage
         var task = context.Parameters["task"]!.GetValue<string>();
         var classes = context.Parameters["classes"]!.GetValue<int>();
         var metrics = context.Parameters["metrics"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
-        var finetunes = context.Upstream.Where(u => u.Address.Stage == StageNames.Finetune).ToList();
+        // A task's fine-tuning aggregate reads finetune cells; a probe protocol's (addressed by protocol) reads probe cells, which publish the same metrics.json.
+        var finetunes = context.Upstream.Where(u => u.Address.Stage is StageNames.Finetune or StageNames.Probe).ToList();
         if (finetunes.Count == 0)
         {
-            throw new InvalidOperationException($"{context.Address} has no finetune cells upstream");
+            throw new InvalidOperationException($"{context.Address} has no finetune or probe cells upstream");
         }
 
         var inits = finetunes.Select(u => u.Address["init"]!).Distinct().ToList();

@@ -17,7 +17,7 @@ public static class ExperimentSummaries
     {
         var rows = new List<SummaryRow>();
         var missing = new List<string>();
-        foreach (var cell in graph.Cells.Where(c => c.Stage == StageNames.Aggregate))
+        foreach (var cell in graph.Cells.Where(c => c.Stage == StageNames.Aggregate && c.Address[Core.Planning.ExperimentGraph.ProtocolDimension] is null))
         {
             var key = keys.KeyOf(cell);
             if (cache.TryReadComplete(StageNames.Aggregate, key) is null)

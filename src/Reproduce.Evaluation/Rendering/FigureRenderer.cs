@@ -10,9 +10,9 @@ namespace Reproduce.Evaluation.Rendering;
 
 /// <summary>
 /// Data-reduction curves with ScottPlot: per task and metric, the metric against the training fraction, one line per
-/// init with markers and a ±std band over folds; a panel of every task × metric; per task the images-per-class
-/// learning curves; and the pre-training loss per epoch, one line per method. An init has the same colour in every
-/// figure.
+/// init with markers and a ±std band over folds, for fine-tuning and for each frozen-encoder protocol; a panel of
+/// every task × metric (fine-tuning's); per task the images-per-class learning curves; and the pre-training loss per
+/// epoch, one line per method. An init has the same colour in every figure.
 /// </summary>
 /// <remarks>
 /// The x axis is log10(fraction), ticked and labelled at the fractions used: fractions shrink by factors
@@ -32,9 +32,18 @@ public static partial class FigureRenderer
     /// <summary>Sans-serif families tried in order; without any of them ScottPlot's own choice stands.</summary>
     private static readonly string[] PreferredFonts = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"];
 
-    public static void WriteChart(RenderInput input, string task, string metric, string pngPath, string svgPath)
+    public static void WriteChart(RenderInput input, string task, string metric, string pngPath, string svgPath) =>
+        Save(Chart(input.Summaries, input.Inits, task, metric, task), pngPath, svgPath);
+
+    /// <summary>
+    /// A frozen-encoder protocol's reduction curve: the same chart over the protocol's rows, titled with the task and
+    /// the protocol so it is not taken for fine-tuning's.
+    /// </summary>
+    public static void WriteProbeChart(RenderInput input, ProtocolResults probe, string task, string metric, string pngPath, string svgPath) =>
+        Save(Chart(probe.Summaries, input.Inits, task, metric, $"{task}: {RenderText.ProtocolName(probe.Protocol)}"), pngPath, svgPath);
+
+    private static void Save(Plot chart, string pngPath, string svgPath)
     {
-        var chart = Chart(input, task, metric);
         chart.SavePng(pngPath, ChartWidth, ChartHeight);
         WriteSvg(svgPath, chart.GetSvgXml(ChartWidth, ChartHeight));
     }
@@ -189,7 +198,7 @@ public static partial class FigureRenderer
 
     private static Multiplot Panel(RenderInput input)
     {
-        var charts = input.Tasks.SelectMany(task => input.Metrics.Select(metric => Chart(input, task, metric))).ToList();
+        var charts = input.Tasks.SelectMany(task => input.Metrics.Select(metric => Chart(input.Summaries, input.Inits, task, metric, task))).ToList();
         var panel = new Multiplot(charts[0]);
         foreach (var chart in charts.Skip(1))
         {
@@ -213,14 +222,15 @@ public static partial class FigureRenderer
         return plot;
     }
 
-    private static Plot Chart(RenderInput input, string task, string metric)
+    /// <summary>One task's reduction curve for one metric over <paramref name="summaries"/>, one line per init in <paramref name="inits"/>' order.</summary>
+    private static Plot Chart(IReadOnlyList<SummaryRow> summaries, IReadOnlyList<string> inits, string task, string metric, string title)
     {
         var plot = NewPlot();
 
         // Every band before any line, so that no init's band veils another's line.
         var palette = new ScottPlot.Palettes.Category10();
-        var taskRows = input.Summaries.Where(row => row.Task == task).ToList();
-        var curves = input.Inits
+        var taskRows = summaries.Where(row => row.Task == task).ToList();
+        var curves = inits
             .Select((init, index) => (Init: init, Color: palette.GetColor(index), Points: taskRows
                 .Where(row => row.Metric == metric && row.Init == init && row.N > 0 && !double.IsNaN(row.Mean))
                 .OrderBy(row => row.Fraction)
@@ -253,7 +263,7 @@ public static partial class FigureRenderer
             plot.Axes.SetLimitsX(positions[0] - margin, positions[^1] + margin);
         }
 
-        plot.Title(task);
+        plot.Title(title);
         plot.XLabel("training fraction (log scale)");
         plot.YLabel(RenderText.MetricName(metric));
         plot.ShowLegend(Edge.Right);

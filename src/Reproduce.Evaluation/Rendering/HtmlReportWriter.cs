@@ -118,8 +118,8 @@ public static class HtmlReportWriter
                 break;
             case Metric metric:
                 AppendMetricTable(html, metric.Content);
-                html.Append($"<p>As <a href=\"{Escape(RenderedFiles.Table(metric.Content.Task, metric.Content.Metric, "csv"))}\">CSV</a> and ")
-                    .Append($"<a href=\"{Escape(RenderedFiles.Table(metric.Content.Task, metric.Content.Metric, "tex"))}\">LaTeX</a>.</p>\n");
+                html.Append($"<p>As <a href=\"{Escape(metric.Content.File("csv"))}\">CSV</a> and ")
+                    .Append($"<a href=\"{Escape(metric.Content.File("tex"))}\">LaTeX</a>.</p>\n");
                 break;
             case Claims claims:
                 AppendList(html, "<ul class=\"claims\">", claims.Checks.Select(Claim));
@@ -183,7 +183,9 @@ public static class HtmlReportWriter
 
     private static void AppendMetricTable(StringBuilder html, MetricTable table)
     {
-        html.Append($"<table class=\"metric\" data-task=\"{Escape(table.Task)}\" data-metric=\"{Escape(table.Metric)}\">\n<thead><tr><th>Init</th>");
+        // A probe's table also names its protocol, which tells it from fine-tuning's table of the same task and metric.
+        var protocol = table.Protocol is null ? "" : $" data-protocol=\"{Escape(table.Protocol)}\"";
+        html.Append($"<table class=\"metric\" data-task=\"{Escape(table.Task)}\" data-metric=\"{Escape(table.Metric)}\"{protocol}>\n<thead><tr><th>Init</th>");
         foreach (var fraction in table.Fractions)
         {
             html.Append($"<th class=\"number\">{Escape(RenderText.Percent(fraction))}</th>");

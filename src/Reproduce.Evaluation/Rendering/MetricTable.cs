@@ -5,21 +5,36 @@ namespace Reproduce.Evaluation.Rendering;
 /// <summary>
 /// One task's table for one metric: a row per init in the input's order, a column per training fraction of the task
 /// (largest first), each cell the aggregate row of that init and fraction or null where none was computed.
+/// <see cref="Protocol"/> is null for fine-tuning's table and names the frozen-encoder protocol of a probe's.
 /// </summary>
 public sealed record MetricTable(
     string Task,
     string Metric,
     int Folds,
     IReadOnlyList<double> Fractions,
-    IReadOnlyList<MetricTableRow> Rows)
+    IReadOnlyList<MetricTableRow> Rows,
+    string? Protocol = null)
 {
     /// <summary>
-    /// The table of <paramref name="task"/> × <paramref name="metric"/>. Its columns are the fractions of every row of
-    /// the task, so a task's tables for different metrics line up.
+    /// Fine-tuning's table of <paramref name="task"/> × <paramref name="metric"/>. Its columns are the fractions of
+    /// every row of the task, so a task's tables for different metrics line up.
     /// </summary>
-    public static MetricTable From(RenderInput input, string task, string metric)
+    public static MetricTable From(RenderInput input, string task, string metric) =>
+        From(input.Summaries, input.Inits, input.Folds, task, metric, protocol: null);
+
+    /// <summary>The same table for a frozen-encoder protocol's rows: the same inits, folds and columns rule.</summary>
+    public static MetricTable From(RenderInput input, ProtocolResults probe, string task, string metric) =>
+        From(probe.Summaries, input.Inits, input.Folds, task, metric, probe.Protocol);
+
+    /// <summary>The table's file in <see cref="RenderedFiles"/> with that extension: a probe's carries its protocol.</summary>
+    public string File(string extension) => Protocol is null
+        ? RenderedFiles.Table(Task, Metric, extension)
+        : RenderedFiles.ProbeTable(Task, Metric, Protocol, extension);
+
+    private static MetricTable From(
+        IReadOnlyList<SummaryRow> summaries, IReadOnlyList<string> inits, int folds, string task, string metric, string? protocol)
     {
-        var taskRows = input.Summaries.Where(row => row.Task == task).ToList();
+        var taskRows = summaries.Where(row => row.Task == task).ToList();
         var fractions = taskRows.Select(row => row.Fraction).Distinct().OrderDescending().ToList();
         var cells = new Dictionary<(string Init, double Fraction), SummaryRow>();
         foreach (var row in taskRows.Where(row => row.Metric == metric))
@@ -27,17 +42,18 @@ public sealed record MetricTable(
             if (!cells.TryAdd((row.Init, row.Fraction), row))
             {
                 throw new ArgumentException(
-                    $"Two summary rows for task {task}, init {row.Init}, fraction {RenderText.Decimal(row.Fraction)}, metric {metric}.",
-                    nameof(input));
+                    $"Two summary rows for task {task}, init {row.Init}, fraction {RenderText.Decimal(row.Fraction)}, metric {metric}"
+                    + (protocol is null ? "." : $", protocol {protocol}."),
+                    nameof(summaries));
             }
         }
 
-        var rows = input.Inits
+        var rows = inits
             .Select(init => new MetricTableRow(
                 init,
                 [.. fractions.Select(fraction => cells.GetValueOrDefault((init, fraction)))]))
             .ToList();
-        return new MetricTable(task, metric, input.Folds, fractions, rows);
+        return new MetricTable(task, metric, folds, fractions, rows, protocol);
     }
 
     /// <summary>

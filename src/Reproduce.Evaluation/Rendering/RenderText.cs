@@ -14,6 +14,14 @@ internal static class RenderText
         _ => metric,
     };
 
+    /// <summary>The frozen-encoder protocols' display names; any other protocol keeps its id.</summary>
+    public static string ProtocolName(string protocol) => protocol switch
+    {
+        "linear_probe" => "Linear probe",
+        "knn" => "kNN",
+        _ => protocol,
+    };
+
     /// <summary>A training fraction as a percentage: 1 → "100%", 0.25 → "25%", 0.005 → "0.5%".</summary>
     public static string Percent(double fraction) =>
         (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";

@@ -5,7 +5,9 @@ namespace Reproduce.Evaluation.Rendering;
 /// written): <c>report.md</c>, <c>report.html</c>, <c>results.csv</c>, <c>tables/&lt;task&gt;_&lt;metric&gt;.{md,csv,tex}</c>,
 /// <c>figures/&lt;task&gt;_&lt;metric&gt;.{png,svg}</c>, <c>tables/&lt;task&gt;_images_per_class.{md,csv}</c>,
 /// <c>figures/&lt;task&gt;_images_per_class.{png,svg}</c>, <c>figures/panel.{png,svg}</c> and, when the experiment
-/// pre-trains, <c>figures/pretrain_loss.{png,svg}</c>. No metric is named <c>images_per_class</c>, so the names never meet.
+/// pre-trains, <c>figures/pretrain_loss.{png,svg}</c>; per frozen-encoder protocol (linear probe, kNN) that ran,
+/// <c>tables/&lt;task&gt;_&lt;metric&gt;_&lt;protocol&gt;.{md,csv,tex}</c> and <c>figures/&lt;task&gt;_&lt;metric&gt;_&lt;protocol&gt;.{png,svg}</c>.
+/// No metric is named <c>images_per_class</c> or after a protocol, so the names never meet.
 /// </summary>
 public static class RenderedFiles
 {
@@ -20,6 +22,13 @@ public static class RenderedFiles
 
     public static string Figure(string task, string metric, string extension) =>
         $"{FiguresFolder}/{task}_{metric}.{extension}";
+
+    /// <summary>A frozen-encoder protocol's table: the fine-tuning table's name with the protocol after it.</summary>
+    public static string ProbeTable(string task, string metric, string protocol, string extension) =>
+        $"{TablesFolder}/{task}_{metric}_{protocol}.{extension}";
+
+    public static string ProbeFigure(string task, string metric, string protocol, string extension) =>
+        $"{FiguresFolder}/{task}_{metric}_{protocol}.{extension}";
 
     public static string ImagesPerClassTable(string task, string extension) =>
         $"{TablesFolder}/{task}_images_per_class.{extension}";

@@ -9,7 +9,7 @@ namespace Reproduce.Evaluation.Rendering;
 /// </summary>
 internal abstract record ReportBlock
 {
-    /// <summary>A heading inside a section: 3 for a task, 4 for a metric.</summary>
+    /// <summary>A heading inside a section: 3 for a task, 4 for a metric; in the probes' section 3 for a protocol, 4 for a task, 5 for a metric.</summary>
     public sealed record Heading(int Level, string Text) : ReportBlock;
 
     /// <summary>Report prose the same in both formats; its only markup is Markdown code spans (<c>`…`</c>).</summary>
@@ -36,7 +36,7 @@ internal abstract record ReportBlock
     /// </summary>
     public sealed record Table(string Class, IReadOnlyList<Column> Columns, bool RowHeaders, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock;
 
-    /// <summary>A task's table for one metric, with its files (CSV and LaTeX).</summary>
+    /// <summary>A task's table for one metric (fine-tuning's or a protocol's), with its files (CSV and LaTeX).</summary>
     public sealed record Metric(MetricTable Content) : ReportBlock;
 
     /// <summary>The claim checks, each with its verdict and evidence.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reproduce.Core.Manifests;
 using Reproduce.Evaluation.Aggregation;
 using Reproduce.Evaluation.Statistics;
 using static Reproduce.Evaluation.Rendering.ReportBlock;
@@ -8,8 +9,8 @@ namespace Reproduce.Evaluation.Rendering;
 /// <summary>
 /// The experiment's report as both formats tell it, built once from the <see cref="RenderInput"/>: provenance, the
 /// manifest's deviations, per task its tables and figures, per task the images per class each init needs to reach
-/// scratch's full-data score, the pre-training loss curves, the claim checks, the paired
-/// comparisons and the cells the numbers come from. <see cref="ReportWriter"/> renders it as report.md and
+/// scratch's full-data score, when the experiment has them the frozen-encoder protocols' tables, figures and paired
+/// comparisons, the pre-training loss curves, the claim checks, the paired comparisons and the cells the numbers come from. <see cref="ReportWriter"/> renders it as report.md and
 /// <see cref="HtmlReportWriter"/> as report.html, so a section is added here, once.
 /// </summary>
 internal sealed record ReportDocument(string Title, string ExperimentId, IReadOnlyList<ReportSection> Sections)
@@ -33,6 +34,7 @@ internal sealed record ReportDocument(string Title, string ExperimentId, IReadOn
             Deviations(input.Deviations),
             Results(input),
             ImagesPerClass(input),
+            .. input.Probes.Count == 0 ? (IEnumerable<ReportSection>)[] : [Probes(input)],
             Pretraining(input.PretrainLosses),
             ClaimChecks(input.Claims),
             Significance(input),
@@ -126,6 +128,67 @@ internal sealed record ReportDocument(string Title, string ExperimentId, IReadOn
         return new ReportSection("images-per-class", "Images per class", "Images per class", blocks);
     }
 
+    /// <summary>
+    /// The frozen-encoder protocols, each after a sentence on how it classifies: per task its tables and figures as
+    /// the results show fine-tuning's, then its paired comparisons as the significance section shows fine-tuning's.
+    /// </summary>
+    private static ReportSection Probes(RenderInput input)
+    {
+        var intro = new WordedParagraph(
+            "Besides fine-tuning, each init's encoder is evaluated frozen: only a classifier on its features learns from "
+            + "the task's training images, so these tables show what the pre-training alone put into the features. They read "
+            + $"as the results': each cell is the mean ± sample standard deviation over the {input.Folds} folds, \"(n=k)\" and "
+            + "\"n/a\" as there, the best mean per column in bold; they are also under `tables/` as CSV and LaTeX, named "
+            + "`<task>_<metric>_<protocol>`. Each protocol's paired comparisons read as the significance section's.",
+            "Besides fine-tuning, each init's encoder is evaluated frozen: only a classifier on its features learns from "
+            + "the task's training images, so these tables show what the pre-training alone put into the features. They read "
+            + $"as the results': each cell is the mean ± sample standard deviation over the {input.Folds} folds, \"(n=k)\" and "
+            + "\"n/a\" as there, the best mean per column in bold. Each protocol's paired comparisons read as the "
+            + "significance section's.");
+        List<ReportBlock> blocks = [intro];
+        foreach (var probe in input.Probes)
+        {
+            var protocol = RenderText.ProtocolName(probe.Protocol);
+            blocks.Add(new Heading(3, protocol));
+            if (ProtocolDescription(probe) is { } description)
+            {
+                blocks.Add(new Paragraph(description));
+            }
+
+            foreach (var task in probe.TasksIn(input))
+            {
+                blocks.Add(new Heading(4, task));
+                foreach (var metric in input.Metrics)
+                {
+                    var name = RenderText.MetricName(metric);
+                    blocks.Add(new Heading(5, name));
+                    blocks.Add(new Metric(MetricTable.From(input, probe, task, metric)));
+                    blocks.Add(new Figure(
+                        $"{task}: {name}, {protocol}",
+                        RenderedFiles.ProbeFigure(task, metric, probe.Protocol, "svg"),
+                        RenderedFiles.ProbeFigure(task, metric, probe.Protocol, "png")));
+                }
+            }
+
+            blocks.Add(new Heading(4, $"{protocol}: paired comparisons"));
+            blocks.Add(probe.Comparisons.Count == 0 ? new Paragraph("No comparison was computed.") : ComparisonTable(input, probe.Comparisons));
+        }
+
+        return new ReportSection("probes", "Linear probe and kNN (frozen encoder)", "Linear probe and kNN", blocks);
+    }
+
+    /// <summary>How a known protocol classifies from the frozen features; null for one the report does not know.</summary>
+    private static string? ProtocolDescription(ProtocolResults probe) => probe.Protocol switch
+    {
+        Identifiers.LinearProbe =>
+            "The frozen encoder's features of each image, standardised, feed a multinomial logistic regression whose L2 "
+            + "penalty is chosen from 1e-6 to 1 by validation accuracy.",
+        Identifiers.Knn when probe is { KnnNeighbours: { } k, KnnTemperature: { } t } =>
+            $"A weighted kNN on the frozen encoder's features (InstDisc's): the {k} training images of highest cosine "
+            + $"similarity s to a test image vote for their classes, each with weight exp(s / {t.ToString(CultureInfo.InvariantCulture)}).",
+        _ => null,
+    };
+
     private static ReportSection Pretraining(IReadOnlyList<PretrainLossCurve> curves)
     {
         if (curves.Count == 0)
@@ -173,25 +236,27 @@ internal sealed record ReportDocument(string Title, string ExperimentId, IReadOn
             return new ReportSection("significance", "Significance", "Significance", [intro, new Paragraph("No comparison was computed.")]);
         }
 
-        var table = new Table(
-            "significance",
-            [
-                new Column("Task"), new Column("Comparison"), new Column("Metric"), new Column("Fraction", Numeric: true), new Column("n", Numeric: true),
-                new Column("Mean difference [95% CI]", Numeric: true), new Column("Test"), new Column("p", Numeric: true),
-            ],
-            RowHeaders: false,
-            [
-                .. OrderedComparisons(input).Select(row => (IReadOnlyList<string>)
-                [
-                    row.Task, $"{row.Init} vs {row.Baseline}", RenderText.MetricName(row.Metric), RenderText.Percent(row.Fraction),
-                    row.N.ToString(CultureInfo.InvariantCulture), Difference(row), row.Test, PValue(row.PValue),
-                ]),
-            ]);
-        return new ReportSection("significance", "Significance", "Significance", [intro, table]);
+        return new ReportSection("significance", "Significance", "Significance", [intro, ComparisonTable(input, input.Comparisons)]);
     }
 
+    /// <summary>Paired comparisons as a table, fine-tuning's or a frozen-encoder protocol's.</summary>
+    private static Table ComparisonTable(RenderInput input, IReadOnlyList<ComparisonRow> comparisons) => new(
+        "significance",
+        [
+            new Column("Task"), new Column("Comparison"), new Column("Metric"), new Column("Fraction", Numeric: true), new Column("n", Numeric: true),
+            new Column("Mean difference [95% CI]", Numeric: true), new Column("Test"), new Column("p", Numeric: true),
+        ],
+        RowHeaders: false,
+        [
+            .. OrderedComparisons(input, comparisons).Select(row => (IReadOnlyList<string>)
+            [
+                row.Task, $"{row.Init} vs {row.Baseline}", RenderText.MetricName(row.Metric), RenderText.Percent(row.Fraction),
+                row.N.ToString(CultureInfo.InvariantCulture), Difference(row), row.Test, PValue(row.PValue),
+            ]),
+        ]);
+
     /// <summary>The comparisons in the input's task, metric and init order (anything not listed after, by name), largest fraction first.</summary>
-    private static IEnumerable<ComparisonRow> OrderedComparisons(RenderInput input) => input.Comparisons
+    private static IEnumerable<ComparisonRow> OrderedComparisons(RenderInput input, IReadOnlyList<ComparisonRow> comparisons) => comparisons
         .OrderBy(row => TableWriters.Position(input.Tasks, row.Task)).ThenBy(row => row.Task, StringComparer.Ordinal)
         .ThenBy(row => TableWriters.Position(input.Metrics, row.Metric)).ThenBy(row => row.Metric, StringComparer.Ordinal)
         .ThenBy(row => TableWriters.Position(input.Inits, row.Init)).ThenBy(row => row.Init, StringComparer.Ordinal)

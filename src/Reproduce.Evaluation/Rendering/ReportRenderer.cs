@@ -29,6 +29,23 @@ public static class ReportRenderer
             }
         }
 
+        foreach (var probe in input.Probes)
+        {
+            foreach (var task in probe.TasksIn(input))
+            {
+                foreach (var metric in input.Metrics)
+                {
+                    var table = MetricTable.From(input, probe, task, metric);
+                    Write(At(table.File("md")), TableWriters.Markdown(table));
+                    Write(At(table.File("csv")), TableWriters.Csv(table));
+                    Write(At(table.File("tex")), TableWriters.Latex(table));
+                    FigureRenderer.WriteProbeChart(
+                        input, probe, task, metric,
+                        At(RenderedFiles.ProbeFigure(task, metric, probe.Protocol, "png")), At(RenderedFiles.ProbeFigure(task, metric, probe.Protocol, "svg")));
+                }
+            }
+        }
+
         foreach (var task in input.Tasks)
         {
             var table = ImagesPerClassTable.From(input, task);
@@ -52,7 +69,7 @@ public static class ReportRenderer
         Write(At(RenderedFiles.HtmlReport), HtmlReportWriter.Html(input, figure => File.ReadAllBytes(At(figure))));
     }
 
-    /// <summary>Tasks and metrics name files, so they must be plain names; an empty list would render nothing.</summary>
+    /// <summary>Tasks, metrics and protocols name files, so they must be plain names; an empty list would render nothing.</summary>
     private static void Validate(RenderInput input)
     {
         if (input.Tasks.Count == 0 || input.Metrics.Count == 0 || input.Inits.Count == 0)
@@ -65,7 +82,21 @@ public static class ReportRenderer
             throw new ArgumentException($"The fold count must be positive, not {input.Folds}.", nameof(input));
         }
 
-        foreach (var name in input.Tasks.Concat(input.Metrics))
+        foreach (var probe in input.Probes)
+        {
+            // A probe's rows are shown under the input's tasks; a task the experiment does not list would be dropped unseen.
+            if (probe.Summaries.Select(row => row.Task).FirstOrDefault(task => !input.Tasks.Contains(task)) is { } unlisted)
+            {
+                throw new ArgumentException($"The {probe.Protocol} results have a task, '{unlisted}', that the experiment does not list.", nameof(input));
+            }
+        }
+
+        if (input.Probes.GroupBy(probe => probe.Protocol).FirstOrDefault(group => group.Count() > 1) is { } repeated)
+        {
+            throw new ArgumentException($"The protocol {repeated.Key} has two sets of results; its tables would overwrite each other.", nameof(input));
+        }
+
+        foreach (var name in input.Tasks.Concat(input.Metrics).Concat(input.Probes.Select(probe => probe.Protocol)))
         {
             if (name.Length == 0 || name is "." or ".." || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0
                 || name.Contains('\\'))

@@ -52,9 +52,13 @@ public static partial class TableWriters
     {
         var text = new StringBuilder();
         text.Append("\\begin{table}[ht]\n\\centering\n");
-        text.Append($"\\caption{{{EscapeLatex(table.Task)}: {EscapeLatex(RenderText.MetricName(table.Metric))}, ")
+        // A probe's table says its protocol in the caption and the label, so a document can \input both protocols' tables
+        // and fine-tuning's of the same task and metric without two floats reading alike or sharing a label.
+        var protocol = table.Protocol is null ? "" : $", {EscapeLatex(RenderText.ProtocolName(table.Protocol))}";
+        text.Append($"\\caption{{{EscapeLatex(table.Task)}: {EscapeLatex(RenderText.MetricName(table.Metric))}{protocol}, ")
             .Append("mean $\\pm$ standard deviation over folds by training fraction; best mean per column in bold.}\n");
-        text.Append($"\\label{{tab:{LabelUnsafe().Replace($"{table.Task}-{table.Metric}", "-")}}}\n");
+        var label = table.Protocol is null ? $"{table.Task}-{table.Metric}" : $"{table.Task}-{table.Metric}-{table.Protocol}";
+        text.Append($"\\label{{tab:{LabelUnsafe().Replace(label, "-")}}}\n");
         text.Append("\\begin{tabular}{l").Append('r', table.Fractions.Count).Append("}\n\\toprule\nInit");
         foreach (var fraction in table.Fractions)
         {

@@ -31,21 +31,8 @@ public sealed class FinetuneData : IDisposable
 
     public static FinetuneData Load(TensorStore store, FinetuneSettings settings)
     {
-        var items = store.SplitItems().Select(i => i with { Label = MapLabel(i.Label, settings) }).ToList();
-        var sets = settings.Protocol == "kfold"
-            ? EvaluationSplits.KFold(items, settings.Folds, settings.Fold, settings.Seed)
-            : EvaluationSplits.Official(items, settings.ValidationFraction, settings.Seed);
-        var byIndex = items.ToDictionary(i => i.Index);
-        var train = EvaluationSplits.Reduce([.. sets.Train.Select(i => byIndex[i])], settings.Fraction, EvaluationSplits.ParseMode(settings.Task.Reduction), settings.Seed, settings.Fold);
-        foreach (var (name, indices) in new[] { ("training", train), ("validation", sets.Validation), ("test", sets.Test) })
-        {
-            if (indices.Count == 0)
-            {
-                throw new UsageException($"{settings.Task.Id}: the {name} set of fold {settings.Fold} at fraction {ExperimentGraph.FormatFraction(settings.Fraction)} is empty; use more images, fewer folds or a larger fraction");
-            }
-        }
-
-        return new FinetuneData(Read(store, train, byIndex), Read(store, sets.Validation, byIndex), Read(store, sets.Test, byIndex), settings.Task.Classes);
+        var (train, validation, test, labels) = settings.Split.Positions(store);
+        return new FinetuneData(Read(store, train, labels), Read(store, validation, labels), Read(store, test, labels), settings.Task.Classes);
     }
 
     public void Dispose()
@@ -55,11 +42,7 @@ public sealed class FinetuneData : IDisposable
         Test.Dispose();
     }
 
-    /// <summary>Stores keep the disease as label 1; the authors' COVID order puts COVID at 0 (DESIGN.md §7 "Labels").</summary>
-    private static int MapLabel(int label, FinetuneSettings settings) =>
-        settings.Task.LabelOrder == "authors" ? settings.Task.Classes - 1 - label : label;
-
-    private static FinetuneSet Read(TensorStore store, IReadOnlyList<int> positions, Dictionary<int, SplitItem> items)
+    private static FinetuneSet Read(TensorStore store, IReadOnlyList<int> positions, IReadOnlyDictionary<int, int> labels)
     {
         var pixels = new byte[(long)positions.Count * store.ImageBytes];
         for (var i = 0; i < positions.Count; i++)
@@ -70,7 +53,7 @@ public sealed class FinetuneData : IDisposable
         var images = tensor(pixels, [positions.Count, 1, store.Height, store.Width]).DetachFromDisposeScope();
         return new FinetuneSet(
             [.. positions.Select(p => store.Items[p].Id)],
-            [.. positions.Select(p => items[p].Label)],
+            [.. positions.Select(p => labels[p])],
             images);
     }
 }

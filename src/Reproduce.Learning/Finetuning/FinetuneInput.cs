@@ -1,3 +1,4 @@
+using Reproduce.Core.Manifests;
 using Reproduce.Core.Randomness;
 using Reproduce.Learning.Augmentations;
 using static TorchSharp.torch;
@@ -12,10 +13,10 @@ namespace Reproduce.Learning.Finetuning;
 /// for training flip each image with probability 0.5 along the task's axis. Normalising before or after the
 /// resize gives the same result: both resizes are convex combinations of pixels.
 /// </summary>
-public sealed class FinetuneInput(FinetuneSettings settings) : IDisposable
+public sealed class FinetuneInput(TaskSpec task, int inputSize) : IDisposable
 {
-    private readonly Tensor mean = PerChannel(settings.Task.Mean);
-    private readonly Tensor std = PerChannel(settings.Task.Std);
+    private readonly Tensor mean = PerChannel(task.Mean);
+    private readonly Tensor std = PerChannel(task.Std);
 
     public void Dispose()
     {
@@ -27,7 +28,7 @@ public sealed class FinetuneInput(FinetuneSettings settings) : IDisposable
     {
         var images = ToTensor.FromBytes(pixels.to(device)).expand(-1, 3, -1, -1);
         images = (images - mean.to(device)) / std.to(device);
-        var size = settings.Training.InputSize;
+        var size = inputSize;
         if (images.shape[2] != size || images.shape[3] != size)
         {
             images = images.shape[2] < size
@@ -35,7 +36,7 @@ public sealed class FinetuneInput(FinetuneSettings settings) : IDisposable
                 : functional.interpolate(images, [size, size], mode: InterpolationMode.Area);
         }
 
-        return flips is null || settings.Task.Flip == "none" ? images : Flip(images, flips, device);
+        return flips is null || task.Flip == "none" ? images : Flip(images, flips, device);
     }
 
     private Tensor Flip(Tensor images, SplitMix64 flips, Device device)
@@ -47,7 +48,7 @@ public sealed class FinetuneInput(FinetuneSettings settings) : IDisposable
         }
 
         // vertical = up–down (MONAI RandFlip(spatial_axis=0) on the image's rows); horizontal = left–right.
-        var axis = settings.Task.Flip == "vertical" ? 2L : 3L;
+        var axis = task.Flip == "vertical" ? 2L : 3L;
         var index = tensor(chosen, device: device);
         return images.index_copy(0, index, images.index_select(0, index).flip(axis));
     }

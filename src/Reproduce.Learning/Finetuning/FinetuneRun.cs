@@ -33,7 +33,7 @@ public sealed class FinetuneRun(Classifier model, FinetuneSettings settings, Fin
     public FinetuneOutcome Run(TensorBoardLog log, ICellProgress progress, CancellationToken cancellationToken)
     {
         using var optimizer = CreateOptimizer();
-        using var input = new FinetuneInput(settings);
+        using var input = new FinetuneInput(settings.Task, settings.Training.InputSize);
         var curve = new List<EpochRecord>();
         Dictionary<string, Tensor>? best = null;
         var (bestEpoch, bestAccuracy) = (-1, double.NegativeInfinity);

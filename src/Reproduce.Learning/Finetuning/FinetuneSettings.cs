@@ -61,6 +61,9 @@ public sealed record FinetuneSettings(
             : Training.LearningRate;
 
     public bool BackboneFrozenAt(int epoch) => epoch < Training.FreezeBackboneEpochs;
+
+    /// <summary>The cell's images: its fold of the task, the training set reduced to its fraction.</summary>
+    public TaskSplit Split => new(Task, Protocol, Folds, Fold, Fraction, ValidationFraction, Seed);
 }
 
 /// <summary>What a file init's cell key holds of its file (ExperimentGraph writes it): the SHA-256 and the prefix map.</summary>

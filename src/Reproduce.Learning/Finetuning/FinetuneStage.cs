@@ -30,11 +30,6 @@ public sealed class FinetuneStage : IStage
     public const string PredictionsFile = "predictions.csv";
     public const string CurveFile = "curve.csv";
 
-    /// <summary>A file init's cell: which tensors of the file were loaded, and which keys were missing or unexpected.</summary>
-    public const string InitReportFile = "init.json";
-
-    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
-
     private static readonly string[] CurveColumns = ["epoch", "learning_rate", "backbone_frozen", "train_loss", "validation_loss", "validation_accuracy"];
 
     public StageDescriptor Descriptor { get; } = new(StageNames.Finetune, Version: 3, UsesTorch: true);
@@ -53,14 +48,7 @@ public sealed class FinetuneStage : IStage
         }
 
         using var model = new Classifier(new ResNetOptions(settings.Arch, PretrainStage.InputChannels), settings.Task.Classes, random);
-        if (settings.InitFile is { } initFile)
-        {
-            LoadInitFile(context, model.Trunk, initFile);
-        }
-        else if (settings.Init != Identifiers.Scratch)
-        {
-            LoadEncoder(model.Trunk, Path.Combine(context.UpstreamOf(StageNames.Pretrain).Directory, PretrainStage.EncoderFile));
-        }
+        TrunkInit.Load(context, model.Trunk, settings.Init, settings.InitFile);
 
         // After the weights are in and before the optimizer exists: moving a module replaces its parameters.
         model.to(device);
@@ -88,69 +76,6 @@ public sealed class FinetuneStage : IStage
             ["test_images"] = data.Test.Count,
             ["device"] = context.Settings.Device,
         }));
-    }
-
-    /// <summary>
-    /// The pretrain cell's trunk into <paramref name="trunk"/>, strictly: the encoder file holds exactly the trunk's
-    /// tensors in torchvision names (no fc), so any missing or extra name means an encoder of another architecture.
-    /// </summary>
-    internal static void LoadEncoder(ResNet trunk, string path)
-    {
-        var (tensors, metadata) = SafeTensors.Read(path);
-        try
-        {
-            if (metadata.TryGetValue("arch", out var arch) && arch != trunk.Options.Arch)
-            {
-                throw new DataFormatException(path, $"the encoder is a {arch}, but this fine-tuning builds a {trunk.Options.Arch}");
-            }
-
-            var expected = trunk.state_dict();
-            var missing = expected.Keys.Except(tensors.Keys).ToList();
-            var extra = tensors.Keys.Except(expected.Keys).ToList();
-            var misshapen = expected.Keys.Intersect(tensors.Keys).Where(k => !expected[k].shape.SequenceEqual(tensors[k].shape)).ToList();
-            if (missing.Count + extra.Count + misshapen.Count > 0)
-            {
-                throw new DataFormatException(path, $"the encoder does not fit a {trunk.Options.Arch} trunk: missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", extra.Take(5))}], other shape [{string.Join(", ", misshapen.Take(5))}]");
-            }
-
-            trunk.load_state_dict(tensors);
-        }
-        finally
-        {
-            foreach (var tensor in tensors.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
-
-    /// <summary>
-    /// A file init into <paramref name="trunk"/>: the file must still be the one the cell's key names (its SHA-256), so a
-    /// cached result never stands for weights it was not computed from.
-    /// </summary>
-    private static void LoadInitFile(CellContext context, ResNet trunk, InitFileIdentity identity)
-    {
-        var configured = ExperimentGraph.ReadRecord<ConfiguredPath>(context.Locations[ExperimentGraph.InitFileLocation]);
-        var path = configured.Require($"init '{context.Parameters["init"]}'s file");
-        if (!File.Exists(path))
-        {
-            throw new EnvironmentException($"init '{context.Parameters["init"]}'s file '{path}' does not exist");
-        }
-
-        string sha256;
-        using (var stream = File.OpenRead(path))
-        {
-            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
-        if (sha256 != identity.Sha256)
-        {
-            throw new EnvironmentException($"'{path}' changed after planning (SHA-256 {sha256}, the cell's key has {identity.Sha256}); plan and run again");
-        }
-
-        var report = ExternalInit.Load(trunk, path, identity.PrefixMap);
-        context.Progress.Message(report.Summary());
-        File.WriteAllText(Path.Combine(context.WorkDirectory, InitReportFile), report.ToJson(sha256).ToJsonString(IndentedJson));
     }
 
     private static string[] CurveRow(EpochRecord e) =>

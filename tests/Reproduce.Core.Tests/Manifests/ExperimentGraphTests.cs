@@ -25,7 +25,7 @@ public class ExperimentGraphTests : IDisposable
     {
         var graph = Build(folder.Load(Path.Combine(folder.Root, "paper-like.yaml")));
 
-        Assert.Equal([4, 4, 4, 375, 3, 1], CountsPerStage(graph));
+        Assert.Equal([4, 4, 4, 375, 0, 0, 3, 1], CountsPerStage(graph));
         Assert.Equal(391, graph.Cells.Count);
     }
 
@@ -34,7 +34,7 @@ public class ExperimentGraphTests : IDisposable
     {
         var graph = Build(LoadChild("evaluation:\n  folds: 2\n  fractions: [1.0, 0.5]\n"));
 
-        Assert.Equal([4, 4, 4, 60, 3, 1], CountsPerStage(graph));
+        Assert.Equal([4, 4, 4, 60, 0, 0, 3, 1], CountsPerStage(graph));
         Assert.Equal(["0", "1"], Coordinates(graph, StageNames.Finetune, "fold"));
         Assert.Equal(["0.5", "1.0"], Coordinates(graph, StageNames.Finetune, "fraction"));
     }
@@ -44,7 +44,7 @@ public class ExperimentGraphTests : IDisposable
     {
         var graph = Build(LoadChild("finetune:\n  inits: [scratch]\n"));
 
-        Assert.Equal([3, 3, 0, 75, 3, 1], CountsPerStage(graph));
+        Assert.Equal([3, 3, 0, 75, 0, 0, 3, 1], CountsPerStage(graph));
         Assert.DoesNotContain(graph.Cells, c => c.Address["dataset"] == "lidc");
         Assert.Equal(["brain", "covid", "organsmnist"], Coordinates(graph, StageNames.Download, "dataset"));
     }
@@ -55,7 +55,7 @@ public class ExperimentGraphTests : IDisposable
         var graph = Build(LoadChild("finetune:\n  inits: [scratch, spark]\n"));
 
         Assert.Equal(["spark"], Coordinates(graph, StageNames.Pretrain, "method"));
-        Assert.Equal([4, 4, 1, 150, 3, 1], CountsPerStage(graph));
+        Assert.Equal([4, 4, 1, 150, 0, 0, 3, 1], CountsPerStage(graph));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class ExperimentGraphTests : IDisposable
         var graph = Build(manifest);
 
         Assert.Equal(1, manifest.Evaluation.Folds);
-        Assert.Equal([4, 4, 4, 75, 3, 1], CountsPerStage(graph));
+        Assert.Equal([4, 4, 4, 75, 0, 0, 3, 1], CountsPerStage(graph));
         Assert.Equal(["0"], Coordinates(graph, StageNames.Finetune, "fold"));
     }
 
@@ -167,7 +167,7 @@ public class ExperimentGraphTests : IDisposable
         File.WriteAllBytes(weights, [1, 2, 3]);
         var graph = Build(LoadChild($"finetune:\n  inits: [scratch, {{imagenet: {{file: '{weights}', prefix_map: {{'module.': ''}}}}}}]\n"));
 
-        Assert.Equal([3, 3, 0, 150, 3, 1], CountsPerStage(graph));
+        Assert.Equal([3, 3, 0, 150, 0, 0, 3, 1], CountsPerStage(graph));
         var cell = Find(graph, new CellAddress(StageNames.Finetune, ("task", "covid"), ("init", "imagenet"), ("fold", "0"), ("fraction", "1.0")));
         Assert.Equal([new CellAddress(StageNames.Preprocess, ("dataset", "covid"))], cell.Upstream.Select(u => u.Address));
         var identity = JsonNode.Parse(cell.ParametersJson)![ExperimentGraph.InitFileParameter]!;
@@ -215,6 +215,49 @@ public class ExperimentGraphTests : IDisposable
 
         var cell = Find(graph, new CellAddress(StageNames.Finetune, ("task", "brain"), ("init", "imagenet"), ("fold", "0"), ("fraction", "1.0")));
         Assert.Equal("absent", (string?)JsonNode.Parse(cell.ParametersJson)![ExperimentGraph.InitFileParameter]!["sha256"]);
+    }
+
+    [Fact]
+    public void ProbeProtocolsAddFeaturesOncePerTaskAndInitAndAProbeAndAggregatePerProtocol()
+    {
+        var graph = Build(LoadChild("evaluation:\n  protocols: [finetune, linear_probe, knn]\n"));
+
+        // 3 tasks × 5 inits features; × 2 protocols × 5 folds × 5 fractions probes; 3 + 3 × 2 aggregates.
+        Assert.Equal([4, 4, 4, 375, 15, 750, 9, 1], CountsPerStage(graph));
+        var features = Find(graph, new CellAddress(StageNames.Features, ("task", "covid"), ("init", "byol")));
+        Assert.Equal(
+            [new CellAddress(StageNames.Preprocess, ("dataset", "covid")), new CellAddress(StageNames.Pretrain, ("method", "byol"))],
+            features.Upstream.Select(u => u.Address));
+        Assert.Equal([new CellAddress(StageNames.Preprocess, ("dataset", "covid"))], Find(graph, new CellAddress(StageNames.Features, ("task", "covid"), ("init", "scratch"))).Upstream.Select(u => u.Address));
+        var probe = Find(graph, new CellAddress(StageNames.Probe, ("task", "covid"), ("init", "byol"), ("protocol", "knn"), ("fold", "2"), ("fraction", "0.25")));
+        Assert.Equal([StageNames.Preprocess, StageNames.Features], probe.Upstream.Select(u => u.Stage));
+        var parameters = JsonNode.Parse(probe.ParametersJson)!;
+        Assert.Equal(20, (int?)parameters["neighbours"]);
+        Assert.Equal(0.07, (double?)parameters["temperature"]);
+        Assert.Equal("kfold", (string?)parameters["split"]);
+        var aggregate = Find(graph, new CellAddress(StageNames.Aggregate, ("task", "covid"), ("protocol", "linear_probe")));
+        Assert.Equal(125, aggregate.Upstream.Count);
+        Assert.All(aggregate.Upstream, u => Assert.Equal(("probe", "linear_probe"), (u.Stage, u.Address["protocol"])));
+        var render = graph.Cells.Single(c => c.Stage == StageNames.Render);
+        Assert.Equal(9, render.Upstream.Count(u => u.Stage == StageNames.Aggregate));
+        Assert.Equal("{\"neighbours\":20,\"temperature\":0.07}", JsonNode.Parse(render.ParametersJson)!["knn"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void AddingProbesLeavesEveryFineTuningCellAsItWas()
+    {
+        var plain = Build(LoadChild("evaluation:\n  protocols: [finetune]\n"));
+        var probed = Build(folder.Load(folder.Write("probed.yaml", "extends: paper-like.yaml\nevaluation:\n  protocols: [finetune, knn]\n  knn: {neighbours: 5}\n")));
+
+        foreach (var cell in plain.Cells.Where(c => c.Stage != StageNames.Render))
+        {
+            var twin = Find(probed, cell.Address);
+            Assert.Equal(cell.ParametersJson, twin.ParametersJson);
+            Assert.Equal(cell.Upstream.Select(u => u.Address), twin.Upstream.Select(u => u.Address));
+        }
+
+        Assert.Equal(5, (int?)JsonNode.Parse(probed.Cells.First(c => c.Stage == StageNames.Probe).ParametersJson)!["neighbours"]);
+        Assert.Null(JsonNode.Parse(plain.Cells.Single(c => c.Stage == StageNames.Render).ParametersJson)!["knn"]);
     }
 
     [Fact]

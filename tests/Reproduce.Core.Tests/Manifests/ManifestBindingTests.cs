@@ -175,7 +175,7 @@ public class ManifestBindingTests : IDisposable
         Assert.Equal("12:00:00", overridden!.For("pretrain").Time);
         Assert.Equal("1-00:00:00", overridden.For("finetune").Time);
         Assert.Equal("debug", overridden.With("partition=debug").Spec!.For("finetune").Partition);
-        Assert.Equal("unknown stage 'train' (known: download, preprocess, pretrain, finetune, aggregate, render, or no stage for the default)", slurm.With("train.gpus=1").Error);
+        Assert.Equal("unknown stage 'train' (known: download, preprocess, pretrain, finetune, features, probe, aggregate, render, or no stage for the default)", slurm.With("train.gpus=1").Error);
         Assert.Equal("'many' is not an integer in [0, 64]: --gres=gpu:N", slurm.With("finetune.gpus=many").Error);
         Assert.Equal("expected [STAGE.]SETTING=VALUE", slurm.With("gpus").Error);
         Assert.Equal(0, slurm.With("retries=0").Spec!.For("pretrain").Retries);

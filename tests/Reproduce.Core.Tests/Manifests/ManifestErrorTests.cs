@@ -44,6 +44,11 @@ public class ManifestErrorTests : IDisposable
     [InlineData("finetune:\n  inits: [scratch, simclr]\n", 3, 20, "unknown init 'simclr' in 'finetune.inits' (known inits: scratch, byol, spark)")]
     [InlineData("finetune:\n  inits:\n    - scratch\n    - simclr\n", 5, 7, "unknown init 'simclr'")]
     [InlineData("finetune:\n  inits: [scratch, swav]\n", 3, 20, "unknown init 'swav'")]
+    // evaluation protocols
+    [InlineData("evaluation:\n  protocols: [linear_probe, knn]\n", 3, 14, "'evaluation.protocols' must include 'finetune'")]
+    [InlineData("evaluation:\n  protocols: [finetune, svm]\n", 3, 25, "'evaluation.protocols' is 'svm', expected one of: finetune, linear_probe, knn")]
+    [InlineData("evaluation:\n  knn: {k: 5}\n", 3, 9, "unknown key 'k' in 'evaluation.knn' (known keys: neighbours, temperature)")]
+    [InlineData("evaluation:\n  knn: {temperature: 0}\n", 3, 22, "'evaluation.knn.temperature'")]
     // inits from weights files
     [InlineData("finetune:\n  inits: [scratch, {byol: {file: w.pt}}]\n", 3, 21, "file init 'byol' needs an id of its own")]
     [InlineData("finetune:\n  inits: [scratch, {swav: {file: w.pt}}]\n", 3, 21, "file init 'swav' needs an id of its own")]
@@ -63,7 +68,7 @@ public class ManifestErrorTests : IDisposable
     [InlineData("tasks:\n  covid:\n    mean: ~\n", 4, 5, "'tasks.covid' needs 'mean'")]
     [InlineData("datasets:\n  covid:\n    version: ~\n", 4, 5, "'datasets.covid' with source 'github' needs 'version'")]
     // the Slurm resources
-    [InlineData("slurm:\n  pretrian: {gpus: 1}\n", 3, 3, "unknown key 'pretrian' in 'slurm' (known keys: aggregate, default, download, finetune, preprocess, pretrain, render)")]
+    [InlineData("slurm:\n  pretrian: {gpus: 1}\n", 3, 3, "unknown key 'pretrian' in 'slurm' (known keys: aggregate, default, download, features, finetune, preprocess, pretrain, probe, render)")]
     [InlineData("slurm:\n  pretrain: {gpu: 1}\n", 3, 14, "unknown key 'gpu' in 'slurm.pretrain'")]
     [InlineData("slurm:\n  pretrain: {cpus: 0}\n", 3, 20, "'slurm.pretrain.cpus': '0' is not an integer in [1, 4096]")]
     [InlineData("slurm:\n  default: {time: 2 days}\n", 3, 19, "'slurm.default.time': '2 days' is not a time limit as Slurm writes it")]

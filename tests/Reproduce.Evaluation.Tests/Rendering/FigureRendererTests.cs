@@ -34,6 +34,29 @@ public sealed class FigureRendererTests
     }
 
     [Fact]
+    public void ProbeChartDrawsTheProtocolsRowsTitledWithTheTaskAndTheProtocol()
+    {
+        using var directory = new TempFolder();
+        var png = Path.Combine(directory.Path, "covid_auc_linear_probe.png");
+        var svg = Path.Combine(directory.Path, "covid_auc_linear_probe.svg");
+        var input = SampleRenderInput.WithProbes();
+
+        FigureRenderer.WriteProbeChart(input, input.Probes[0], "covid", "auc", png, svg);
+
+        using (var bitmap = SKBitmap.Decode(png))
+        {
+            Assert.Equal(FigureRenderer.ChartWidth, bitmap.Width);
+        }
+
+        var texts = SvgTexts(svg);
+        Assert.Contains("covid: Linear probe", texts);
+        Assert.Contains("byol", texts);
+        // The linear probe has no covid AUC at 10% and none of spark's: its axis and legend are its own, not fine-tuning's.
+        Assert.DoesNotContain("10%", texts);
+        Assert.DoesNotContain("spark", texts);
+    }
+
+    [Fact]
     public void PanelHasACellPerTaskAndMetric()
     {
         using var directory = new TempFolder();

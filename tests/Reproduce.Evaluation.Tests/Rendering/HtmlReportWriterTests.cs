@@ -117,6 +117,42 @@ public sealed partial class HtmlReportWriterTests
     }
 
     [Fact]
+    public void ShowsTheProbesSectionAsTheMarkdownReportDoesWithEachTableLinkedToItsFiles()
+    {
+        var input = SampleRenderInput.WithProbes();
+        var page = HtmlReportWriter.Html(input, FakeFigure);
+        var markdown = ReportWriter.Markdown(input);
+
+        Assert.Contains("<a href=\"#probes\">Linear probe and kNN</a>", page, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"probes\">Linear probe and kNN (frozen encoder)</h2>", page, StringComparison.Ordinal);
+        var knn = TableOf(page, "<table class=\"metric\" data-task=\"covid\" data-metric=\"auc\" data-protocol=\"knn\">");
+        Assert.Equal(input.Inits.Count, Regex.Count(knn, "\n<tr><th>"));
+        Assert.Contains("<tr><th>spark</th><td class=\"number best\">0.667 ± 0.017</td></tr>", knn, StringComparison.Ordinal);
+        Assert.Contains("<p>As <a href=\"tables/covid_auc_knn.csv\">CSV</a> and <a href=\"tables/covid_auc_knn.tex\">LaTeX</a>.</p>", page, StringComparison.Ordinal);
+        // Fine-tuning's table of the same task and metric is still the one without a protocol, and unchanged.
+        Assert.Equal(TableOf(Page, "<table class=\"metric\" data-task=\"covid\" data-metric=\"auc\">"), TableOf(page, "<table class=\"metric\" data-task=\"covid\" data-metric=\"auc\">"));
+        Assert.Equal(
+            Regex.Matches(markdown, "^(#{2,5}) (.*)$", RegexOptions.Multiline).Select(m => (m.Groups[1].Length, m.Groups[2].Value)),
+            Regex.Matches(page, "<h([2-5])[^>]*>(.*?)</h[2-5]>").Select(m => (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value)));
+        var embedded = EmbeddedSvg().Matches(page)
+            .Select(match => Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(match.Groups["data"].Value)), "<title>(.*)</title>").Groups[1].Value)
+            .ToList();
+        foreach (var (protocol, task) in new[] { ("linear_probe", "covid"), ("linear_probe", "organsmnist"), ("knn", "covid") })
+        {
+            Assert.All(input.Metrics, metric => Assert.Contains(RenderedFiles.ProbeFigure(task, metric, protocol, "svg"), embedded));
+        }
+
+        Assert.DoesNotContain(RenderedFiles.ProbeFigure("organsmnist", "auc", "knn", "svg"), embedded);
+    }
+
+    [Fact]
+    public void WithoutProbesThereIsNoProbesSection()
+    {
+        Assert.DoesNotContain("id=\"probes\"", Page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-protocol", Page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheSameInputGivesTheSameBytes() =>
         Assert.Equal(Page, HtmlReportWriter.Html(SampleRenderInput.Create(), FakeFigure));
 

@@ -68,6 +68,78 @@ public sealed class ReportRendererTests
         Assert.Contains("No pre-training: every init is scratch.", File.ReadAllText(Path.Combine(directory.Path, "report.html")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ProbesAddTheirTablesAndFiguresPerProtocolAndTaskAndLeaveEveryOtherFileAsItWas()
+    {
+        using var withoutProbes = new TempFolder();
+        using var withProbes = new TempFolder();
+        var input = SampleRenderInput.WithProbes();
+
+        ReportRenderer.Render(SampleRenderInput.Create(), withoutProbes.Path);
+        ReportRenderer.Render(input, withProbes.Path);
+
+        var before = Files(withoutProbes.Path);
+        var after = Files(withProbes.Path);
+        // The linear probe ran on both tasks, kNN on covid only: a table per metric of each task it has rows for.
+        var expected = new List<string>();
+        foreach (var name in new[] { "covid_auc_linear_probe", "covid_f1_linear_probe", "organsmnist_auc_linear_probe", "organsmnist_f1_linear_probe", "covid_auc_knn", "covid_f1_knn" })
+        {
+            expected.AddRange([$"tables/{name}.md", $"tables/{name}.csv", $"tables/{name}.tex", $"figures/{name}.png", $"figures/{name}.svg"]);
+        }
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), after.Keys.Except(before.Keys).Order(StringComparer.Ordinal));
+        Assert.Empty(before.Keys.Except(after.Keys));
+        foreach (var (name, bytes) in before.Where(file => file.Key is not ("report.md" or "report.html")))
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} changed when probe results were added.");
+        }
+
+        Assert.Equal(
+            "| Init | 100% | 25% |\n|---|---:|---:|\n| scratch | 0.611 ± 0.011 | n/a |\n| byol | **0.722 ± 0.022** | **0.703 ± 0.013** |\n| spark | n/a | n/a |\n",
+            File.ReadAllText(Path.Combine(withProbes.Path, "tables", "covid_auc_linear_probe.md")));
+        Assert.Equal(
+            TableWriters.Csv(MetricTable.From(input, input.Probes[1], "covid", "auc")),
+            File.ReadAllText(Path.Combine(withProbes.Path, "tables", "covid_auc_knn.csv")));
+        var latex = File.ReadAllText(Path.Combine(withProbes.Path, "tables", "covid_auc_knn.tex"));
+        Assert.Contains("\\caption{covid: AUC, kNN, mean", latex, StringComparison.Ordinal);
+        Assert.Contains("\\label{tab:covid-auc-knn}", latex, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../knn")]
+    [InlineData("")]
+    public void RejectsAProtocolThatCannotNameAFile(string protocol)
+    {
+        using var directory = new TempFolder();
+        var input = SampleRenderInput.WithProbes();
+
+        Assert.Throws<ArgumentException>(
+            () => ReportRenderer.Render(input with { Probes = [input.Probes[0] with { Protocol = protocol }] }, directory.Path));
+    }
+
+    [Fact]
+    public void RejectsProbeResultsOfATaskTheExperimentDoesNotList()
+    {
+        using var directory = new TempFolder();
+        var input = SampleRenderInput.WithProbes() with { Tasks = ["covid"] };
+
+        var error = Assert.Throws<ArgumentException>(() => ReportRenderer.Render(input, directory.Path));
+
+        Assert.Contains("'organsmnist'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RejectsTwoResultsOfOneProtocol()
+    {
+        using var directory = new TempFolder();
+        var input = SampleRenderInput.WithProbes();
+
+        var error = Assert.Throws<ArgumentException>(
+            () => ReportRenderer.Render(input with { Probes = [input.Probes[1], input.Probes[1]] }, directory.Path));
+
+        Assert.Contains("knn", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("../covid")]
     [InlineData("")]

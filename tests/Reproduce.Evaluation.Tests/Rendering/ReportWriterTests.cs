@@ -84,6 +84,68 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ShowsEachProtocolsTablesFiguresAndComparisonsAfterImagesPerClass()
+    {
+        var report = ReportWriter.Markdown(SampleRenderInput.WithProbes());
+        var probes = report[report.IndexOf("## Linear probe and kNN (frozen encoder)\n", StringComparison.Ordinal)..report.IndexOf("## Pre-training", StringComparison.Ordinal)];
+
+        Assert.True(report.IndexOf("## Images per class", StringComparison.Ordinal) < report.IndexOf("## Linear probe and kNN", StringComparison.Ordinal));
+        Assert.Contains("mean ± sample standard deviation over the 3 folds", probes, StringComparison.Ordinal);
+        Assert.Contains(
+            """
+            ### Linear probe
+
+            The frozen encoder's features of each image, standardised, feed a multinomial logistic regression whose L2 penalty is chosen from 1e-6 to 1 by validation accuracy.
+
+            #### covid
+
+            ##### AUC
+
+            | Init | 100% | 25% |
+            |---|---:|---:|
+            | scratch | 0.611 ± 0.011 | n/a |
+            | byol | **0.722 ± 0.022** | **0.703 ± 0.013** |
+            | spark | n/a | n/a |
+
+            ![covid: AUC, Linear probe](figures/covid_auc_linear_probe.png) ([SVG](figures/covid_auc_linear_probe.svg))
+
+            ##### F1
+            """,
+            probes);
+        Assert.Contains("#### organsmnist\n\n##### AUC\n\n| Init | 100% |\n|---|---:|\n| scratch | n/a |\n| byol | n/a |\n| spark | **0.889 ± 0.009** (n=2) |\n", probes, StringComparison.Ordinal);
+        Assert.Contains(
+            """
+            #### Linear probe: paired comparisons
+
+            | Task | Comparison | Metric | Fraction | n | Mean difference [95% CI] | Test | p |
+            |---|---|---|---:|---:|---:|---|---:|
+            | covid | byol vs scratch | AUC | 100% | 3 | +0.111 [+0.051, +0.171] | paired-t | 0.015 |
+
+            ### kNN
+
+            A weighted kNN on the frozen encoder's features (InstDisc's): the 7 training images of highest cosine similarity s to a test image vote for their classes, each with weight exp(s / 0.1).
+
+            #### covid
+            """,
+            probes);
+        var knn = probes[probes.IndexOf("### kNN", StringComparison.Ordinal)..];
+        Assert.Contains("| spark | **0.667 ± 0.017** |\n\n![covid: AUC, kNN](figures/covid_auc_knn.png)", knn, StringComparison.Ordinal);
+        Assert.DoesNotContain("#### organsmnist", knn, StringComparison.Ordinal);
+        Assert.EndsWith("#### kNN: paired comparisons\n\nNo comparison was computed.\n\n", probes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProbesAddOnlyTheirSection()
+    {
+        var report = ReportWriter.Markdown(SampleRenderInput.WithProbes());
+        var start = report.IndexOf("## Linear probe and kNN (frozen encoder)\n", StringComparison.Ordinal);
+
+        Assert.Equal(Report, report.Remove(start, report.IndexOf("## Pre-training", StringComparison.Ordinal) - start));
+        Assert.DoesNotContain("Linear probe", Report, StringComparison.Ordinal);
+        Assert.DoesNotContain("kNN", Report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ShowsThePretrainingLossFigureWithEachMethodsFirstAndLastEpoch()
     {
         Assert.Contains("## Pre-training\n\n", Report, StringComparison.Ordinal);

@@ -7,6 +7,7 @@ namespace Reproduce.Evaluation.Tests.Rendering;
 /// A hand-made render input: two tasks, two metrics, three inits, three folds, fractions 1, 0.25 and 0.1. covid's
 /// AUC holds every kind of cell — full, fewer folds, a single fold, undefined, missing, and a tie for best. Two
 /// methods pre-trained for three epochs, the cells of one init and fold, and covid's images-per-class estimates.
+/// <see cref="Create"/> evaluates by fine-tuning only; <see cref="WithProbes"/> adds the frozen-encoder protocols.
 /// </summary>
 internal static class SampleRenderInput
 {
@@ -71,7 +72,38 @@ internal static class SampleRenderInput
             new ImagesPerClassRow("covid", "auc", "byol", 3, 0.8123, 0.88, 0.5, 0.8, 10.9, 1000, 870, 11.2, 6.01, double.PositiveInfinity),
             new ImagesPerClassRow("covid", "auc", "spark", 1, 0.8123, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0, double.NaN, double.NaN, double.NaN),
             new ImagesPerClassRow("covid", "f1", "scratch", 3, 0.7, 0.69, 0.1, 0.5, double.PositiveInfinity, 1000, 0, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity),
-        ]);
+        ],
+        Probes: []);
+
+    /// <summary>
+    /// <see cref="Create"/> with a linear probe of both tasks (with comparisons against scratch) and a kNN of covid only
+    /// (without comparisons), their numbers unlike any fine-tuning number so a test can tell whose a cell shows.
+    /// </summary>
+    public static RenderInput WithProbes() => Create() with
+    {
+        Probes =
+        [
+            new ProtocolResults(
+                "linear_probe",
+                [
+                    Row("covid", "scratch", 1.0, "auc", 3, 0.6111, 0.0111),
+                    Row("covid", "byol", 1.0, "auc", 3, 0.7222, 0.0222),
+                    Row("covid", "byol", 0.25, "auc", 3, 0.7033, 0.0133),
+                    Row("covid", "byol", 1.0, "f1", 3, 0.5444, 0.0144),
+                    Row("organsmnist", "spark", 1.0, "auc", 2, 0.8888, 0.0088),
+                ],
+                [new ComparisonRow("covid", 1.0, "auc", "byol", "scratch", 3, 0.1111, 0.0511, 0.1711, "paired-t", 8.0, 0.0153)]),
+            new ProtocolResults(
+                "knn",
+                [
+                    Row("covid", "spark", 1.0, "auc", 3, 0.6666, 0.0166),
+                    Row("covid", "scratch", 1.0, "f1", 3, 0.4333, 0.0133),
+                ],
+                [],
+                KnnNeighbours: 7,
+                KnnTemperature: 0.1),
+        ],
+    };
 
     private static SummaryRow Row(string task, string init, double fraction, string metric, int n, double mean, double std) =>
         new(task, init, fraction, metric, n, mean, std,

@@ -216,7 +216,7 @@ public sealed class FinetuneRunTests : IDisposable
         }
 
         using var resnet50 = new ResNet(new ResNetOptions(ResNetOptions.ResNet50), random);
-        var error = Assert.Throws<DataFormatException>(() => FinetuneStage.LoadEncoder(resnet50, path));
+        var error = Assert.Throws<DataFormatException>(() => TrunkInit.LoadEncoder(resnet50, path));
 
         Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("does not fit a resnet50 trunk", error.Message, StringComparison.Ordinal);

@@ -201,7 +201,10 @@ public sealed class FinetuneRunTests : IDisposable
         Assert.Equal(task, settings.Task with { Mean = task.Mean, Std = task.Std });
         Assert.Equal(task.Mean, settings.Task.Mean);
         Assert.Equal(task.Std, settings.Task.Std);
-        Assert.Equal(manifest.Finetune, settings.Training with { Inits = manifest.Finetune.Inits });
+        // The inits, their files and the left-out notice are the run's, not a cell's protocol: the planner leaves them out.
+        Assert.Equal(manifest.Finetune, settings.Training with { Inits = manifest.Finetune.Inits, InitFiles = manifest.Finetune.InitFiles, LeftOutInits = manifest.Finetune.LeftOutInits });
+        Assert.Empty(settings.Training.InitFiles);
+        Assert.Empty(settings.Training.LeftOutInits);
         Assert.Equal(("spark", manifest.Pretrain.Arch, manifest.Evaluation.Protocol, 0, 1.0), (settings.Init, settings.Arch, settings.Protocol, settings.Fold, settings.Fraction));
     }
 
